@@ -1,0 +1,25 @@
+// Types of the region registry (geo/). Pure data; no framework imports.
+import type { RegionLevel } from '../server/contract/snapshot.ts';
+
+export type { RegionLevel };
+export type LngLat = [lng: number, lat: number];
+
+export interface RegionRecord {
+  /** GB/T 2260 / NBS code: 6 digits for province (610000), city (610100) and county, 9 township, 12 village */
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parent: string | null;
+  /** township/village geometry is derived for illustration (示意), not surveyed */
+  illustrative: boolean;
+}
+
+export interface RegionFeature {
+  type: 'Feature';
+  properties: { code: string; name: string; level: RegionLevel; illustrative: boolean };
+  geometry: { type: 'Polygon'; coordinates: LngLat[][] } | { type: 'MultiPolygon'; coordinates: LngLat[][][] };
+}
+export interface RegionFeatureCollection {
+  type: 'FeatureCollection';
+  features: RegionFeature[];
+}

@@ -1,0 +1,4 @@
+export * from './events.ts';
+export * from './roster.ts';
+export * from './snapshot.ts';
+export * from './socket.ts';

@@ -1,0 +1,25 @@
+// The organization roster (SPEC section 4).
+import Type, { type Static } from 'typebox';
+import { MAX_STRING } from './events.ts';
+
+export const ORG_KINDS = ['committee', 'general-branch', 'branch'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export const Org = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: MAX_STRING }),
+    name: Type.String({ minLength: 1, maxLength: MAX_STRING }),
+    parent: Type.Union([Type.String({ minLength: 1, maxLength: MAX_STRING }), Type.Null()]),
+    kind: Type.Union(ORG_KINDS.map((k) => Type.Literal(k))),
+    /** GB/T 2260 code: 6-digit county, 9-digit township or 12-digit village */
+    region: Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$' }),
+    members: Type.Integer({ minimum: 0 }),
+    lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  },
+  { additionalProperties: false },
+);
+export type Org = Static<typeof Org>;
+
+export const Roster = Type.Array(Org, { maxItems: 200_000 });
+export type Roster = Static<typeof Roster>;
