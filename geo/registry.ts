@@ -1,7 +1,7 @@
 // The region registry: hierarchy, label points and boundary lookups for server, simulator and
 // screen (Node side). Loads geo/data/regions.json once, lazily. Pure data and lookups.
 import { readFileSync } from 'node:fs';
-import { containsCode, isRegionCode, LEVEL_RANK, levelOf, parentCodeOf, ROOT_PROVINCE_CODE } from './codes.ts';
+import { containsCode, isRegionCode, LEVEL_RANK, levelOf, parentCodeOf } from './codes.ts';
 import type { LngLat, RegionLevel, RegionRecord } from './types.ts';
 
 export { containsCode, isRegionCode, levelOf, normalizeCode, parentCodeOf, ROOT_PROVINCE_CODE } from './codes.ts';
