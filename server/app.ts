@@ -1,0 +1,64 @@
+// The application as a Fastify plugin. It never listens: server.ts does, and tests inject.
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { UnknownRegionError, type Store } from './store/types.ts';
+import auth from './plugins/auth.ts';
+import docs from './plugins/docs.ts';
+import metrics from './plugins/metrics.ts';
+import socket from './plugins/socket.ts';
+import staticFiles from './plugins/static.ts';
+import storePlugin from './plugins/store.ts';
+import push from './push/screen.ts';
+import events from './routes/api/v1/events/index.ts';
+import read from './routes/api/v1/read.ts';
+import roster from './routes/api/v1/roster.ts';
+import ops from './routes/ops.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** a store built by the caller (it then opens and closes it) */
+  store?: Store;
+  /** serve the screen from here instead of dist/screen/ */
+  screenDir?: string;
+}
+
+/** Fastify options the entry points share (logger aside). */
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Walls and senders identify themselves by token, not by a proxy header.
+    trustProxy: false,
+  };
+}
+
+export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const { config } = opts;
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  fastify.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof UnknownRegionError) {
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: err.message });
+    }
+    const status = err.validation ? 400 : (err.statusCode ?? 500);
+    if (status >= 500) {
+      // details stay in the log
+      request.log.error({ err }, 'request failed');
+      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the server log' });
+    }
+    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message, code: err.code });
+  });
+
+  await fastify.register(metrics);
+  await fastify.register(auth, { config });
+  await fastify.register(storePlugin, { config, ...(opts.store ? { store: opts.store } : {}) });
+  await fastify.register(socket, { config });
+  await fastify.register(push, { config });
+  await fastify.register(docs);
+
+  await fastify.register(ops);
+  await fastify.register(events, { prefix: '/api/v1', retentionDays: config.RETENTION_DAYS, bodyLimit: config.BODY_LIMIT_BYTES });
+  await fastify.register(roster, { prefix: '/api/v1' });
+  await fastify.register(read, { prefix: '/api/v1', config });
+  await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
+}

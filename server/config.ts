@@ -1,0 +1,120 @@
+// The environment is a schema: one place lists every variable, its default and its rule.
+// A bad value stops the start with a message that names the variable.
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { isRegionCode } from '../geo/codes.ts';
+
+const Int = (def: number, min: number, max: number, description: string) =>
+  Type.Integer({ default: def, minimum: min, maximum: max, description });
+
+export const EnvSchema = Type.Object({
+  PORT: Int(8080, 0, 65535, 'TCP port'),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'listen address' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset → embedded MemoryStore' })),
+  REDIS_PREFIX: Type.String({ default: 'zhdj', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Redis key prefix' }),
+  DATA_DIR: Type.String({ default: '.data/', minLength: 1, description: 'embedded store directory' }),
+  FRAME_INTERVAL_MS: Int(1000, 50, 60_000, 'push coalescing interval'),
+  TIME_ZONE: Type.String({ default: 'Asia/Shanghai', minLength: 1, description: 'IANA zone of today/month/quarter' }),
+  RETENTION_DAYS: Int(35, 1, 3650, 'events older than this are rejected and forgotten'),
+  OVERDUE_DAYS: Int(15, 1, 365, 'open transfers older than this are overdue'),
+  OUT_OF_CONTACT_DAYS: Int(30, 1, 365, 'floating members silent this long are out of contact'),
+  BODY_LIMIT_BYTES: Int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'largest request body'),
+  INGEST_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for ingest and roster' }),
+  SCREEN_TOKENS: Type.String({ default: '', description: 'comma list of token:regionCode for walls' }),
+  MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+    default: 'info',
+  }),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'INGEST_TOKENS' | 'SCREEN_TOKENS'> {
+  ingestTokens: string[];
+  /** screen token → the region code it may join (that region or below) */
+  screenTokens: Map<string, string>;
+  /** false only on loopback with no tokens configured (the server warns) */
+  ingestAuth: boolean;
+  screenAuth: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.');
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function screenTokens(value: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of list(value)) {
+    const at = item.lastIndexOf(':');
+    const token = item.slice(0, at);
+    const region = item.slice(at + 1);
+    if (at <= 0 || !isRegionCode(region)) {
+      throw new ConfigError('SCREEN_TOKENS', `entry "${item.slice(0, 40)}" must be token:regionCode (e.g. s3cret:610100)`);
+    }
+    out.set(token, region);
+  }
+  return out;
+}
+
+/** Reads the configuration from an environment (process.env by default). Throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const typed: Record<string, unknown> = { ...raw };
+  for (const [key, v] of Object.entries(raw)) {
+    // strict: "1.5" or "8080x" must not become an integer
+    if ((EnvSchema.properties as Record<string, { type?: string }>)[key]?.type === 'integer') typed[key] = /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+  const value = Value.Default(EnvSchema, typed) as Env;
+  const first = [...Value.Errors(EnvSchema, value)][0];
+  if (first) {
+    const variable = first.instancePath.replace(/^\//, '') || 'environment';
+    const got = raw[variable] === undefined ? '' : ` (got ${JSON.stringify(raw[variable].slice(0, 60))})`;
+    throw new ConfigError(variable, `${first.message}${got}`);
+  }
+  try {
+    Intl.DateTimeFormat('en', { timeZone: value.TIME_ZONE });
+  } catch {
+    throw new ConfigError('TIME_ZONE', `is not an IANA time zone (got ${JSON.stringify(value.TIME_ZONE)})`);
+  }
+  if (value.MAP_STYLE_URL !== undefined && !/^(https?:\/\/|\/)/.test(value.MAP_STYLE_URL)) {
+    throw new ConfigError('MAP_STYLE_URL', 'must be an http(s) URL or a path starting with /');
+  }
+  const ingestTokens = list(value.INGEST_TOKENS);
+  const screens = screenTokens(value.SCREEN_TOKENS);
+  const loopback = isLoopback(value.HOST);
+  if (!loopback && ingestTokens.length === 0) {
+    throw new ConfigError('INGEST_TOKENS', `must be set when HOST (${value.HOST}) is not loopback`);
+  }
+  if (!loopback && screens.size === 0) {
+    throw new ConfigError('SCREEN_TOKENS', `must be set when HOST (${value.HOST}) is not loopback`);
+  }
+  const { INGEST_TOKENS: _i, SCREEN_TOKENS: _s, ...rest } = value;
+  return {
+    ...rest,
+    ingestTokens,
+    screenTokens: screens,
+    ingestAuth: ingestTokens.length > 0,
+    screenAuth: screens.size > 0,
+  };
+}
+
+/** Defaults for tests and tools: loadConfig over an explicit environment only. */
+export function testConfig(overrides: Partial<Record<keyof Env, string>> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', ...overrides } as NodeJS.ProcessEnv);
+}

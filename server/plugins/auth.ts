@@ -1,0 +1,76 @@
+// Bearer tokens for ingest/roster and region-scoped tokens for walls. Auth is off only on a
+// loopback HOST with no tokens configured (config refuses that anywhere else).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import { ANY_REGION } from '../push/scope.ts';
+
+export interface Auth {
+  /** onRequest hook: 401 unless `Authorization: Bearer <ingest token>` */
+  requireIngest: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /** the region a screen token may join ('*' = anywhere, when screen auth is off); null = bad token */
+  screenScope: (token: string | undefined) => string | null;
+  ingestAuth: boolean;
+  screenAuth: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: Auth;
+  }
+}
+
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Constant-time lookup: every candidate is compared, whatever matches first. */
+function matcher(tokens: string[]): (candidate: string) => number {
+  const digests = tokens.map(digest);
+  return (candidate) => {
+    const d = digest(candidate);
+    let found = -1;
+    digests.forEach((t, i) => {
+      if (timingSafeEqual(t, d) && found < 0) found = i;
+    });
+    return found;
+  };
+}
+
+export function bearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+export default fp<{ config: Config }>(
+  async (fastify, { config }) => {
+    const ingest = matcher(config.ingestTokens);
+    const screenEntries = [...config.screenTokens.entries()];
+    const screen = matcher(screenEntries.map(([t]) => t));
+    if (!config.ingestAuth) fastify.log.warn('INGEST_TOKENS is empty: ingest and roster accept anyone (loopback only)');
+    if (!config.screenAuth) fastify.log.warn('SCREEN_TOKENS is empty: any wall may join any region (loopback only)');
+
+    const auth: Auth = {
+      ingestAuth: config.ingestAuth,
+      screenAuth: config.screenAuth,
+      async requireIngest(request, reply) {
+        if (!config.ingestAuth) return undefined;
+        const token = bearer(request.headers.authorization);
+        if (token === undefined || ingest(token) < 0) {
+          reply.header('WWW-Authenticate', 'Bearer');
+          return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'missing or invalid bearer token' });
+        }
+        return undefined;
+      },
+      screenScope(token) {
+        if (!config.screenAuth) return ANY_REGION;
+        if (typeof token !== 'string' || token.length === 0) return null;
+        const i = screen(token);
+        return i < 0 ? null : (screenEntries[i]?.[1] ?? null);
+      },
+    };
+    fastify.decorate('auth', auth);
+  },
+  { name: 'auth' },
+);

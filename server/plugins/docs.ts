@@ -1,0 +1,27 @@
+// OpenAPI generated from the routes' TypeBox schemas, browsable at /docs (assets served locally).
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+export default fp(
+  async (fastify) => {
+    await fastify.register(swagger, {
+      openapi: {
+        info: {
+          title: 'ZHDJ Screen API (智慧党建指挥大屏)',
+          version: '1',
+          description: 'Ingest, roster and read API. Live push: Socket.IO namespace /screen (see server/README.md).',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        tags: [
+          { name: 'ingest', description: 'upstream systems send events' },
+          { name: 'roster', description: 'the organization tree' },
+          { name: 'read', description: 'what walls and dashboards read' },
+          { name: 'ops', description: 'health and metrics' },
+        ],
+      },
+    });
+    await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  },
+  { name: 'docs' },
+);

@@ -1,0 +1,37 @@
+// The built screen at / and the geography at /geo/ (boundaries are large and change only on
+// a rebuild: cacheable, revalidated by ETag).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fp from 'fastify-plugin';
+import fastifyStatic from '@fastify/static';
+import { GEO_DATA_URL } from '../../geo/registry.ts';
+
+export const SCREEN_DIST_URL = new URL('../../dist/screen/', import.meta.url);
+const GEO_MAX_AGE_MS = 3_600_000;
+
+const MISSING_SCREEN_HTML = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ZHDJ Screen</title>
+<body style="font-family:sans-serif;background:#0b1020;color:#e8ecf5;padding:3em">
+<h1>智慧党建指挥大屏</h1><p>The screen is not built yet. Run <code>npm run build:screen</code> (or <code>npm start</code>), then reload.</p>
+<p>API: <a style="color:#8cf" href="/docs">/docs</a></p></body></html>`;
+
+export default fp<{ screenDir?: string }>(
+  async (fastify, opts) => {
+    const geoRoot = fileURLToPath(GEO_DATA_URL);
+    await fastify.register(fastifyStatic, {
+      root: geoRoot,
+      prefix: '/geo/',
+      decorateReply: false,
+      maxAge: GEO_MAX_AGE_MS,
+      etag: true,
+    });
+    const screenRoot = opts.screenDir ?? fileURLToPath(SCREEN_DIST_URL);
+    if (existsSync(screenRoot)) {
+      // index.html revalidates every time; hashed assets could be cached longer by a proxy
+      await fastify.register(fastifyStatic, { root: screenRoot, prefix: '/', decorateReply: false, etag: true, cacheControl: true, maxAge: 0 });
+    } else {
+      fastify.log.warn({ screenRoot }, 'screen not built: / explains how to build it');
+      fastify.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(MISSING_SCREEN_HTML));
+    }
+  },
+  { name: 'static' },
+);

@@ -1,0 +1,59 @@
+// The store (SPEC 3–5): the embedded MemoryStore, or RedisStore when REDIS_URL is set.
+import fp from 'fastify-plugin';
+import type { Config } from '../config.ts';
+import type { Store, StoreOptions } from '../store/types.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+  }
+}
+
+export interface StorePluginOptions {
+  config: Config;
+  /** an already built store (the caller owns neither open nor close then) */
+  store?: Store;
+}
+
+const ONLINE_WINDOW_MS = 5 * 60_000;
+const REPLAY_HOURS = 24;
+
+export function storeOptions(config: Config): StoreOptions {
+  return {
+    timeZone: config.TIME_ZONE,
+    retentionDays: config.RETENTION_DAYS,
+    overdueDays: config.OVERDUE_DAYS,
+    outOfContactDays: config.OUT_OF_CONTACT_DAYS,
+    onlineWindowMs: ONLINE_WINDOW_MS,
+    replayHours: REPLAY_HOURS,
+  };
+}
+
+export async function createStore(config: Config): Promise<Store> {
+  const options = storeOptions(config);
+  if (config.REDIS_URL) {
+    const { RedisStore } = await import('../store/redis.ts');
+    return new RedisStore({ ...options, url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  }
+  const { MemoryStore } = await import('../store/memory.ts');
+  return new MemoryStore({ ...options, dataDir: config.DATA_DIR });
+}
+
+export default fp<StorePluginOptions>(
+  async (fastify, opts) => {
+    const owned = opts.store === undefined;
+    const store = opts.store ?? (await createStore(opts.config));
+    if (owned) await store.open();
+    fastify.decorate('store', store);
+    const health = await store.health();
+    fastify.log.info({ engine: store.engine, persistence: health.persistence }, 'store open');
+    if (store.engine === 'redis' && !/aof/i.test(health.persistence)) {
+      fastify.log.warn(
+        { persistence: health.persistence },
+        'Redis AOF is off: acknowledged events can be lost on a Redis crash (set appendonly yes, appendfsync everysec or always)',
+      );
+    }
+    if (owned) fastify.addHook('onClose', async () => store.close());
+  },
+  { name: 'store' },
+);

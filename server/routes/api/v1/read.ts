@@ -1,0 +1,82 @@
+// Read side of the API: what a wall or a dashboard asks for.
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import type { Config } from '../../../config.ts';
+import { ErrorBody, RegionQuery } from '../../schemas.ts';
+
+export const DEFAULT_REGION = '610100';
+const regionOf = (query: unknown): string => (query as { region?: string }).region ?? DEFAULT_REGION;
+
+const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config }) => {
+  const { store } = fastify;
+  const notFound = { 400: ErrorBody, 404: ErrorBody };
+
+  fastify.get(
+    '/snapshot',
+    {
+      schema: {
+        summary: 'Everything one wall needs for a region (SPEC 5)',
+        description: 'Aggregates only. The shape is documented in server/README.md (Snapshot). Unknown region: 404.',
+        tags: ['read'],
+        querystring: RegionQuery,
+        // no 200 schema: the snapshot is serialized as is (JSON.stringify), documented in the README
+        response: notFound,
+      },
+    },
+    async (request) => store.snapshot(regionOf(request.query), Date.now()),
+  );
+
+  fastify.get(
+    '/orgs',
+    {
+      schema: {
+        summary: 'Organizations of a region as map points',
+        tags: ['read'],
+        querystring: RegionQuery,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              kind: Type.String(),
+              region: Type.String(),
+              members: Type.Integer(),
+              lng: Type.Number(),
+              lat: Type.Number(),
+            }),
+          ),
+          ...notFound,
+        },
+      },
+    },
+    async (request) => store.orgPoints(regionOf(request.query)),
+  );
+
+  fastify.get(
+    '/config',
+    {
+      schema: {
+        summary: 'What the screen needs to know about this server',
+        tags: ['read'],
+        response: {
+          200: Type.Object({
+            defaultRegion: Type.String(),
+            frameIntervalMs: Type.Integer(),
+            timeZone: Type.String(),
+            mapStyleUrl: Type.Union([Type.String(), Type.Null()]),
+            screenAuth: Type.Boolean(),
+          }),
+        },
+      },
+    },
+    async () => ({
+      defaultRegion: DEFAULT_REGION,
+      frameIntervalMs: config.FRAME_INTERVAL_MS,
+      timeZone: config.TIME_ZONE,
+      mapStyleUrl: config.MAP_STYLE_URL ?? null,
+      screenAuth: config.screenAuth,
+    }),
+  );
+};
+
+export default read;
