@@ -1,0 +1,162 @@
+// The simulator CLI: npm run --silent mock -- <roster|events|live|backfill> [options].
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { runBackfill } from './backfill.ts';
+import { runLive } from './live.ts';
+import { activityPerDay } from './population.ts';
+import { DAY_MS } from './rhythm.ts';
+import { simulation } from './setup.ts';
+import { eventStream } from './stream.ts';
+
+const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
+  roster   --region 610100 [--roster-seed 1]                 the roster JSON array
+  events   --region 610100 --seed 42 --count N [--start ISO] [--scale X] [--history-days D]
+                                                             N events as NDJSON
+  live     --url URL [--rate EV_PER_S] [--token T] [--region 610100] [--seed S]
+  backfill --url URL [--days 30] [--per-day 8000] [--rate-limit EV_PER_S] [--token T]
+           [--region 610100] [--seed S] [--batch-size 5000] [--concurrency 2]
+common: --roster-seed (default 1) must match the roster the server was given`;
+
+const OPTIONS = {
+  region: { type: 'string' },
+  seed: { type: 'string' },
+  'roster-seed': { type: 'string' },
+  count: { type: 'string' },
+  start: { type: 'string' },
+  scale: { type: 'string' },
+  'history-days': { type: 'string' },
+  url: { type: 'string' },
+  rate: { type: 'string' },
+  token: { type: 'string' },
+  days: { type: 'string' },
+  'per-day': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function num(values: Values, key: keyof Values, fallback?: number): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isFinite(n) || n < 0) throw new Error(`--${key} must be a non-negative number, got ${String(raw)}`);
+  return n;
+}
+
+function need(values: Values, key: 'url'): string {
+  const v = values[key];
+  if (!v) throw new Error(`--${key} is required`);
+  return v;
+}
+
+async function writeEvents(values: Values): Promise<void> {
+  const count = num(values, 'count');
+  if (count === undefined || !Number.isInteger(count)) throw new Error('--count N is required');
+  const sim = simulation({ region: values.region, seed: values.seed, rosterSeed: values['roster-seed'] });
+  let scale = num(values, 'scale') ?? 1;
+  let startMs: number;
+  if (values.start) {
+    startMs = Date.parse(values.start);
+    if (Number.isNaN(startMs)) throw new Error(`--start must be an ISO date-time, got ${values.start}`);
+  } else {
+    // End about now: the span the count takes at this scale, at most 30 days (then busier).
+    const structuredPerDay = sim.pop.branches.length * 0.12 + sim.pop.floating.length * 0.45;
+    let spanDays = count / (activityPerDay(sim.pop) * scale + structuredPerDay);
+    if (spanDays > 30 && values.scale === undefined) {
+      scale = Math.max(1, (count / 30 - structuredPerDay) / activityPerDay(sim.pop));
+      spanDays = 30;
+    }
+    startMs = Date.now() - Math.ceil(spanDays * 1.03 * DAY_MS);
+  }
+  const historyStartMs = startMs - (num(values, 'history-days') ?? 0) * DAY_MS;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  let buf = '';
+  let n = 0;
+  if (count > 0) {
+    for (const ev of eventStream({ pop: sim.pop, startMs, historyStartMs, scale })) {
+      buf += `${JSON.stringify(ev)}\n`;
+      if (buf.length > 1 << 16) {
+        if (!process.stdout.write(buf)) await once(process.stdout, 'drain');
+        buf = '';
+      }
+      if (++n >= count) break;
+    }
+  }
+  process.stdout.write(buf);
+}
+
+function abortOnSignals(): AbortController {
+  const ctl = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ctl.abort());
+  return ctl;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const common = { region: values.region, seed: values.seed, rosterSeed: values['roster-seed'], token: values.token };
+  switch (command) {
+    case 'roster': {
+      const { roster } = simulation(common);
+      process.stdout.write(`[\n${roster.map((o) => JSON.stringify(o)).join(',\n')}\n]\n`);
+      return;
+    }
+    case 'events':
+      return writeEvents(values);
+    case 'live': {
+      const ctl = abortOnSignals();
+      await runLive({ ...common, url: need(values, 'url'), rate: num(values, 'rate'), signal: ctl.signal });
+      return;
+    }
+    case 'backfill': {
+      const ctl = abortOnSignals();
+      const bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: 'backfill [{bar}] {percentage}% {value}/{total} events | {eta_formatted} left | rejected {rejected}' },
+        cliProgress.Presets.shades_classic,
+      );
+      let started = false;
+      const quiet = { info: () => {}, warn: (msg: string) => bar.log(`warning: ${msg}\n`) };
+      try {
+        const stats = await runBackfill({
+          ...common,
+          url: need(values, 'url'),
+          days: num(values, 'days'),
+          perDay: num(values, 'per-day'),
+          rateLimit: num(values, 'rate-limit'),
+          batchSize: num(values, 'batch-size'),
+          concurrency: num(values, 'concurrency'),
+          signal: ctl.signal,
+          log: quiet,
+          onProgress: ({ total, stats: s }) => {
+            if (!started) bar.start(total, 0, { rejected: 0 });
+            started = true;
+            bar.update(s.sent, { rejected: s.rejected });
+          },
+        });
+        bar.stop();
+        process.stderr.write(`backfill done: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries\n`);
+      } finally {
+        bar.stop();
+      }
+      return;
+    }
+    default:
+      throw new Error(`unknown subcommand ${command}\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`mock: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+// The high-volume stream: app heartbeats, study, points and exams, as a Poisson process in
+// one-minute slots. Each slot is a pure function of (seed, scale, slot), so any minute can be
+// regenerated on its own.
+import type { IngestEvent } from '../../server/contract/events.ts';
+import { memberId, memberName, type Branch, type Population } from '../population.ts';
+import { hashInts, pickCumulative, Rng, unit } from '../prng.ts';
+import { ACTIVITY_TYPES, intensity, isExamCampaign, localDate, localDay, localHour, type ActivityType } from '../rhythm.ts';
+import { COURSES, DEDUCTION_SHARE, POINT_DEDUCTIONS, POINT_REASONS, SELF_TESTS } from './content.ts';
+
+export const SLOT_MS = 60_000;
+
+export interface Timed {
+  /** epoch ms; `ev.ts` may be a string */
+  t: number;
+  ev: IngestEvent;
+}
+
+export interface ActivityContext {
+  pop: Population;
+  /** multiplies the realistic volume */
+  scale: number;
+  /** prefix that makes ids unique per (seed, scale) */
+  tag: string;
+}
+
+// Daily chance that a member is among the day's learners or app users, before engagement.
+const STUDY_PROPENSITY = 0.32;
+const ACTIVE_PROPENSITY = 0.5;
+const MAX_TRIES = 24;
+
+/**
+ * A member of the branch who is in today's set for `salt` (learners, app users): members
+ * differ in how keen they are (stable), and each day a different subset shows up.
+ */
+function pickMember(b: Branch, day: number, salt: number, base: number, rng: Rng, seed: number): number {
+  let n = 1 + rng.int(b.members);
+  for (let i = 0; i < MAX_TRIES; i++) {
+    const keen = unit(hashInts(seed, b.h, n, 0x6b));
+    const p = base * b.engagement * (0.25 + 1.5 * keen * keen);
+    if (unit(hashInts(seed, b.h, n, day, salt)) < p) return n;
+    n = 1 + rng.int(b.members);
+  }
+  return n;
+}
+
+function person(b: Branch, n: number) {
+  return { member: memberId(b, n), name: memberName(b, n) };
+}
+
+function makeEvent(ctx: ActivityContext, type: ActivityType, id: string, t: number, day: number, rng: Rng): IngestEvent {
+  const { pop } = ctx;
+  const b = pop.branches[pickCumulative(pop.activityCum, rng.next())]!;
+  const seed = pop.seed;
+  switch (type) {
+    case 'member.active': {
+      const n = pickMember(b, day, 1, ACTIVE_PROPENSITY, rng, seed);
+      return { id, type, ts: t, org: b.id, ...person(b, n) };
+    }
+    case 'study.completed': {
+      const n = pickMember(b, day, 2, STUDY_PROPENSITY, rng, seed);
+      const minutes = Math.min(180, Math.max(1, Math.round(20 * Math.exp(0.6 * rng.normal()))));
+      return { id, type, ts: t, org: b.id, ...person(b, n), course: COURSES[(rng.int(COURSES.length) + day) % COURSES.length]!, minutes };
+    }
+    case 'points.awarded': {
+      const n = pickMember(b, day, 2, STUDY_PROPENSITY, rng, seed);
+      const table = rng.chance(DEDUCTION_SHARE) ? POINT_DEDUCTIONS : POINT_REASONS;
+      const [reason, values] = rng.pick(table);
+      return { id, type, ts: t, org: b.id, ...person(b, n), points: rng.pick(values), reason };
+    }
+    case 'exam.submitted': {
+      const n = pickMember(b, day, 2, STUDY_PROPENSITY, rng, seed);
+      const { year, month } = localDate(day);
+      const exam = isExamCampaign(day) ? `${year}年${month}月党员应知应会测试` : `${rng.pick(SELF_TESTS)}专题自测`;
+      const score = Math.min(100, Math.max(0, Math.round(82 + 11 * rng.normal())));
+      return { id, type, ts: t, org: b.id, ...person(b, n), exam, score, passed: score >= 60 };
+    }
+  }
+}
+
+/** The activity events of one slot, in time order. */
+export function activitySlot(ctx: ActivityContext, slot: number): Timed[] {
+  const start = slot * SLOT_MS;
+  const day = localDay(start);
+  const hour = localHour(start);
+  const perSlot = ACTIVITY_TYPES.map((type) => intensity(type, day, hour) * ctx.pop.members * ctx.scale * SLOT_MS);
+  const total = perSlot.reduce((a, b) => a + b, 0);
+  const rng = Rng.of(ctx.pop.seed, slot, 0xac, Math.round(ctx.scale * 1e6));
+  const n = rng.poisson(total);
+  const offsets = new Float64Array(n);
+  for (let i = 0; i < n; i++) offsets[i] = Math.floor(rng.next() * SLOT_MS);
+  offsets.sort();
+  const out: Timed[] = new Array(n);
+  const prefix = `${ctx.tag}-${slot.toString(36)}-`;
+  for (let i = 0; i < n; i++) {
+    let x = rng.next() * total;
+    let k = 0;
+    while (k < perSlot.length - 1 && (x -= perSlot[k]!) >= 0) k++;
+    const t = start + offsets[i]!;
+    out[i] = { t, ev: makeEvent(ctx, ACTIVITY_TYPES[k]!, prefix + i.toString(36), t, day, rng) };
+  }
+  return out;
+}

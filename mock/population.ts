@@ -1,0 +1,134 @@
+// The simulated membership behind a roster: which branches are keen or lagging, who the
+// members are, and which of them work far from home (流动党员). Derived once per (roster, seed).
+import type { Org } from '../server/contract/roster.ts';
+import { personName } from './names.ts';
+import { WORK_CITIES, type WorkCity } from './places.ts';
+import { hashInts, hashString, mix32, Rng, unit } from './prng.ts';
+import { isUrbanVillageCode } from './roster.ts';
+
+export interface Branch {
+  idx: number;
+  id: string;
+  kind: Org['kind'];
+  members: number;
+  urban: boolean;
+  /** how keen the branch's members are on the app, ~0.35…1.3 */
+  engagement: number;
+  /** holds its meetings late or skips some */
+  lagging: boolean;
+  /** hash of the id, for cheap per-branch randomness */
+  h: number;
+}
+
+export interface FloatingMember {
+  branch: number;
+  n: number;
+  city: WorkCity;
+  /** where they work, GCJ-02 */
+  lng: number;
+  lat: number;
+  crs: 'gcj02' | 'wgs84' | 'bd09' | undefined;
+  /** chance of a check-in on an ordinary day */
+  daily: number;
+  /** checks in only a couple of days in each 36-day cycle, so drops out of contact for weeks */
+  rare: boolean;
+  phase: number;
+}
+
+export interface Population {
+  seed: number;
+  /** organizations holding members, and the village-level 党总支/党委 above them (0 members) */
+  branches: Branch[];
+  /** cumulative members × engagement over `branches`, for picking who acts */
+  activityCum: Float64Array;
+  /** cumulative members over `branches`, for picking whose transfer it is */
+  memberCum: Float64Array;
+  members: number;
+  floating: FloatingMember[];
+  /** 6-digit county codes outside the area that transfers may go to */
+  outside: readonly string[];
+}
+
+/** Share of members who work away from home: high for villages, low for towns and offices. */
+const FLOATING_SHARE = { rural: 0.06, urban: 0.015, organ: 0.004 };
+const LAGGING_SHARE = 0.13;
+const RARE_SHARE = 0.35;
+
+export function memberId(b: Branch, n: number): string {
+  return `m-${b.id}-${n}`;
+}
+
+export function memberName(b: Branch, n: number): string {
+  return personName(hashInts(b.h, n, 0x4e));
+}
+
+export function buildPopulation(roster: readonly Org[], seed: number, outside: readonly string[] = WORK_CITIES.map((c) => c.county)): Population {
+  const branches: Branch[] = [];
+  for (const org of roster) {
+    // Members sit in branches; village-level 党总支 and community 党委 are kept for their meetings.
+    if (org.members <= 0 && (org.kind === 'branch' || org.region.length !== 12)) continue;
+    const h = hashString(org.id);
+    const county = hashString(org.region.slice(0, 6));
+    const r = Rng.of(seed, h, 11);
+    // A county's work culture shifts all its branches a little; a few branches lag behind.
+    const countyFactor = 0.8 + 0.35 * unit(hashInts(seed, county, 12));
+    const lagging = r.chance(LAGGING_SHARE);
+    const engagement = countyFactor * (lagging ? r.range(0.4, 0.7) : r.range(0.8, 1.2));
+    const urban = org.region.length !== 12 || isUrbanVillageCode(org.region);
+    branches.push({ idx: branches.length, id: org.id, kind: org.kind, members: org.members, urban, engagement, lagging, h });
+  }
+  const activityCum = new Float64Array(branches.length);
+  const memberCum = new Float64Array(branches.length);
+  let act = 0;
+  let mem = 0;
+  branches.forEach((b, i) => {
+    activityCum[i] = act += b.members * b.engagement;
+    memberCum[i] = mem += b.members;
+  });
+  return { seed, branches, activityCum, memberCum, members: mem, floating: floatingMembers(branches, roster, seed), outside };
+}
+
+const CITY_CUM = (() => {
+  let total = 0;
+  return WORK_CITIES.map((c) => (total += c.weight));
+})();
+
+function floatingMembers(branches: Branch[], roster: readonly Org[], seed: number): FloatingMember[] {
+  const regionOf = new Map(roster.map((o) => [o.id, o.region]));
+  const out: FloatingMember[] = [];
+  for (const b of branches) {
+    const region = regionOf.get(b.id) ?? '';
+    const share = region.length === 9 ? FLOATING_SHARE.organ : b.urban ? FLOATING_SHARE.urban : FLOATING_SHARE.rural;
+    for (let n = 1; n <= b.members; n++) {
+      const h = hashInts(seed, b.h, n, 21);
+      if (unit(h) >= share) continue;
+      const r = new Rng(mix32(h));
+      const x = r.next() * CITY_CUM[CITY_CUM.length - 1]!;
+      const city = WORK_CITIES[CITY_CUM.findIndex((c) => c > x)]!;
+      const crsRoll = r.next();
+      out.push({
+        branch: b.idx,
+        n,
+        city,
+        lng: Math.round((city.centre[0] + 0.12 * r.normal()) * 1e5) / 1e5,
+        lat: Math.round((city.centre[1] + 0.09 * r.normal()) * 1e5) / 1e5,
+        crs: crsRoll < 0.45 ? undefined : crsRoll < 0.8 ? 'gcj02' : crsRoll < 0.9 ? 'wgs84' : 'bd09',
+        daily: r.range(0.15, 0.8),
+        rare: r.chance(RARE_SHARE),
+        phase: r.int(36),
+      });
+    }
+  }
+  return out;
+}
+
+/** The realistic (scale 1) number of activity events per day, for sizing runs. */
+export function activityPerDay(pop: Population): number {
+  return pop.members * ACTIVITY_PER_MEMBER_DAY;
+}
+
+/**
+ * App heartbeats 1.2, study items 0.45, points 0.15, exams ~0.03 (campaign weeks included)
+ * per member and day; see mock/README.md.
+ */
+export const ACTIVITY_PER_MEMBER_DAY = 1.2 + 0.45 + 0.15 + 0.03;

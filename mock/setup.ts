@@ -1,0 +1,36 @@
+// Roster and population for a region: what every subcommand starts from.
+import type { Org } from '../server/contract/roster.ts';
+import { areaRegion, outsideCounties } from './places.ts';
+import { activityPerDay, buildPopulation, type Population } from './population.ts';
+import { seedOf } from './prng.ts';
+import { DAY_MS } from './rhythm.ts';
+import { buildRoster, DEFAULT_ROSTER_SEED } from './roster.ts';
+
+export const DEFAULT_REGION = '610100';
+export const DEFAULT_SEED = 42;
+
+export interface SimulationOptions {
+  /** a 陕西 city or county code (default 610100 西安) */
+  region?: string;
+  /** events seed (default 42) */
+  seed?: number | string;
+  /** roster seed (default 1): must match the roster the server was given */
+  rosterSeed?: number | string;
+}
+
+export interface Simulation {
+  roster: Org[];
+  pop: Population;
+}
+
+export function simulation(opts: SimulationOptions = {}): Simulation {
+  const region = opts.region ?? DEFAULT_REGION;
+  const roster = buildRoster(region, seedOf(opts.rosterSeed ?? DEFAULT_ROSTER_SEED));
+  const pop = buildPopulation(roster, seedOf(opts.seed ?? DEFAULT_SEED), outsideCounties(areaRegion(region)));
+  return { roster, pop };
+}
+
+/** The activity scale that makes the average activity volume `perSecond` events/s. */
+export function scaleForRate(pop: Population, perSecond: number): number {
+  return (perSecond * (DAY_MS / 1000)) / activityPerDay(pop);
+}
