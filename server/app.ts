@@ -1,6 +1,7 @@
 // The application as a Fastify plugin. It never listens: server.ts does, and tests inject.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { UnknownRegionError, type Store } from './store/types.ts';
@@ -33,7 +34,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
   };
 }
 
-export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config } = opts;
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
@@ -62,3 +63,6 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(read, { prefix: '/api/v1', config });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
 }
+
+// fp: the app's decorators (store, io, metrics) are visible to whoever registers it.
+export default fp(app, { name: 'zhdj-app' });

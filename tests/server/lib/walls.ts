@@ -1,0 +1,51 @@
+// Real socket.io-client walls for tests and benchmarks.
+import { io, type Socket } from 'socket.io-client';
+import type { Frame, ScreenAuth, ScreenError, ScreenToServer, ServerToScreen, SnapshotMessage } from '../../../server/contract/index.ts';
+
+export type WallSocket = Socket<ServerToScreen, ScreenToServer>;
+
+export interface Wall {
+  socket: WallSocket;
+  snapshots: SnapshotMessage[];
+  frames: Frame[];
+  errors: ScreenError[];
+  /** every payload received, as JSON text */
+  raw: string[];
+  disconnected: Promise<string>;
+}
+
+export function connectWall(url: string, auth: ScreenAuth): Wall {
+  const socket: WallSocket = io(`${url}/screen`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  const wall: Wall = {
+    socket,
+    snapshots: [],
+    frames: [],
+    errors: [],
+    raw: [],
+    disconnected: new Promise((resolve) => socket.on('disconnect', (reason) => resolve(reason))),
+  };
+  socket.on('snapshot', (m) => {
+    wall.snapshots.push(m);
+    wall.raw.push(JSON.stringify(m));
+  });
+  socket.on('frame', (f) => {
+    wall.frames.push(f);
+    wall.raw.push(JSON.stringify(f));
+  });
+  socket.on('error', (e) => {
+    wall.errors.push(e);
+    wall.raw.push(JSON.stringify(e));
+  });
+  return wall;
+}
+
+/** Resolves once `check` holds, polling every 10 ms; rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

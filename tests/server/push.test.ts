@@ -1,0 +1,132 @@
+// Socket.IO /screen against a listening app with the real MemoryStore.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyMergePatch } from '../../server/push/diff.ts';
+import { buildTestApp, type TestApp } from './lib/app.ts';
+import { ROSTER } from './lib/fixtures.ts';
+import { connectWall, sleep, until, type Wall } from './lib/walls.ts';
+
+const INTERVAL_MS = 100;
+const INGEST = 'ingest-secret';
+let t: TestApp;
+let url: string;
+const walls: Wall[] = [];
+let n = 0;
+
+function wall(region: string, token?: string): Wall {
+  const w = connectWall(url, token === undefined ? { region } : { region, token });
+  walls.push(w);
+  return w;
+}
+
+async function ingestStudy(org = 'b1', count = 1): Promise<void> {
+  const events = Array.from({ length: count }, () => ({
+    id: `p${n++}`,
+    type: 'study.completed',
+    ts: Date.now() - 1000,
+    org,
+    member: `pm${n}`,
+    name: '张小明',
+    course: '党史',
+    minutes: 10,
+  }));
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${INGEST}` }, payload: events });
+  expect(r.json().accepted).toBe(count);
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ INGEST_TOKENS: INGEST, SCREEN_TOKENS: 'city:610100,yanta:610113', FRAME_INTERVAL_MS: String(INTERVAL_MS) });
+  url = await t.listen();
+  const r = await t.app.inject({ method: 'PUT', url: '/api/v1/roster', headers: { authorization: `Bearer ${INGEST}` }, payload: ROSTER });
+  expect(r.statusCode).toBe(200);
+});
+afterEach(() => {
+  for (const w of walls.splice(0)) w.socket.disconnect();
+});
+afterAll(async () => t.close());
+
+describe('/screen scope', () => {
+  it.each([
+    ['a region outside the token', '610100', 'yanta', 'out_of_scope'],
+    ['a sibling county', '610112', 'yanta', 'out_of_scope'],
+    ['a bad token', '610113', 'nope', 'unauthorized'],
+    ['no token', '610113', undefined, 'unauthorized'],
+    ['an unknown region in scope', '610113999', 'yanta', 'unknown_region'],
+    ['a malformed region', 'xian', 'city', 'bad_request'],
+  ])('%s: error event, then disconnected', async (_n, region, token, reason) => {
+    const w = wall(region, token);
+    await w.disconnected;
+    expect(w.errors).toEqual([{ reason, message: expect.any(String) }]);
+    expect(w.snapshots).toEqual([]);
+  });
+
+  it('a county token may join its county and below', async () => {
+    const w = wall('610113', 'yanta');
+    await until(() => w.snapshots.length === 1, 5000, 'snapshot');
+    expect(w.snapshots[0]!.snapshot.region.code).toBe('610113');
+    expect(w.errors).toEqual([]);
+  });
+});
+
+describe('/screen frames', () => {
+  it('join → snapshot; frames only after a change; seq +1 per frame; patch applies', async () => {
+    const w = wall('610100', 'city');
+    await until(() => w.snapshots.length === 1, 5000, 'snapshot');
+    const { seq, snapshot } = w.snapshots[0]!;
+    await sleep(INTERVAL_MS * 4);
+    expect(w.frames).toEqual([]);
+
+    await ingestStudy('b1', 2);
+    await until(() => w.frames.length === 1, 5000, 'first frame');
+    const f1 = w.frames[0]!;
+    expect(f1.seq).toBe(seq + 1);
+    expect(f1.region).toBe('610100');
+    expect(f1.ticker.length).toBeGreaterThan(0);
+    const { ticker: _t, ...base } = snapshot;
+    const applied = applyMergePatch<typeof base>(base, f1.patch);
+    expect(applied.kpi.learnersToday).toBe(snapshot.kpi.learnersToday + 2);
+    expect(applied.asOf).toBe(f1.asOf);
+
+    await sleep(INTERVAL_MS * 4);
+    expect(w.frames).toHaveLength(1);
+
+    await ingestStudy('b2', 1);
+    await until(() => w.frames.length === 2, 5000, 'second frame');
+    expect(w.frames[1]!.seq).toBe(seq + 2);
+    const applied2 = applyMergePatch<typeof base>(applied, w.frames[1]!.patch);
+    const fresh = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100' })).json();
+    expect(applied2.kpi.learnersToday).toBe(fresh.kpi.learnersToday);
+    expect(applied2.children).toEqual(fresh.children);
+  });
+
+  it('walls of one region share frames; another region is framed separately', async () => {
+    const a = wall('610100', 'city');
+    const b = wall('610100', 'city');
+    const c = wall('610112', 'city');
+    await until(() => a.snapshots.length + b.snapshots.length + c.snapshots.length === 3, 5000, 'snapshots');
+    await ingestStudy('b1', 1);
+    await until(() => a.frames.length === 1 && b.frames.length === 1, 5000, 'frames');
+    expect(a.frames[0]).toEqual(b.frames[0]);
+    await sleep(INTERVAL_MS * 3);
+    // b1 lies in 610113: the 610112 wall sees no change
+    expect(c.frames).toEqual([]);
+  });
+
+  it('resync → a fresh snapshot with the current seq', async () => {
+    const w = wall('610100', 'city');
+    await until(() => w.snapshots.length === 1, 5000, 'snapshot');
+    await ingestStudy('b1', 1);
+    await until(() => w.frames.length === 1, 5000, 'frame');
+    w.socket.emit('resync');
+    await until(() => w.snapshots.length === 2, 5000, 'resync snapshot');
+    const again = w.snapshots[1]!;
+    expect(again.seq).toBe(w.frames[0]!.seq);
+    expect(again.snapshot.kpi.learnersToday).toBe(w.snapshots[0]!.snapshot.kpi.learnersToday + 1);
+  });
+
+  it('counts connected walls', async () => {
+    const w = wall('610100', 'city');
+    await until(() => w.snapshots.length === 1, 5000, 'snapshot');
+    const m = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(m).toMatch(/zhdj_walls_connected [1-9]/);
+  });
+});
