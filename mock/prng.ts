@@ -20,6 +20,14 @@ export function hashInts(...xs: number[]): number {
   return h;
 }
 
+/** hashInts for exactly four small integers (|x| < 2^31), without the rest-array: hot paths. */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  let h = mix32((0x9e3779b9 ^ a) + 0x7f4a7c15);
+  h = mix32((h ^ b) + 0x7f4a7c15);
+  h = mix32((h ^ c) + 0x7f4a7c15);
+  return mix32((h ^ d) + 0x7f4a7c15);
+}
+
 /** FNV-1a over UTF-16 code units, finalized. */
 export function hashString(s: string): number {
   let h = 0x811c9dc5;

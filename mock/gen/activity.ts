@@ -3,7 +3,7 @@
 // regenerated on its own.
 import type { IngestEvent } from '../../server/contract/events.ts';
 import { memberId, memberName, type Branch, type Population } from '../population.ts';
-import { hashInts, pickCumulative, Rng, unit } from '../prng.ts';
+import { hash4, pickCumulative, Rng, unit } from '../prng.ts';
 import { ACTIVITY_TYPES, intensity, isExamCampaign, localDate, localDay, localHour, type ActivityType } from '../rhythm.ts';
 import { COURSES, DEDUCTION_SHARE, POINT_DEDUCTIONS, POINT_REASONS, SELF_TESTS } from './content.ts';
 
@@ -35,9 +35,9 @@ const MAX_TRIES = 24;
 function pickMember(b: Branch, day: number, salt: number, base: number, rng: Rng, seed: number): number {
   let n = 1 + rng.int(b.members);
   for (let i = 0; i < MAX_TRIES; i++) {
-    const keen = unit(hashInts(seed, b.h, n, 0x6b));
+    const keen = unit(hash4(seed, b.h, n, 0x6b));
     const p = base * b.engagement * (0.25 + 1.5 * keen * keen);
-    if (unit(hashInts(seed, b.h, n, day, salt)) < p) return n;
+    if (unit(hash4(seed ^ salt, b.h, n, day)) < p) return n;
     n = 1 + rng.int(b.members);
   }
   return n;

@@ -25,8 +25,8 @@ function officeHours(t: number, rng: Rng): number {
   return dayStartMs(day) + Math.floor(rng.range(8.5, 17.5) * HOUR_MS);
 }
 
-/** The stage events of one case opened on `day`. */
-function transferCase(pop: Population, tag: string, day: number, k: number): Timed[] {
+/** The stage events of one case opened on `day` that fall on `onDay`. */
+function transferCase(pop: Population, tag: string, day: number, k: number, onDay: number): Timed[] {
   const rng = Rng.of(pop.seed, day, k, 0x7f);
   const b = pop.branches[pickCumulative(pop.memberCum, rng.next())]!;
   const n = 1 + rng.int(b.members);
@@ -49,10 +49,13 @@ function transferCase(pop: Population, tag: string, day: number, k: number): Tim
   }
   const person = { member: memberId(b, n), name: memberName(b, n) };
   const transfer = `tr${tag}-${day.toString(36)}-${k}`;
-  return stages.map(([stage, ts], i) => {
+  const out: Timed[] = [];
+  stages.forEach(([stage, ts], i) => {
+    if (localDay(ts) !== onDay) return;
     const ev: IngestEvent = { id: `${transfer}-${i}`, type: 'transfer.updated', ts: rfc3339Local(ts), org: b.id, ...person, transfer, stage, ...to };
-    return { t: ts, ev };
+    out.push({ t: ts, ev });
   });
+  return out;
 }
 
 function casesOpened(pop: Population, day: number): number {
@@ -68,7 +71,7 @@ export function transfersOfDay(pop: Population, tag: string, day: number): Timed
   for (let opened = day - MAX_CASE_DAYS; opened <= day; opened++) {
     const n = casesOpened(pop, opened);
     for (let k = 0; k < n; k++) {
-      for (const e of transferCase(pop, tag, opened, k)) if (localDay(e.t) === day) out.push(e);
+      out.push(...transferCase(pop, tag, opened, k, day));
     }
   }
   return out.sort((a, b) => a.t - b.t);
