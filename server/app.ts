@@ -31,6 +31,9 @@ export function serverOptions(config: Config): FastifyServerOptions {
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Walls and senders identify themselves by token, not by a proxy header.
     trustProxy: false,
+    // Senders post several batches a second; per-request info lines would drown the log.
+    // Errors and refused batches are still logged.
+    disableRequestLogging: true,
   };
 }
 
