@@ -30,7 +30,9 @@ export const CRS = ['gcj02', 'wgs84', 'bd09'] as const;
 export type Crs = (typeof CRS)[number];
 
 const Str = (max = MAX_STRING) => Type.String({ minLength: 1, maxLength: max });
-const Literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+// Typed as a tuple of literals: Static of Union(string[].map(...)) would be never.
+const Literals = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as Type.TUnion<{ -readonly [K in keyof T]: Type.TLiteral<T[K]> }>;
 
 /** Fields every event has. `ts` is epoch ms or an RFC 3339 string. */
 const base = {

@@ -10,7 +10,7 @@ export const Org = Type.Object(
     id: Type.String({ minLength: 1, maxLength: MAX_STRING }),
     name: Type.String({ minLength: 1, maxLength: MAX_STRING }),
     parent: Type.Union([Type.String({ minLength: 1, maxLength: MAX_STRING }), Type.Null()]),
-    kind: Type.Union(ORG_KINDS.map((k) => Type.Literal(k))),
+    kind: Type.Union(ORG_KINDS.map((k) => Type.Literal(k))) as unknown as Type.TUnion<[Type.TLiteral<'committee'>, Type.TLiteral<'general-branch'>, Type.TLiteral<'branch'>]>,
     /** GB/T 2260 code: 6-digit county, 9-digit township or 12-digit village */
     region: Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$' }),
     members: Type.Integer({ minimum: 0 }),
