@@ -21,6 +21,8 @@ export interface BackfillProgress {
 
 export interface BackfillOptions extends SendOptions, SimulationOptions {
   days?: number;
+  /** meetings, transfers and check-ins from this many days back (default 34, at least `days`) */
+  historyDays?: number;
   /** activity events per day (default 8,000); the realistic volume is ~1.8 per member and day */
   perDay?: number;
   /** at most this many events per second */
@@ -53,14 +55,14 @@ export async function runBackfill(opts: BackfillOptions): Promise<SendStats> {
   const streamOpts: StreamOptions = {
     pop,
     startMs: end - days * DAY_MS,
-    historyStartMs: end - HISTORY_DAYS * DAY_MS,
+    historyStartMs: end - Math.max(days, opts.historyDays ?? HISTORY_DAYS) * DAY_MS,
     endMs: end,
     scale: (opts.perDay ?? DEFAULT_BACKFILL_PER_DAY) / activityPerDay(pop),
   };
   // The generator is cheap and pure: count first, so that progress has a true total.
   let total = 0;
   for (const _ of eventStream(streamOpts)) total++;
-  log.info(`backfill: ${total} events over ${days} days (history ${HISTORY_DAYS} days) for ${pop.members} members to ${opts.url}`);
+  log.info(`backfill: ${total} events over ${days} days for ${pop.members} members to ${opts.url}`);
   const stats = emptyStats();
   const inFlight = new Set<Promise<unknown>>();
   const concurrency = Math.max(1, opts.concurrency ?? 2);

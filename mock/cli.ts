@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
         cliProgress.Presets.shades_classic,
       );
       let started = false;
-      const quiet = { info: () => {}, warn: (msg: string) => bar.log(`warning: ${msg}\n`) };
+      const quiet = { info: () => {}, warn: (msg: string) => process.stderr.write(`\nwarning: ${msg}\n`) };
       try {
         const stats = await runBackfill({
           ...common,

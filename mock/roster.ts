@@ -74,7 +74,7 @@ function villageOrgs(v: RegionRecord, parent: string, seed: number, out: Org[]):
   }
   const committee = members >= COMMITTEE_FROM_MEMBERS;
   const perBranch = committee ? 40 : 30;
-  const n = Math.max(3, Math.ceil(members / perBranch));
+  let n = Math.max(3, Math.ceil(members / perBranch));
   out.push({
     id: base,
     name: committee ? `中共${place}委员会` : `中共${place}总支部委员会`,
@@ -84,7 +84,8 @@ function villageOrgs(v: RegionRecord, parent: string, seed: number, out: Org[]):
     members: 0,
     ...at(v.code, base, 0.001),
   });
-  const sizes = split(members, n, Rng.of(seed, hashString(v.code), 2));
+  let sizes = split(members, n, Rng.of(seed, hashString(v.code), 2));
+  while (Math.max(...sizes) > BRANCH_MAX_MEMBERS) sizes = split(members, ++n, Rng.of(seed, hashString(v.code), 2));
   sizes.forEach((m, i) => {
     const id = `${base}-${i + 1}`;
     out.push({ id, name: `${place}${ordinal(i + 1)}党支部`, parent: base, kind: 'branch', region: v.code, members: m, ...at(v.code, id, 0.003) });
