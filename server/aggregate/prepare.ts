@@ -1,0 +1,39 @@
+// Engine-neutral per-event preparation done in Node before an event touches any store:
+// mask the name (raw names are never stored), the H3 cell of a check-in, the ticker item.
+import { latLngToCell } from 'h3-js';
+import type { NormalizedEvent } from '../contract/index.ts';
+import { hash64Hex } from './hash.ts';
+import { maskName } from './mask.ts';
+import { TICKER_TYPES, type StoredTickerItem } from './model.ts';
+import { FLOATING_CELL_RESOLUTION } from './snapshot.ts';
+
+/** The event with its name masked (the same object when it carries none). */
+export function maskEvent(ev: NormalizedEvent): NormalizedEvent {
+  if (!('name' in ev) || ev.name === undefined) return ev;
+  return { ...ev, name: maskName(ev.name) };
+}
+
+export function cellOf(lng: number, lat: number): string {
+  return latLngToCell(lat, lng, FLOATING_CELL_RESOLUTION);
+}
+
+/** The ticker item of a notable event (its name already masked), else null. */
+export function tickerItemOf(ev: NormalizedEvent): StoredTickerItem | null {
+  if (!TICKER_TYPES.has(ev.type)) return null;
+  const who = 'name' in ev && ev.name !== undefined ? ev.name : null;
+  const base = { id: hash64Hex(ev.id), ts: ev.ts, type: ev.type, org: ev.org, who };
+  switch (ev.type) {
+    case 'study.completed':
+      return { ...base, detail: { course: ev.course, minutes: ev.minutes } };
+    case 'exam.submitted':
+      return { ...base, detail: { exam: ev.exam, score: ev.score, passed: ev.passed } };
+    case 'meeting.held':
+      return { ...base, detail: { kind: ev.kind, attendees: ev.attendees, expected: ev.expected } };
+    case 'transfer.updated':
+      return { ...base, detail: { stage: ev.stage } };
+    case 'points.awarded':
+      return { ...base, detail: { points: ev.points, reason: ev.reason } };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,218 @@
+// MemoryStore: the zero-setup embedded engine. State lives in process (memory/state.ts);
+// every accepted batch is appended to a log in DATA_DIR and fsynced (group commit) before
+// ingest resolves; periodic compaction writes a snapshot and drops the logs it covers.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
+import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
+import type { RollupInput } from '../aggregate/model.ts';
+import { maskEvent } from '../aggregate/prepare.ts';
+import { clockFor } from '../aggregate/rollup.ts';
+import { buildSnapshot } from '../aggregate/snapshot.ts';
+import { IdGenerations } from './memory/ids.ts';
+import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
+import { loadLine, stateLines } from './memory/serialize.ts';
+import { MemState } from './memory/state.ts';
+import { Wal } from './memory/wal.ts';
+import { estimateIdBytes, orgPointsOf } from './common.ts';
+import { DAY_MS, withDefaults } from './options.ts';
+import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
+
+export interface MemoryStoreOptions extends Partial<StoreOptions> {
+  dataDir: string;
+  /** compact once the current log exceeds this many bytes (default 256 MiB) */
+  compactLogBytes?: number;
+  /** compact at least this often while the log is non-empty (default 10 min; 0 = never) */
+  compactIntervalMs?: number;
+  geo?: GeoLookup;
+}
+
+type LogLine = { b: number; e: NormalizedEvent[] } | { r: Org[] };
+
+export class MemoryStore implements Store {
+  readonly engine = 'memory' as const;
+  readonly opts: StoreOptions;
+  private readonly st: MemState;
+  private readonly ids: IdGenerations;
+  private readonly geo: GeoLookup;
+  private wal: Wal | null = null;
+  private seq = 0;
+  private ver = 0;
+  private failed: unknown = null;
+  private input: RollupInput | null = null;
+  private compacting: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  lastCompactionMs: number | null = null;
+
+  constructor(private readonly o: MemoryStoreOptions) {
+    this.opts = withDefaults(o);
+    this.geo = o.geo ?? registryGeo;
+    this.st = new MemState(clockFor(this.opts.timeZone), this.opts.retentionDays, this.opts.onlineWindowMs);
+    this.ids = new IdGenerations(this.opts.retentionDays * DAY_MS);
+  }
+
+  async open(): Promise<void> {
+    const dir = this.o.dataDir;
+    await mkdir(dir, { recursive: true });
+    let logSeq = 0;
+    for await (const line of readLines(join(dir, SNAPSHOT_FILE))) {
+      const h = loadLine(this.st, this.ids, line);
+      if (h) [logSeq, this.ver, this.st.accepted] = [h.logSeq, h.version, h.accepted];
+    }
+    const seqs = await listLogs(dir);
+    for (const seq of seqs.filter((s) => s >= logSeq)) {
+      for await (const raw of readLines(logPath(dir, seq))) this.replay(raw as LogLine);
+    }
+    await removeLogsBefore(dir, logSeq);
+    this.seq = Math.max(logSeq, (seqs[seqs.length - 1] ?? -1) + 1);
+    this.wal = await Wal.open(logPath(dir, this.seq));
+    const every = this.o.compactIntervalMs ?? 10 * 60_000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.compactIfDirty(), every);
+      this.timer.unref();
+    }
+  }
+
+  private replay(line: LogLine): void {
+    if ('r' in line) this.st.setRoster(line.r);
+    else {
+      this.st.sweep(line.b);
+      for (const ev of line.e) {
+        this.ids.add(ev.id, line.b);
+        this.st.apply(ev);
+      }
+    }
+    this.ver += 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.compacting;
+    await this.wal?.close();
+    this.wal = null;
+  }
+
+  async health(): Promise<StoreHealth> {
+    return {
+      ok: this.wal !== null && !this.failed,
+      engine: 'memory',
+      persistence: 'log+snapshot',
+      detail: { dataDir: this.o.dataDir, logBytes: this.wal?.bytes ?? 0, fsyncs: this.wal?.fsyncs ?? 0, lastCompactionMs: this.lastCompactionMs, error: this.failed ? String(this.failed) : undefined },
+    };
+  }
+
+  private async durable(line: string): Promise<void> {
+    if (!this.wal || this.failed) throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
+    try {
+      await this.wal.append(line);
+    } catch (e) {
+      this.failed = e;
+      throw new StoreUnavailableError(`data log write failed: ${(e as Error).message}`);
+    }
+    if (this.wal.bytes > (this.o.compactLogBytes ?? 256 * 2 ** 20)) void this.compact();
+  }
+
+  async putRoster(orgs: Org[]): Promise<void> {
+    if (!this.wal || this.failed) throw new StoreUnavailableError('store is not open');
+    const copy = orgs.map((o) => ({ ...o }));
+    this.st.setRoster(copy);
+    this.bump();
+    await this.durable(JSON.stringify({ r: copy }));
+  }
+
+  async getRoster(): Promise<Org[]> {
+    return this.st.roster.map((o) => ({ ...o }));
+  }
+
+  isKnownOrg(org: string): boolean {
+    return this.st.rosterIds.has(org);
+  }
+
+  async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
+    if (!this.wal || this.failed) throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
+    this.st.sweep(nowMs);
+    const duplicateIndexes: number[] = [];
+    const accepted: NormalizedEvent[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (this.ids.has(ev.id)) {
+        duplicateIndexes.push(i);
+        continue;
+      }
+      this.ids.add(ev.id, nowMs);
+      const masked = maskEvent(ev);
+      this.st.apply(masked);
+      accepted.push(masked);
+    }
+    if (accepted.length > 0) {
+      this.bump();
+      await this.durable(JSON.stringify({ b: nowMs, e: accepted }));
+    }
+    return { accepted: accepted.length, duplicates: duplicateIndexes.length, duplicateIndexes };
+  }
+
+  private bump(): void {
+    this.ver += 1;
+    this.input = null;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.st.accepted === 0;
+  }
+
+  private rollupInput(): RollupInput {
+    const st = this.st;
+    return (this.input ??= {
+      roster: st.roster,
+      days: st.days,
+      months: st.months,
+      quarters: st.quarters,
+      transfers: { [Symbol.iterator]: () => st.transfers.values() },
+      floating: { [Symbol.iterator]: () => st.floating.values() },
+      online: { [Symbol.iterator]: () => st.online.values() },
+      ticker: st.ticker,
+    });
+  }
+
+  async snapshot(region: string, nowMs: number): Promise<Snapshot> {
+    return buildSnapshot(region, nowMs, this.rollupInput(), this.opts, this.geo);
+  }
+
+  async orgPoints(region: string): Promise<OrgPoint[]> {
+    return orgPointsOf(region, this.st.roster, this.geo);
+  }
+
+  async version(): Promise<number> {
+    return this.ver;
+  }
+
+  async dedupeBytesPerId(): Promise<number> {
+    return estimateIdBytes(this.ids.sample(1000));
+  }
+
+  private async compactIfDirty(): Promise<void> {
+    if (this.wal && this.wal.bytes > 0) await this.compact().catch(() => undefined);
+  }
+
+  /** Snapshot the state and drop the logs it covers. Safe to call at any time. */
+  compact(): Promise<void> {
+    this.compacting ??= this.doCompact().finally(() => (this.compacting = null));
+    return this.compacting;
+  }
+
+  private async doCompact(): Promise<void> {
+    if (!this.wal) return;
+    const dir = this.o.dataDir;
+    const next = await Wal.open(logPath(dir, this.seq + 1));
+    // From here to the swap nothing awaits: the snapshot is a consistent cut between batches.
+    const old = this.wal;
+    this.seq += 1;
+    this.wal = next;
+    const lines = [...stateLines(this.st, this.ids, { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted })];
+    await writeSnapshotFile(dir, lines);
+    await old.close();
+    await removeLogsBefore(dir, this.seq);
+    this.lastCompactionMs = Date.now();
+  }
+}
