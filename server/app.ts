@@ -1,6 +1,6 @@
 // The application as a Fastify plugin. It never listens: server.ts does, and tests inject.
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
@@ -33,7 +33,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
     trustProxy: false,
     // Senders post several batches a second; per-request info lines would drown the log.
     // Errors and refused batches are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   };
 }
 

@@ -1,0 +1,135 @@
+// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 4]
+// The server runs as a child process (MemoryStore in a temp dir, or RedisStore against a
+// private redis-server); autocannon posts pre-generated simulator batches from this process.
+// Afterwards the linear KPIs of the snapshot must equal what the accepted events add, exactly.
+// Prints a summary and, as the last line, one JSON object.
+import autocannon, { type Result } from 'autocannon';
+import { buildBatches, CONTRIBUTION_KEYS, sum, type Contribution, type Template } from './lib/batches.ts';
+import { startRedisChild, startServerChild, redisCounters, type Child } from './lib/server.ts';
+import { arg, flag, metric, round } from './lib/stats.ts';
+
+const store = arg('store', 'memory');
+const seconds = Number(arg('seconds', '60'));
+const batch = Number(arg('batch', '2000'));
+const connections = Number(arg('connections', '4'));
+const templateCount = Number(arg('templates', '40'));
+const warmupS = Number(arg('warmup', '5'));
+const ndjson = flag('ndjson');
+if (store !== 'memory' && store !== 'redis') throw new Error('--store must be memory or redis');
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+interface Run {
+  result: Result;
+  /** 200 responses per template */
+  ok: number[];
+  serverAccepted: number;
+}
+
+async function load(url: string, templates: Template[], opts: { duration?: number; amount?: number }, runTag: string): Promise<Run> {
+  let next = 0;
+  const ok = templates.map(() => 0);
+  let serverAccepted = 0;
+  const result = await autocannon({
+    url: `${url}/api/v1/events`,
+    method: 'POST',
+    connections,
+    timeout: 60,
+    ...opts,
+    headers: { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' },
+    requests: [
+      {
+        setupRequest(req, context) {
+          const k = next++;
+          const i = k % templates.length;
+          context.template = i;
+          return { ...req, method: 'POST', body: templates[i]!.parts.join(`${runTag}${k}-`) };
+        },
+        onResponse(status, body, context) {
+          if (status !== 200) return;
+          ok[context.template as number]! += 1;
+          serverAccepted += (JSON.parse(body) as { accepted: number }).accepted;
+        },
+      },
+    ],
+  });
+  return { result, ok, serverAccepted };
+}
+
+async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number }> {
+  const kpi = ((await (await fetch(`${url}/api/v1/snapshot?region=610100`)).json()) as { kpi: Record<string, number> }).kpi;
+  const accepted = metric(await (await fetch(`${url}/metrics`)).text(), 'zhdj_ingest_events_total', '{result="accepted"}');
+  return { kpi, accepted: Number.isNaN(accepted) ? 0 : accepted };
+}
+
+async function main(): Promise<void> {
+  log(`bench:ingest store=${store} seconds=${seconds} batch=${batch} connections=${connections} ${ndjson ? 'ndjson' : 'json'}`);
+  const { roster, templates } = buildBatches({ count: templateCount, size: batch, ndjson });
+  log(`generated ${templates.length} batches of ${batch} simulator events (${Math.round(templates[0]!.parts.join('').length / 1024)} KiB each)`);
+  const children: Child[] = [];
+  try {
+    const redis = store === 'redis' ? await startRedisChild() : undefined;
+    if (redis) children.push(redis);
+    const prefix = `zhdjbench${process.pid}`;
+    const server = await startServerChild(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : {});
+    children.unshift(server);
+    const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(roster) });
+    if (!put.ok) throw new Error(`roster refused: ${put.status} ${await put.text()}`);
+
+    const warm = await load(server.url, templates, { duration: warmupS }, 'w');
+    const rate = warm.result.requests.total / warmupS;
+    log(`warmup: ${round(rate * batch)} events/s`);
+    const amount = Math.max(connections, Math.round(rate * seconds));
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await kpiAndAccepted(server.url);
+    const counters0 = redis ? await redisCounters(redis.url) : undefined;
+
+    const run = await load(server.url, templates, { amount }, 'm');
+    const after = await kpiAndAccepted(server.url);
+    const counters1 = redis ? await redisCounters(redis.url) : undefined;
+    const r = run.result;
+    const batches = r['2xx'];
+    const expected: Contribution = sum(run.ok.map((n, i) => [n, templates[i]!.contribution] as [number, Contribution]));
+    const mismatches: string[] = [];
+    const acceptedDelta = after.accepted - before.accepted;
+    if (acceptedDelta !== expected.accepted) mismatches.push(`accepted: metrics ${acceptedDelta} ≠ expected ${expected.accepted}`);
+    if (run.serverAccepted !== expected.accepted) mismatches.push(`accepted: responses ${run.serverAccepted} ≠ expected ${expected.accepted}`);
+    for (const k of CONTRIBUTION_KEYS) {
+      const delta = (after.kpi[k] ?? 0) - (before.kpi[k] ?? 0);
+      if (delta !== expected[k]) mismatches.push(`${k}: snapshot +${delta} ≠ accepted events +${expected[k]}`);
+    }
+    const eventsPerSec = round(acceptedDelta / r.duration, 0);
+    const out = {
+      bench: 'ingest',
+      store,
+      seconds: round(r.duration, 1),
+      batchSize: batch,
+      connections,
+      format: ndjson ? 'ndjson' : 'json',
+      batches,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      eventsAccepted: acceptedDelta,
+      eventsPerSec,
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      roundTripsPerBatch: counters0 && counters1 ? round((counters1.reads - counters0.reads) / Math.max(1, batches), 2) : null,
+      commandsPerBatch: counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 2) : null,
+      exact: mismatches.length === 0,
+      mismatches,
+    };
+    log('');
+    log(`${store} store: ${eventsPerSec.toLocaleString('en')} events/s over ${out.seconds} s (${batches} batches of ${batch}, ${connections} connections)`);
+    log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${r.non2xx}, errors ${r.errors}`);
+    if (out.roundTripsPerBatch !== null) log(`Redis: ${out.roundTripsPerBatch} round trips (socket reads) and ${out.commandsPerBatch} commands per batch`);
+    log(mismatches.length === 0 ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)' : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`);
+    console.log(JSON.stringify(out));
+    process.exitCode = mismatches.length === 0 && r.non2xx === 0 ? 0 : 1;
+  } finally {
+    for (const c of children) await c.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
