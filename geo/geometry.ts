@@ -87,6 +87,39 @@ interface Cell {
   max: number;
 }
 
+/** Binary max-heap on Cell.max; ties keep no particular order, which cannot change the result. */
+class MaxHeap {
+  private items: Cell[] = [];
+  push(c: Cell): void {
+    const a = this.items;
+    a.push(c);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.max >= a[i]!.max) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): Cell | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || !last) return top;
+    a[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.max > a[m]!.max) m = l;
+      if (r < a.length && a[r]!.max > a[m]!.max) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+    return top;
+  }
+}
+
 /**
  * Pole of inaccessibility (Mapbox's polylabel algorithm) of the largest member polygon, in a
  * plane where longitude is scaled by cos(latitude) so that "far from the edge" is isotropic.
@@ -104,17 +137,17 @@ export function labelPointOf(geometry: RegionFeature['geometry'], precisionDeg =
     return { x, y, h, d, max: d + h * Math.SQRT2 };
   };
   if (size === 0) return [box[0], box[1]];
-  const queue: Cell[] = [];
+  const queue = new MaxHeap();
   for (let x = x0; x < x1; x += size) for (let y = y0; y < y1; y += size) queue.push(make(x + size / 2, y + size / 2, size / 2));
   let best = make((x0 + x1) / 2, (y0 + y1) / 2, 0);
-  while (queue.length > 0) {
-    queue.sort((a, b) => a.max - b.max);
-    const cell = queue.pop()!;
+  for (let cell = queue.pop(); cell; cell = queue.pop()) {
     if (cell.d > best.d) best = cell;
     if (cell.max - best.d <= precisionDeg) continue;
     const h = cell.h / 2;
-    queue.push(make(cell.x - h, cell.y - h, h), make(cell.x + h, cell.y - h, h));
-    queue.push(make(cell.x - h, cell.y + h, h), make(cell.x + h, cell.y + h, h));
+    queue.push(make(cell.x - h, cell.y - h, h));
+    queue.push(make(cell.x + h, cell.y - h, h));
+    queue.push(make(cell.x - h, cell.y + h, h));
+    queue.push(make(cell.x + h, cell.y + h, h));
   }
   return [best.x / k, best.y];
 }

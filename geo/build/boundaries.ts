@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import mapshaper from 'mapshaper';
 import gcoord from 'gcoord';
 import type { LngLat, RegionFeature } from '../types.ts';
+import { labelPointOf, pointInGeometry, polygonArea, polygonsOf } from '../geometry.ts';
 import { loadEchartsMap, type RawFeature } from './echarts-source.ts';
 import { nanhaiFeature } from './nanhai.ts';
 
@@ -100,7 +101,7 @@ export function chinaProvinceShapes(): CodedShape[] {
 export { nanhaiFeature };
 
 export interface SimplifyOptions {
-  /** mapshaper -simplify percentage of removable vertices to keep */
+  /** mapshaper -simplify percentage of removable vertices to keep; 100: clean only */
   keepPercent: number;
 }
 
@@ -110,7 +111,8 @@ export async function cleanAndSimplify(shapes: CodedShape[], opts: SimplifyOptio
     type: 'FeatureCollection',
     features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code }, geometry: s.geometry })),
   };
-  const cmd = `-i in.json -clean -simplify ${opts.keepPercent}% keep-shapes -o out.json format=geojson precision=0.00001`;
+  const simplify = opts.keepPercent < 100 ? `-simplify ${opts.keepPercent}% keep-shapes ` : '';
+  const cmd = `-i in.json -clean ${simplify}-o out.json format=geojson precision=0.00001`;
   const out = (await mapshaper.applyCommands(cmd, { 'in.json': input })) as Record<string, string | Uint8Array>;
   const text = out['out.json'];
   if (text === undefined) throw new Error('mapshaper produced no output');
@@ -121,4 +123,28 @@ export async function cleanAndSimplify(shapes: CodedShape[], opts: SimplifyOptio
     if (!f.geometry) throw new Error(`mapshaper dropped the geometry of ${f.properties.code}`);
     return { code: f.properties.code, geometry: f.geometry };
   });
+}
+
+/** km² per square degree at latitude 35° (only to size a threshold, not to measure). */
+const KM2_PER_DEG2 = 111.32 * 111.32 * Math.cos((35 * Math.PI) / 180);
+
+/**
+ * Source parts (islands, exclaves) of at least `minKm2` that the result no longer covers.
+ * Simplification drops small rings (keep-shapes only guards a feature's largest part), and
+ * a map that loses an island omits territory: the build fails on any.
+ */
+export function lostParts(source: CodedShape[], result: CodedShape[], minKm2: number): string[] {
+  const byCode = new Map(result.map((s) => [s.code, s.geometry]));
+  const lost: string[] = [];
+  for (const s of source) {
+    for (const poly of polygonsOf(s.geometry)) {
+      const deg2 = polygonArea(poly);
+      const km2 = deg2 * KM2_PER_DEG2;
+      if (km2 < minKm2) continue;
+      const [x, y] = labelPointOf({ type: 'Polygon', coordinates: poly as LngLat[][] }, Math.sqrt(deg2) / 10);
+      const g = byCode.get(s.code);
+      if (!g || !pointInGeometry(g, x, y)) lost.push(`${s.code} part of ${km2.toFixed(1)} km² at ${x.toFixed(3)},${y.toFixed(3)}`);
+    }
+  }
+  return lost;
 }

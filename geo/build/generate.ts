@@ -4,7 +4,7 @@ import { labelPointOf, pointInGeometry } from '../geometry.ts';
 import { levelOf } from '../codes.ts';
 import { chinaProvinces, provinceTree, type BuildRegion } from './hierarchy.ts';
 import {
-  chinaProvinceShapes, cleanAndSimplify, echartsCounties, geojsonCounties, nanhaiFeature, shaanxiCities,
+  chinaProvinceShapes, cleanAndSimplify, echartsCounties, geojsonCounties, lostParts, nanhaiFeature, shaanxiCities,
   type CodedShape, type Crs,
 } from './boundaries.ts';
 import { collection, roundGeometry, SURVEYED_DECIMALS, toFeature } from './features.ts';
@@ -19,8 +19,20 @@ export interface BuildOptions {
   countiesCrs?: Crs | undefined;
 }
 
-/** Simplify ratios (mapshaper: % of removable vertices kept), tuned to the wall's budget. */
-const KEEP_PERCENT = { counties: 20, cities: 30, provinces: 20 } as const;
+/**
+ * Simplify ratios (mapshaper: % of removable vertices kept), tuned to the wall's budget.
+ * china.js is already coarse, and simplifying it would drop islands: cleaned only.
+ */
+const KEEP_PERCENT = { counties: 20, cities: 30, provinces: 100 } as const;
+/** Any source part this large must survive simplification (the smallest real exclave is larger). */
+const MIN_KEPT_PART_KM2 = 0.5;
+
+async function simplified(shapes: CodedShape[], keepPercent: number, known: Map<string, BuildRegion>, what: string): Promise<Map<string, Geometry>> {
+  const result = await cleanAndSimplify(shapes, { keepPercent });
+  const lost = lostParts(shapes, result, MIN_KEPT_PART_KM2);
+  if (lost.length > 0) throw new Error(`${what}: simplification lost parts: ${lost.join('; ')}`);
+  return byCodeMap(result, known, what);
+}
 
 export interface Prepared {
   regions: BuildRegion[];
@@ -51,9 +63,9 @@ export async function prepare(opts: BuildOptions = {}): Promise<Prepared> {
   for (const r of regions) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.code]);
   const countySource = opts.countiesFile ? geojsonCounties(opts.countiesFile, opts.countiesCrs ?? 'gcj02') : echartsCounties();
   const shaanxiCounties = countySource.filter((s) => s.code.startsWith('61'));
-  const counties = byCodeMap(await cleanAndSimplify(shaanxiCounties, { keepPercent: KEEP_PERCENT.counties }), byCode, 'county');
-  const cities = byCodeMap(await cleanAndSimplify(shaanxiCities(), { keepPercent: KEEP_PERCENT.cities }), byCode, 'city');
-  const provinces = byCodeMap(await cleanAndSimplify(chinaProvinceShapes(), { keepPercent: KEEP_PERCENT.provinces }), byCode, 'province');
+  const counties = await simplified(shaanxiCounties, KEEP_PERCENT.counties, byCode, 'county');
+  const cities = await simplified(shaanxiCities(), KEEP_PERCENT.cities, byCode, 'city');
+  const provinces = await simplified(chinaProvinceShapes(), KEEP_PERCENT.provinces, byCode, 'province');
   for (const [code, g] of counties) counties.set(code, roundGeometry(g, SURVEYED_DECIMALS));
   const countiesWithoutBoundary = regions.filter((r) => levelOf(r.code) === 'county' && !counties.has(r.code)).map((r) => r.code);
   return { regions, byCode, children, counties, cities, provinces, countiesWithoutBoundary };
@@ -66,6 +78,20 @@ function regionFeature(p: Prepared, code: string, geometry: Geometry, label: Lng
 }
 
 const round5 = (p: LngLat): LngLat => [roundTo(p[0], 5), roundTo(p[1], 5)];
+
+/**
+ * A village's point must lie in its own cell as written (rounded): the few seeds that
+ * rounding puts just outside a tiny urban cell move to the cell's pole of inaccessibility.
+ */
+function pointInside(feature: RegionFeature, inCounty: (q: LngLat) => boolean): LngLat {
+  const seed = feature.properties.label!;
+  if (pointInGeometry(feature.geometry, ...seed)) return seed;
+  const pole = round5(labelPointOf(feature.geometry, 0.00001));
+  if (!pointInGeometry(feature.geometry, ...pole) || !inCounty(pole)) {
+    throw new Error(`village ${feature.properties.code}: no point inside its rounded cell`);
+  }
+  return pole;
+}
 
 /** One city's bundle; adds every label point it derives to `labels`. */
 export function cityBundle(p: Prepared, cityCode: string, labels: Map<string, LngLat>): CityBundle {
@@ -94,8 +120,11 @@ export function cityBundle(p: Prepared, cityCode: string, labels: Map<string, Ln
       const points = spreadPoints(cell, villages.length, seededRandom(townshipCode), inCounty).map(round5);
       const villageCells = villages.length > 0 ? voronoiCells(points, cell) : [];
       villages.forEach((villageCode, i) => {
-        labels.set(villageCode, points[i]!);
-        out.villages.features.push(regionFeature(p, villageCode, villageCells[i]!, points[i]));
+        const feature = regionFeature(p, villageCode, villageCells[i]!, points[i]);
+        const point = pointInside(feature, inCounty);
+        feature.properties.label = point;
+        labels.set(villageCode, point);
+        out.villages.features.push(feature);
       });
     }
   }
