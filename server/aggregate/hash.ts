@@ -2,7 +2,8 @@
 // mixing). Used for dedupe fields (RedisStore) and opaque ticker ids. Ids are sender-chosen;
 // a collision only ever makes one event count as a duplicate (2^-64 per pair by chance).
 
-export function hash64(s: string): [hi: number, lo: number] {
+/** Writes the two 32-bit halves of the hash of `s` into out[0] (high) and out[1] (low). */
+export function hash64To(s: string, out: Uint32Array): void {
   let h1 = 0xdeadbeef ^ s.length;
   let h2 = 0x41c6ce57 ^ s.length;
   for (let i = 0; i < s.length; i++) {
@@ -14,7 +15,14 @@ export function hash64(s: string): [hi: number, lo: number] {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
+  out[0] = h1 >>> 0;
+  out[1] = h2 >>> 0;
+}
+
+const scratch = new Uint32Array(2);
+export function hash64(s: string): [hi: number, lo: number] {
+  hash64To(s, scratch);
+  return [scratch[0]!, scratch[1]!];
 }
 
 export function hash64Hex(s: string): string {

@@ -37,3 +37,10 @@ export function tickerItemOf(ev: NormalizedEvent): StoredTickerItem | null {
       return null;
   }
 }
+
+export function* tickerItems(events: Iterable<NormalizedEvent>): Generator<StoredTickerItem> {
+  for (const ev of events) {
+    const item = tickerItemOf(ev);
+    if (item) yield item;
+  }
+}

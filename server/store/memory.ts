@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
 import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
 import type { RollupInput } from '../aggregate/model.ts';
-import { maskEvent } from '../aggregate/prepare.ts';
+import { maskEvent, tickerItems } from '../aggregate/prepare.ts';
 import { clockFor } from '../aggregate/rollup.ts';
 import { buildSnapshot } from '../aggregate/snapshot.ts';
 import { IdGenerations } from './memory/ids.ts';
@@ -14,7 +14,7 @@ import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSna
 import { loadLine, stateLines } from './memory/serialize.ts';
 import { MemState } from './memory/state.ts';
 import { Wal } from './memory/wal.ts';
-import { estimateIdBytes, orgPointsOf } from './common.ts';
+import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
 
@@ -136,11 +136,10 @@ export class MemoryStore implements Store {
     const accepted: NormalizedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      if (this.ids.has(ev.id)) {
+      if (!this.ids.add(ev.id, nowMs)) {
         duplicateIndexes.push(i);
         continue;
       }
-      this.ids.add(ev.id, nowMs);
       const masked = maskEvent(ev);
       this.st.apply(masked);
       accepted.push(masked);
@@ -171,7 +170,7 @@ export class MemoryStore implements Store {
       transfers: { [Symbol.iterator]: () => st.transfers.values() },
       floating: { [Symbol.iterator]: () => st.floating.values() },
       online: { [Symbol.iterator]: () => st.online.values() },
-      ticker: st.ticker,
+      ticker: { [Symbol.iterator]: () => tickerItems(st.recent) },
     });
   }
 
@@ -188,7 +187,7 @@ export class MemoryStore implements Store {
   }
 
   async dedupeBytesPerId(): Promise<number> {
-    return estimateIdBytes(this.ids.sample(1000));
+    return this.ids.size > 0 ? this.ids.bytes / this.ids.size : 0;
   }
 
   private async compactIfDirty(): Promise<void> {

@@ -1,16 +1,18 @@
-// Remembered event ids for dedupe, in generations by arrival time so that whole generations
-// expire after the retention without a per-id sweep. A generation spans half the retention;
-// an id is remembered for at least the retention (at most 1.5×).
-
-const MAX_SET_SIZE = 8_000_000; // V8 Sets top out at 2^24 entries
+// Remembered event ids for dedupe: 64-bit hashes of the ids (the same hash RedisStore
+// remembers) in generations by arrival time, so that whole generations expire after the
+// retention without a per-id sweep. A generation spans half the retention: an id is
+// remembered for at least the retention and at most 1.5×.
+import { hash64To } from '../../aggregate/hash.ts';
+import { HashSet64 } from './hashset64.ts';
 
 interface Generation {
   gen: number;
-  ids: Set<string>;
+  set: HashSet64;
 }
 
 export class IdGenerations {
   private gens: Generation[] = [];
+  private readonly h = new Uint32Array(2);
 
   constructor(private readonly retentionMs: number) {}
 
@@ -18,21 +20,22 @@ export class IdGenerations {
     return Math.max(1, Math.ceil(this.retentionMs / 2));
   }
 
-  has(id: string): boolean {
+  /** Remembers `id` at `nowMs`; false when it was remembered already (a duplicate). */
+  add(id: string, nowMs: number): boolean {
+    const h = this.h;
+    hash64To(id, h);
+    const hi = h[0]!;
+    const lo = h[1]!;
     const g = this.gens;
-    for (let i = g.length - 1; i >= 0; i--) if (g[i]!.ids.has(id)) return true;
-    return false;
-  }
-
-  add(id: string, nowMs: number): void {
+    for (let i = g.length - 1; i >= 0; i--) if (g[i]!.set.has(hi, lo)) return false;
     const gen = Math.floor(nowMs / this.genMs);
-    let last = this.gens[this.gens.length - 1];
-    if (!last || last.gen < gen || last.ids.size >= MAX_SET_SIZE) {
-      last = { gen: Math.max(gen, last?.gen ?? gen), ids: new Set() };
+    let last = g[g.length - 1];
+    if (!last || last.gen < gen) {
+      last = { gen, set: new HashSet64() };
       this.gens.push(last);
       this.expire(nowMs);
     }
-    last.ids.add(id);
+    return last.set.add(hi, lo);
   }
 
   expire(nowMs: number): void {
@@ -40,35 +43,22 @@ export class IdGenerations {
   }
 
   get size(): number {
-    return this.gens.reduce((n, g) => n + g.ids.size, 0);
+    return this.gens.reduce((n, g) => n + g.set.size, 0);
   }
 
-  /** A sample of remembered ids (for the bytes-per-id estimate). */
-  sample(n: number): string[] {
-    const out: string[] = [];
-    for (const g of this.gens) for (const id of g.ids) if (out.length < n) out.push(id);
-    return out;
+  get bytes(): number {
+    return this.gens.reduce((n, g) => n + g.set.bytes, 0);
   }
 
-  /** [gen, ids] chunks in generation order, for the snapshot file. */
-  *chunks(size: number): Generator<[gen: number, ids: string[]]> {
-    for (const g of this.gens) {
-      let chunk: string[] = [];
-      for (const id of g.ids) {
-        chunk.push(id);
-        if (chunk.length >= size) {
-          yield [g.gen, chunk];
-          chunk = [];
-        }
-      }
-      if (chunk.length > 0) yield [g.gen, chunk];
-    }
+  /** [gen, base64 of 8-byte hashes] chunks in generation order, for the snapshot file. */
+  *chunks(size: number): Generator<[gen: number, hashes: string]> {
+    for (const g of this.gens) for (const buf of g.set.dump(size)) yield [g.gen, buf.toString('base64')];
   }
 
-  /** Loads a chunk written by chunks(); consecutive chunks of a generation share one Set. */
-  load(gen: number, ids: string[]): void {
+  /** Loads a chunk written by chunks(); chunks of one generation go to one set. */
+  load(gen: number, hashes: string): void {
     let last = this.gens[this.gens.length - 1];
-    if (!last || last.gen !== gen || last.ids.size + ids.length > MAX_SET_SIZE) this.gens.push((last = { gen, ids: new Set() }));
-    for (const id of ids) last.ids.add(id);
+    if (!last || last.gen !== gen) this.gens.push((last = { gen, set: new HashSet64() }));
+    last.set.load(Buffer.from(hashes, 'base64'));
   }
 }

@@ -21,8 +21,8 @@ type Line =
   | { k: 'tx'; c: [id: string, org: string, dest: string, stage: TransferStage, ts: number, openedTs: number][] }
   | { k: 'fl'; c: [member: string, org: string, ts: number, cell: string][] }
   | { k: 'on'; c: [member: string, org: string, ts: number][] }
-  | { k: 'tk'; items: MemState['ticker'] }
-  | { k: 'ids'; g: number; ids: string[] };
+  | { k: 'tk'; events: MemState['recent'] }
+  | { k: 'ids'; g: number; h: string };
 
 function* chunked<T>(it: Iterable<T>, make: (c: T[]) => Line): Generator<string> {
   let c: T[] = [];
@@ -55,8 +55,8 @@ export function* stateLines(st: MemState, ids: IdGenerations, header: SnapshotHe
   yield* chunked(map(st.transfers, ([id, x]) => [id, x.org, x.dest, x.stage, x.ts, x.openedTs] as const), (c) => ({ k: 'tx', c: c as never }));
   yield* chunked(map(st.floating, ([m, x]) => [m, x.org, x.ts, x.cell] as const), (c) => ({ k: 'fl', c: c as never }));
   yield* chunked(map(st.online, ([m, x]) => [m, x.org, x.ts] as const), (c) => ({ k: 'on', c: c as never }));
-  yield JSON.stringify({ k: 'tk', items: st.ticker });
-  for (const [g, chunk] of ids.chunks(CHUNK)) yield JSON.stringify({ k: 'ids', g, ids: chunk });
+  yield JSON.stringify({ k: 'tk', events: st.recent });
+  for (const [g, h] of ids.chunks(CHUNK * 10)) yield JSON.stringify({ k: 'ids', g, h });
 }
 
 /** Applies one snapshot line; returns the header when the line is one. */
@@ -92,10 +92,10 @@ export function loadLine(st: MemState, ids: IdGenerations, raw: unknown): Snapsh
       for (const [m, org, ts] of line.c) st.online.set(m, { org, ts });
       break;
     case 'tk':
-      st.ticker = line.items;
+      for (const ev of line.events) st.remember(ev);
       break;
     case 'ids':
-      ids.load(line.g, line.ids);
+      ids.load(line.g, line.h);
       break;
   }
   return null;

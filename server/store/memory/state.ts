@@ -2,10 +2,10 @@
 // a few Map lookups and counter increments on Float64Array rows, no allocation per event
 // beyond the (rare) new row or record.
 import type { NormalizedEvent, Org } from '../../contract/index.ts';
-import type { FloatingRecord, OnlineRecord, StoredTickerItem, TransferCase } from '../../aggregate/model.ts';
-import { TICKER_KEEP } from '../../aggregate/model.ts';
+import type { FloatingRecord, OnlineRecord, TransferCase } from '../../aggregate/model.ts';
+import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
 import { type ZonedClock } from '../../aggregate/period.ts';
-import { cellOf, tickerItemOf } from '../../aggregate/prepare.ts';
+import { cellOf } from '../../aggregate/prepare.ts';
 import * as S from '../../aggregate/slots.ts';
 import { reduceTransfer } from '../../aggregate/transfer.ts';
 
@@ -39,7 +39,9 @@ export class MemState {
   readonly transfers = new Map<string, TransferCase>();
   readonly floating = new Map<string, FloatingRecord>();
   readonly online = new Map<string, OnlineRecord>();
-  ticker: StoredTickerItem[] = [];
+  /** recent notable events (masked), a ring; ticker items are built only when read */
+  readonly recent: NormalizedEvent[] = [];
+  private recentHead = 0;
   accepted = 0;
   private sweptDay = '';
 
@@ -110,12 +112,16 @@ export class MemState {
         prev.ts = ev.ts;
       }
     }
-    const item = tickerItemOf(ev);
-    if (item) {
-      this.ticker.push(item);
-      if (this.ticker.length > 2 * TICKER_KEEP) this.ticker = this.ticker.slice(-TICKER_KEEP);
-    }
+    if (TICKER_TYPES.has(ev.type)) this.remember(ev);
     this.accepted += 1;
+  }
+
+  remember(ev: NormalizedEvent): void {
+    if (this.recent.length < TICKER_KEEP) this.recent.push(ev);
+    else {
+      this.recent[this.recentHead] = ev;
+      this.recentHead = (this.recentHead + 1) % TICKER_KEEP;
+    }
   }
 
   /** Drops periods past the retention and stale online records; cheap unless the day changed. */
