@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { geojsonCounties } from '../../geo/build/boundaries.ts';
+import { cityBundle, prepare, type Prepared } from '../../geo/build/generate.ts';
+import { stableJson } from '../../geo/build/output.ts';
+import { seededRandom } from '../../geo/build/synth.ts';
+import type { LngLat, RegionFeatureCollection } from '../../geo/types.ts';
+
+const DATA = new URL('../../geo/data/', import.meta.url);
+const committed = (path: string): string => readFileSync(new URL(path, DATA), 'utf8');
+
+describe('deterministic generation', () => {
+  let prepared: Prepared;
+  beforeAll(async () => {
+    prepared = await prepare();
+  });
+
+  it('regenerates the committed 铜川 610200 bundle byte for byte, and its label points', () => {
+    const labels = new Map<string, LngLat>();
+    const text = `${stableJson(cityBundle(prepared, '610200', labels))}\n`;
+    expect(text).toBe(committed('city/610200.json'));
+    const rows = (JSON.parse(committed('regions.json')) as { rows: [string, string, string | null, number, number][] }).rows;
+    const stored = rows.filter((r) => r[0].startsWith('6102') && r[0] !== '610200');
+    expect(stored.length).toBeGreaterThan(400);
+    for (const [code, , , lng, lat] of stored) {
+      const p = labels.get(code)!;
+      expect([Number(p[0].toFixed(5)), Number(p[1].toFixed(5))], code).toEqual([lng, lat]);
+    }
+  });
+
+  it('seeded random streams repeat per key and differ between keys', () => {
+    const a = seededRandom('610113');
+    const b = seededRandom('610113');
+    const c = seededRandom('610114');
+    const xs = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(xs);
+    expect(c()).not.toBe(xs[0]);
+  });
+});
+
+describe('custom county boundaries (--counties FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'geo-counties-'));
+  const xian = JSON.parse(committed('city/610100.json')) as { counties: RegionFeatureCollection };
+  const asCustomer = {
+    type: 'FeatureCollection',
+    features: xian.counties.features.map((f) => ({ type: 'Feature', properties: { adcode: Number(f.properties.code) }, geometry: f.geometry })),
+  };
+  const file = join(dir, 'xian.geojson');
+  writeFileSync(file, JSON.stringify(asCustomer));
+
+  it('reads 6-digit codes from properties.adcode and converts WGS-84 to GCJ-02', () => {
+    const gcj = geojsonCounties(file, 'gcj02');
+    const wgs = geojsonCounties(file, 'wgs84');
+    expect(gcj.map((s) => s.code)).toEqual(xian.counties.features.map((f) => f.properties.code));
+    const first = (g: (typeof gcj)[number]['geometry']): LngLat =>
+      g.type === 'Polygon' ? g.coordinates[0]![0]! : g.coordinates[0]![0]![0]!;
+    const [x0, y0] = first(gcj[0]!.geometry);
+    const [x1, y1] = first(wgs[0]!.geometry);
+    expect(x1 - x0).toBeGreaterThan(0.001); // GCJ-02 lies east of WGS-84 around 西安
+    expect(Math.abs(y1 - y0)).toBeLessThan(0.01);
+  });
+
+  it('rejects a feature without a code', () => {
+    const bad = join(dir, 'bad.geojson');
+    writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'x' }, geometry: null }] }));
+    expect(() => geojsonCounties(bad, 'gcj02')).toThrow(/6-digit code/);
+  });
+
+  it('builds from it and reports the counties it lacks', async () => {
+    const p = await prepare({ countiesFile: file });
+    expect([...p.counties.keys()]).toHaveLength(13);
+    expect(p.countiesWithoutBoundary).toHaveLength(107 - 13);
+    const bundle = cityBundle(p, '610100', new Map());
+    expect(bundle.townships.features).toHaveLength(172);
+  });
+
+  it('fails on a code that is not in the hierarchy', async () => {
+    const unknown = join(dir, 'unknown.geojson');
+    const f = asCustomer.features[0]!;
+    writeFileSync(unknown, JSON.stringify({ type: 'FeatureCollection', features: [{ ...f, properties: { code: '610199' } }] }));
+    await expect(prepare({ countiesFile: unknown })).rejects.toThrow(/610199 is not in the hierarchy/);
+  });
+});
+
+describe('run-time modules', () => {
+  const runtime = ['registry.ts', 'spatial.ts', 'codes.ts', 'geometry.ts', 'browser.ts', 'types.ts'];
+  const importsOf = (file: string): string[] =>
+    [...readFileSync(new URL(`../../geo/${file}`, import.meta.url), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+
+  it.each(runtime)('%s imports no npm package (they are build inputs only)', (file) => {
+    const imports = importsOf(file);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((s) => !s.startsWith('.') && !s.startsWith('node:'))).toEqual([]);
+  });
+
+  it.each(['browser.ts', 'codes.ts'])('%s is browser-safe (no node: imports)', (file) => {
+    expect(importsOf(file).filter((s) => s.startsWith('node:'))).toEqual([]);
+  });
+});
