@@ -30,7 +30,9 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   const stats = emptyStats();
   const interval = opts.intervalMs ?? LIVE_INTERVAL_MS;
   let pending: IngestEvent | undefined;
-  log.info(`live: ${pop.members} members in ${pop.branches.length} organizations, ~${opts.rate ?? DEFAULT_LIVE_RATE} events/s to ${opts.url}`);
+  let unacknowledged = 0;
+  const branches = pop.branches.filter((b) => b.kind === 'branch').length;
+  log.info(`live: ${pop.members} members in ${branches} branches, ~${opts.rate ?? DEFAULT_LIVE_RATE} events/s on average to ${opts.url}`);
   try {
     while (!opts.signal?.aborted) {
       await sleep(interval, undefined, { signal: opts.signal });
@@ -48,13 +50,16 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
         batch.push(ev);
       }
       if (batch.length > 0) {
+        unacknowledged = batch.length;
         await postBatch(batch, { ...opts, log }, stats);
+        unacknowledged = 0;
         opts.onBatch?.(stats);
       }
     }
   } catch (err) {
     if (!opts.signal?.aborted) throw err;
   }
-  log.info(`live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected`);
+  const dropped = unacknowledged > 0 ? `; stopped while ${unacknowledged} events were unacknowledged` : '';
+  log.info(`live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected${dropped}`);
   return stats;
 }

@@ -27,10 +27,10 @@ afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => reso
 async function receiver(script: Answer[] = []): Promise<Receiver> {
   const r: Receiver = { url: '', acked: [], requests: [] };
   server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const events = JSON.parse(body) as IngestEvent[];
+      const events = JSON.parse(Buffer.concat(chunks).toString('utf8')) as IngestEvent[];
       const answer = script[r.requests.length];
       r.requests.push({ status: 0, events, path: req.url ?? '', auth: req.headers.authorization });
       const entry = r.requests[r.requests.length - 1]!;
