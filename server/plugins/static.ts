@@ -26,8 +26,17 @@ export default fp<{ screenDir?: string }>(
     });
     const screenRoot = opts.screenDir ?? fileURLToPath(SCREEN_DIST_URL);
     if (existsSync(screenRoot)) {
-      // index.html revalidates every time; hashed assets could be cached longer by a proxy
-      await fastify.register(fastifyStatic, { root: screenRoot, prefix: '/', decorateReply: false, etag: true, cacheControl: true, maxAge: 0 });
+      // index.html revalidates every time; Vite's hashed assets never change
+      await fastify.register(fastifyStatic, {
+        root: screenRoot,
+        prefix: '/',
+        decorateReply: false,
+        etag: true,
+        maxAge: 0,
+        setHeaders(reply, path) {
+          if (/[\\/]assets[\\/]/.test(path)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        },
+      });
     } else {
       fastify.log.warn({ screenRoot }, 'screen not built: / explains how to build it');
       fastify.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(MISSING_SCREEN_HTML));

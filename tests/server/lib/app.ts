@@ -14,11 +14,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(env: Partial<Record<keyof Env, string>> = {}): Promise<TestApp> {
+/** The screen is served from a directory that does not exist unless `screenDir` says
+ * otherwise, so tests do not depend on whether `npm run build:screen` ran. */
+export async function buildTestApp(env: Partial<Record<keyof Env, string>> = {}, screenDir?: string): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'zhdj-server-test-'));
   const config = testConfig({ DATA_DIR: dataDir, ...env });
   const fastify = Fastify({ ...serverOptions(config), logger: false });
-  await fastify.register(app, { config });
+  await fastify.register(app, { config, screenDir: screenDir ?? join(dataDir, 'no-screen') });
   await fastify.ready();
   const t: TestApp = {
     app: fastify,
