@@ -1,0 +1,143 @@
+// Orchestration: region (drill-down), transport, theme rotation, layout; panels are pure views.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { RegionRef } from '../../server/contract/index.ts';
+import { isLive, DEFAULT_FRAME_INTERVAL_MS } from './state/apply.ts';
+import { dispatch, useWall } from './state/store.ts';
+import { connect } from './transport.ts';
+import { computeLayout } from './layout.ts';
+import type { WallParams } from './params.ts';
+import { PALETTES } from './palette.ts';
+import { t } from './i18n.ts';
+import { useNow } from './useNow.ts';
+import { useConfig, useOrgs, useWindowSize } from './useData.ts';
+import { Header } from './panels/Header.tsx';
+import { KpiGrid } from './panels/KpiGrid.tsx';
+import { Panel } from './panels/Panel.tsx';
+import { Ticker } from './panels/Ticker.tsx';
+import { Alerts } from './panels/Alerts.tsx';
+import { StudyPanels } from './panels/StudyPanels.tsx';
+import { OrgPanels } from './panels/OrgPanels.tsx';
+import { MapPanel } from './map/MapPanel.tsx';
+import { THEMES, type MapTheme } from './map/themes.ts';
+import { loadChildren, loadChina } from './map/geo.ts';
+
+export function App({ params }: { params: WallParams }) {
+  const { lang, token } = params;
+  const [region, setRegion] = useState(params.region);
+  /** regions the server refused (out of this wall's scope): hidden from the breadcrumb */
+  const [refused, setRefused] = useState<string[]>([]);
+  const [theme, setTheme] = useState<MapTheme>('study');
+  const [loadedAt] = useState(() => Date.now());
+  const size = useWindowSize();
+  const layout = useMemo(() => computeLayout(size.w, size.h), [size]);
+  const pal = PALETTES[params.skin];
+  const ctx = useMemo(() => ({ lang, pal, u: layout.u }), [lang, pal, layout.u]);
+  const replaceKey = `${lang}:${layout.width}x${layout.height}`;
+  const config = useConfig();
+  const orgs = useOrgs(region, token);
+  const now = useNow();
+
+  const snap = useWall((s) => s.snapshot);
+  const connected = useWall((s) => s.connected);
+  const lastDataAt = useWall((s) => s.lastDataAt);
+  const error = useWall((s) => s.error);
+  const stateRegion = useWall((s) => s.region);
+  const live = isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS);
+
+  useEffect(() => {
+    dispatch({ kind: 'region', region, at: Date.now() });
+    const transport = connect(region, token);
+    return () => transport.close();
+  }, [region, token]);
+
+  // a refused drill (out of scope, unknown) goes back to the region on screen
+  useEffect(() => {
+    if (!error || !snap || snap.region.code === region) return;
+    setRefused((r) => (r.includes(region) ? r : [...r, region]));
+    setRegion(snap.region.code);
+  }, [error, snap, region]);
+
+  useEffect(() => {
+    if (params.rotationS <= 0) return;
+    const id = setInterval(() => setTheme((th) => THEMES[(THEMES.indexOf(th) + 1) % THEMES.length]!), params.rotationS * 1000);
+    return () => clearInterval(id);
+  }, [params.rotationS, theme]);
+
+  // fetch the boundaries while the map is still starting
+  const snapCode = snap?.region.code;
+  const snapLevel = snap?.region.level;
+  useEffect(() => {
+    if (snapCode && snapLevel) loadChildren(snapCode, snapLevel).catch(() => undefined);
+    loadChina().catch(() => undefined);
+  }, [snapCode, snapLevel]);
+
+  const drill = useCallback((code: string) => {
+    if (snap && code in snap.children) setRegion(code);
+  }, [snap]);
+
+  const crumbs = useMemo<RegionRef[]>(() => {
+    if (!snap) return [];
+    const all = [...snap.region.ancestors, snap.region];
+    const cut = all.reduce((at, c, i) => (refused.includes(c.code) ? i + 1 : at), 0);
+    return all.slice(cut);
+  }, [snap, refused]);
+
+  const p = layout.panels;
+  const ultra = layout.mode === 'ultrawide';
+  const stale = snap !== null && !live;
+  const scopeNote = error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
+  // the map (WebGL setup is the heaviest start-up work) mounts once the first numbers are on screen
+  const mapReady = config !== null && snap !== null;
+
+  return (
+    <div className={`wall wall-${layout.mode}${stale ? ' wall-stale' : ''}`} style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }} data-mode={layout.mode}>
+      <Header layout={layout} lang={lang} now={now} regionName={snap?.region.name ?? null} live={live} asOf={snap?.asOf ?? null} connecting={!connected && snap === null} scopeNote={scopeNote} />
+      <div className="wall-body">
+        {p.kpis ? (
+          <Panel id="kpis" rect={p.kpis} title={t(lang, 'panelKpi')} subtitle={undefined} untitled>
+            <KpiGrid kpi={snap?.kpi ?? null} lang={lang} grid={layout.kpiGrid} />
+          </Panel>
+        ) : null}
+        <StudyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+        <OrgPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+        {p.map && mapReady ? (
+          <MapPanel
+            id="map"
+            rect={p.map}
+            u={layout.u}
+            lang={lang}
+            pal={pal}
+            snap={snap}
+            orgs={orgs}
+            view={!ultra && theme === 'floating' ? 'national' : 'city'}
+            theme={theme}
+            onTheme={setTheme}
+            crumbs={crumbs}
+            onCrumb={setRegion}
+            onDrill={drill}
+            styleUrl={config?.mapStyleUrl}
+          />
+        ) : null}
+        {p.mapNational && mapReady ? (
+          <MapPanel id="mapNational" rect={p.mapNational} u={layout.u} lang={lang} pal={pal} snap={snap} orgs={orgs} view="national" theme="floating" onDrill={drill} styleUrl={config?.mapStyleUrl} />
+        ) : null}
+        {p.ticker ? (
+          <Panel id="ticker" rect={p.ticker} title={t(lang, 'panelTicker')} subtitle={undefined}>
+            <TickerFeed lang={lang} since={loadedAt} />
+          </Panel>
+        ) : null}
+        {p.alerts ? (
+          <div className="alerts-slot" style={{ left: p.alerts.x, top: p.alerts.y, width: p.alerts.w, height: p.alerts.h }}>
+            <Alerts alerts={snap?.alerts ?? []} lang={lang} vertical={ultra} />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function TickerFeed({ lang, since }: { lang: WallParams['lang']; since: number }) {
+  const items = useWall((s) => s.ticker);
+  const firstTs = useWall((s) => s.snapshot?.ticker[0]?.ts ?? since);
+  return <Ticker items={items} lang={lang} animateFrom={firstTs} />;
+}

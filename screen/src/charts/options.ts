@@ -1,0 +1,270 @@
+// Pure ECharts option builders: data in, option out. No animation (streaming data).
+import type { ChildRegion, Snapshot } from '../../../server/contract/index.ts';
+import { MEETING_KINDS, TRANSFER_STAGES } from '../../../server/contract/events.ts';
+import type { ECOption } from './echarts.ts';
+import { MEETING_LABELS, STAGE_LABELS, t } from '../i18n.ts';
+import type { Lang } from '../params.ts';
+import type { Palette } from '../palette.ts';
+import { formatRate } from '../format.ts';
+
+export interface ChartCtx {
+  lang: Lang;
+  pal: Palette;
+  /** design pixel */
+  u: number;
+}
+
+export const FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+
+function base(ctx: ChartCtx): ECOption {
+  return {
+    animation: false,
+    textStyle: { fontFamily: FONT_STACK, color: ctx.pal.text, fontSize: 16 * ctx.u },
+    grid: { left: 8 * ctx.u, right: 16 * ctx.u, top: 12 * ctx.u, bottom: 8 * ctx.u, containLabel: true },
+  };
+}
+
+const axisText = (ctx: ChartCtx, size = 15) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
+
+/** child regions by today's study rate, best on top; regions without members last */
+export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
+  const rows = [...children]
+    .sort((a, b) => (b.kpi.studyRateToday ?? -1) - (a.kpi.studyRateToday ?? -1))
+    .slice(0, maxRows)
+    .reverse();
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 70 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', min: 0, max: 100, show: false },
+    yAxis: {
+      type: 'category',
+      data: rows.map((r) => r.name),
+      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text, interval: 0 },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: rows.map((r) => (r.kpi.studyRateToday === null ? '-' : Math.round(r.kpi.studyRateToday * 1000) / 10)),
+        barWidth: '58%',
+        showBackground: true,
+        backgroundStyle: { color: ctx.pal.grid },
+        itemStyle: { color: ctx.pal.accent, borderRadius: [0, 3 * ctx.u, 3 * ctx.u, 0] },
+        label: {
+          show: true,
+          position: 'right',
+          color: ctx.pal.text,
+          fontSize: 16 * ctx.u,
+          formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData')),
+        },
+      },
+    ],
+  };
+}
+
+function currentHour(asOf: number, timeZone: string): number {
+  const h = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(new Date(asOf));
+  return Number(h);
+}
+
+export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: string, ctx: ChartCtx): ECOption {
+  const hour = currentHour(asOf, timeZone);
+  const today = study.hourlyToday.map((v, i) => (i <= hour ? v : '-'));
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 16 * ctx.u, top: 34 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    legend: {
+      top: 0,
+      right: 8 * ctx.u,
+      itemWidth: 22 * ctx.u,
+      itemHeight: 10 * ctx.u,
+      textStyle: { color: ctx.pal.text, fontSize: 15 * ctx.u },
+      data: [t(ctx.lang, 'today'), t(ctx.lang, 'yesterday')],
+    },
+    xAxis: {
+      type: 'category',
+      data: Array.from({ length: 24 }, (_, i) => `${i}`),
+      axisLabel: { ...axisText(ctx), interval: 3 },
+      axisLine: { lineStyle: { color: ctx.pal.grid } },
+      axisTick: { show: false },
+    },
+    yAxis: { type: 'value', axisLabel: axisText(ctx), splitLine: { lineStyle: { color: ctx.pal.grid } } },
+    series: [
+      {
+        name: t(ctx.lang, 'yesterday'),
+        type: 'line',
+        data: study.hourlyYesterday,
+        symbol: 'none',
+        lineStyle: { color: ctx.pal.series[1], width: 2 * ctx.u, type: 'dashed' },
+        itemStyle: { color: ctx.pal.series[1] },
+      },
+      {
+        name: t(ctx.lang, 'today'),
+        type: 'line',
+        data: today,
+        symbol: 'none',
+        lineStyle: { color: ctx.pal.series[0], width: 3 * ctx.u },
+        itemStyle: { color: ctx.pal.series[0] },
+        areaStyle: { color: ctx.pal.series[0], opacity: 0.15 },
+      },
+    ],
+  };
+}
+
+export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx): ECOption {
+  return {
+    ...base(ctx),
+    xAxis: {
+      type: 'category',
+      data: daily.map((d) => d.day.slice(5)),
+      axisLabel: { ...axisText(ctx, 14), interval: 6 },
+      axisLine: { lineStyle: { color: ctx.pal.grid } },
+      axisTick: { show: false },
+    },
+    yAxis: { type: 'value', axisLabel: axisText(ctx, 14), splitLine: { lineStyle: { color: ctx.pal.grid } } },
+    series: [{ type: 'bar', data: daily.map((d) => d.learners), barWidth: '60%', itemStyle: { color: ctx.pal.accent } }],
+  };
+}
+
+/** a ring gauge for a rate in 0…1 */
+export function gaugeOption(rate: number, caption: string, ctx: ChartCtx, color?: string): ECOption {
+  return {
+    ...base(ctx),
+    series: [
+      {
+        type: 'gauge',
+        startAngle: 90,
+        endAngle: -270,
+        min: 0,
+        max: 100,
+        radius: '88%',
+        center: ['50%', '52%'],
+        pointer: { show: false },
+        progress: { show: true, roundCap: true, width: 12 * ctx.u, itemStyle: { color: color ?? ctx.pal.accent } },
+        axisLine: { lineStyle: { width: 12 * ctx.u, color: [[1, ctx.pal.grid]] } },
+        axisTick: { show: false },
+        splitLine: { show: false },
+        axisLabel: { show: false },
+        title: { show: true, offsetCenter: [0, '38%'], color: ctx.pal.textDim, fontSize: 15 * ctx.u },
+        detail: {
+          valueAnimation: false,
+          offsetCenter: [0, '-6%'],
+          fontSize: 34 * ctx.u,
+          fontWeight: 'bold',
+          color: ctx.pal.text,
+          formatter: (v: number) => `${v.toFixed(1)}%`,
+        },
+        data: [{ value: Number(formatRate(rate)), name: caption }],
+      },
+    ],
+  };
+}
+
+export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): ECOption {
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 40 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: MEETING_KINDS.map((k) => MEETING_LABELS[k][ctx.lang]),
+      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: MEETING_KINDS.map((k) => meetings.byKind[k] ?? 0),
+        barWidth: '55%',
+        itemStyle: { color: ctx.pal.accent2 },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 16 * ctx.u },
+      },
+    ],
+  };
+}
+
+export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: ChartCtx): ECOption {
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 26 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: TRANSFER_STAGES.map((s) => STAGE_LABELS[s][ctx.lang]),
+      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
+      axisLine: { lineStyle: { color: ctx.pal.grid } },
+      axisTick: { show: false },
+    },
+    yAxis: { type: 'value', show: false },
+    series: [
+      {
+        type: 'bar',
+        barWidth: '56%',
+        data: TRANSFER_STAGES.map((s) => ({ value: stages[s] ?? 0, itemStyle: { color: ctx.pal.stage[s] } })),
+        label: { show: true, position: 'top', color: ctx.pal.text, fontSize: 17 * ctx.u, fontWeight: 'bold' },
+      },
+    ],
+  };
+}
+
+export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
+  const top = rows.slice(0, maxRows).reverse();
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: top.map((r) => r.name),
+      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text, width: 230 * ctx.u, overflow: 'truncate' },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: top.map((r) => r.points),
+        barWidth: '56%',
+        itemStyle: { color: ctx.pal.highlight },
+        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: 15 * ctx.u },
+      },
+    ],
+  };
+}
+
+/** floating members by destination province, largest first */
+export function destinations(flows: Snapshot['floating']['flows']): { name: string; members: number }[] {
+  const by = new Map<string, { name: string; members: number }>();
+  for (const f of Object.values(flows)) {
+    const row = by.get(f.to) ?? { name: f.toName, members: 0 };
+    row.members += f.members;
+    by.set(f.to, row);
+  }
+  return [...by.values()].sort((a, b) => b.members - a.members);
+}
+
+export function floatingOption(rows: { name: string; members: number }[], ctx: ChartCtx, maxRows: number): ECOption {
+  const top = rows.slice(0, maxRows).reverse();
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: top.map((r) => r.name),
+      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: top.map((r) => r.members),
+        barWidth: '56%',
+        itemStyle: { color: ctx.pal.accent },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 15 * ctx.u },
+      },
+    ],
+  };
+}

@@ -1,0 +1,68 @@
+// KPI and number formatting. A missing rate is "no data", never 0 % or NaN.
+import type { KpiName } from '../../server/contract/index.ts';
+import type { Lang } from './params.ts';
+
+export const RATE_KPIS: ReadonlySet<KpiName> = new Set<KpiName>([
+  'studyRateToday',
+  'studyRateMonth',
+  'examPassRateToday',
+  'meetingComplianceMonth',
+  'attendanceRateMonth',
+]);
+
+export function isRate(name: KpiName): boolean {
+  return RATE_KPIS.has(name);
+}
+
+export const NO_DATA: Record<Lang, string> = { zh: '暂无数据', en: 'no data' };
+
+export interface FormattedKpi {
+  /** the big number, or the no-data text */
+  text: string;
+  unit: string;
+  empty: boolean;
+}
+
+export function formatNumber(value: number, lang: Lang): string {
+  return Math.round(value).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+}
+
+/** rate in 0…1 → "62.5" (unit "%") */
+export function formatRate(rate: number): string {
+  return (Math.round(rate * 1000) / 10).toFixed(1);
+}
+
+export function formatKpi(name: KpiName, value: number | null | undefined, lang: Lang): FormattedKpi {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return { text: NO_DATA[lang], unit: '', empty: true };
+  }
+  if (isRate(name)) return { text: formatRate(value), unit: '%', empty: false };
+  return { text: formatNumber(value, lang), unit: '', empty: false };
+}
+
+/** the value written to data-value: the raw number as received, "" for null */
+export function rawValue(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
+}
+
+/** HH:MM:SS and YYYY-MM-DD in a fixed time zone, whatever the machine's zone */
+export function clockParts(epochMs: number, timeZone = 'Asia/Shanghai'): { time: string; date: string; weekday: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    weekday: 'short',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(epochMs));
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
+  return {
+    time: `${get('hour')}:${get('minute')}:${get('second')}`,
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    weekday,
+  };
+}

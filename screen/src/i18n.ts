@@ -1,0 +1,109 @@
+// Every label on the wall, zh-CN first. Panels carry a Chinese title and, with lang=en,
+// an English one.
+import type { KpiName, MeetingKind, TransferStage } from '../../server/contract/index.ts';
+import type { Lang } from './params.ts';
+
+type Entry = { zh: string; en: string };
+
+export const KPI_LABELS: Record<KpiName, Entry> = {
+  orgs: { zh: '党组织', en: 'Organizations' },
+  members: { zh: '党员总数', en: 'Members' },
+  learnersToday: { zh: '今日学习人数', en: 'Learners today' },
+  studyRateToday: { zh: '今日学习率', en: 'Study rate today' },
+  learnersMonth: { zh: '本月学习人数', en: 'Learners this month' },
+  studyRateMonth: { zh: '本月学习率', en: 'Study rate this month' },
+  studyMinutesToday: { zh: '今日学习分钟', en: 'Study minutes today' },
+  examsToday: { zh: '今日考试人次', en: 'Exams today' },
+  examPassRateToday: { zh: '今日考试合格率', en: 'Exam pass rate' },
+  meetingsMonth: { zh: '本月组织生活', en: 'Meetings this month' },
+  meetingComplianceMonth: { zh: '三会一课达标率', en: 'Meeting compliance' },
+  attendanceRateMonth: { zh: '参会率', en: 'Attendance' },
+  transfersOpen: { zh: '转接办理中', en: 'Transfers open' },
+  transfersCompletedToday: { zh: '今日转接完成', en: 'Transfers done today' },
+  transfersOverdue: { zh: '转接超期', en: 'Transfers overdue' },
+  floatingMembers: { zh: '流动党员', en: 'Floating members' },
+  floatingOutOfContact: { zh: '失联党员', en: 'Out of contact' },
+  pointsMonth: { zh: '本月积分', en: 'Points this month' },
+  onlineNow: { zh: '在线党员', en: 'Online now' },
+};
+
+export const STAGE_LABELS: Record<TransferStage, Entry> = {
+  applied: { zh: '申请', en: 'Applied' },
+  approved: { zh: '审核', en: 'Approved' },
+  received: { zh: '接收', en: 'Received' },
+  completed: { zh: '完成', en: 'Completed' },
+  rejected: { zh: '退回', en: 'Rejected' },
+};
+
+export const MEETING_LABELS: Record<MeetingKind, Entry> = {
+  assembly: { zh: '党员大会', en: 'Assembly' },
+  committee: { zh: '支委会', en: 'Committee' },
+  group: { zh: '党小组会', en: 'Group' },
+  lecture: { zh: '党课', en: 'Lecture' },
+};
+
+const TEXT = {
+  titleSuffix: { zh: '智慧党建指挥中心', en: ' Smart Party Building Command Center' },
+  live: { zh: '实时', en: 'LIVE' },
+  asOf: { zh: '数据截至', en: 'data as of' },
+  connecting: { zh: '正在连接…', en: 'connecting…' },
+  noData: { zh: '暂无数据', en: 'no data' },
+  noStudyToday: { zh: '暂无数据 · 今日尚无学习记录', en: 'no data · no study events today' },
+  noExamsToday: { zh: '暂无数据 · 今日尚无考试', en: 'no data · no exams today' },
+  noMeetings: { zh: '暂无数据 · 本月尚无组织生活', en: 'no data · no meetings this month' },
+  noTransfers: { zh: '暂无数据 · 暂无转接案件', en: 'no data · no transfer cases' },
+  noPoints: { zh: '暂无数据 · 本月尚无积分', en: 'no data · no points this month' },
+  noFloating: { zh: '暂无数据 · 暂无流动党员报到', en: 'no data · no floating check-ins' },
+  noChildren: { zh: '暂无数据 · 无下级区域', en: 'no data · no child regions' },
+  noTicker: { zh: '暂无动态', en: 'no events yet' },
+  noAlerts: { zh: '运行正常 · 暂无预警', en: 'all normal · no alerts' },
+  panelRanking: { zh: '学习率排名', en: 'Study rate by region' },
+  panelHourly: { zh: '今日学习趋势', en: 'Study today vs yesterday' },
+  panelDaily: { zh: '近30日学习人数', en: 'Learners, last 30 days' },
+  panelExam: { zh: '考试合格率', en: 'Exam pass rate' },
+  panelMeetings: { zh: '三会一课', en: 'Meetings (三会一课)' },
+  panelTransfers: { zh: '组织关系转接', en: 'Relationship transfers' },
+  panelLeaderboard: { zh: '积分排行', en: 'Points leaderboard' },
+  panelFloating: { zh: '流动党员去向', en: 'Floating members: destinations' },
+  panelTicker: { zh: '实时动态', en: 'Live events' },
+  panelKpi: { zh: '核心指标', en: 'Key figures' },
+  today: { zh: '今日', en: 'Today' },
+  yesterday: { zh: '昨日', en: 'Yesterday' },
+  learners: { zh: '学习人数', en: 'Learners' },
+  compliance: { zh: '达标率', en: 'Compliance' },
+  attendance: { zh: '参会率', en: 'Attendance' },
+  overdue: { zh: '超期', en: 'Overdue' },
+  outOfContact: { zh: '失联', en: 'Out of contact' },
+  members: { zh: '人', en: '' },
+  themeStudy: { zh: '学习', en: 'Study' },
+  themeFloating: { zh: '流动党员', en: 'Floating' },
+  themeTransfers: { zh: '组织关系转接', en: 'Transfers' },
+  nationalView: { zh: '流动党员分布（全国）', en: 'Floating members across China' },
+  illustrative: { zh: '示意', en: 'illustrative' },
+  illustrativeNote: { zh: '乡镇、村界为示意，非勘界数据', en: 'township/village shapes are illustrative' },
+  southChinaSea: { zh: '南海诸岛', en: 'South China Sea Islands' },
+  legendStudy: { zh: '今日学习率', en: 'Study rate today' },
+  legendTransfers: { zh: '转接办理中', en: 'Open transfers' },
+  scopeLimited: { zh: '权限范围外', en: 'outside this wall’s scope' },
+  studied: { zh: '完成学习', en: 'studied' },
+  examPassed: { zh: '考试合格', en: 'passed an exam' },
+  examFailed: { zh: '参加考试', en: 'took an exam' },
+  meetingHeld: { zh: '召开', en: 'held' },
+  transferMoved: { zh: '转接', en: 'transfer' },
+  pointsAwarded: { zh: '积分', en: 'points' },
+  checkedIn: { zh: '流动党员报到', en: 'floating check-in' },
+  active: { zh: '在线', en: 'online' },
+  minutesUnit: { zh: '分钟', en: 'min' },
+  scoreUnit: { zh: '分', en: 'pts' },
+  examsUnit: { zh: '人次', en: 'exams' },
+} satisfies Record<string, Entry>;
+
+export type TextKey = keyof typeof TEXT;
+
+export function t(lang: Lang, key: TextKey): string {
+  return TEXT[key][lang];
+}
+
+export function label(lang: Lang, entry: Entry): string {
+  return entry[lang];
+}

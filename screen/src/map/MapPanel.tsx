@@ -1,0 +1,134 @@
+// The hero: the map with its breadcrumb, theme tabs, legend and 示意 note.
+import { useMemo, useState } from 'react';
+import type { Layer } from '@deck.gl/core';
+import type { OrgPoint, RegionRef, Snapshot } from '../../../server/contract/index.ts';
+import { t, type TextKey } from '../i18n.ts';
+import type { Rect } from '../layout.ts';
+import type { Lang } from '../params.ts';
+import type { Palette } from '../palette.ts';
+import { Panel } from '../panels/Panel.tsx';
+import { MapView, type MapViewKind } from './MapView.tsx';
+import { destinationDots, floatingArcs, floatingHeat, heatPoints, orgLayer, transferArcs } from './deckLayers.ts';
+import { childLevel } from './geo.ts';
+import { choroplethValues, THEMES, type MapTheme } from './themes.ts';
+
+const THEME_LABEL: Record<MapTheme, TextKey> = { study: 'themeStudy', floating: 'themeFloating', transfers: 'themeTransfers' };
+
+interface Props {
+  id: 'map' | 'mapNational';
+  rect: Rect;
+  u: number;
+  lang: Lang;
+  pal: Palette;
+  snap: Snapshot | null;
+  orgs: OrgPoint[];
+  view: MapViewKind;
+  theme: MapTheme;
+  onTheme?: ((t: MapTheme) => void) | undefined;
+  crumbs?: RegionRef[] | undefined;
+  onCrumb?: ((code: string) => void) | undefined;
+  onDrill: (code: string) => void;
+  styleUrl: string | undefined;
+}
+
+export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTheme, crumbs, onCrumb, onDrill, styleUrl }: Props) {
+  const [illustrative, setIllustrative] = useState(false);
+  const region = snap ? { code: snap.region.code, level: snap.region.level } : null;
+  const children = snap?.children;
+  const values = useMemo(() => choroplethValues(children, theme), [children, theme]);
+  const flows = snap?.transfers.flows;
+  const fflows = snap?.floating.flows;
+  const cells = snap?.floating.cells;
+  const heat = useMemo(() => heatPoints(cells ?? {}), [cells]);
+  const layers = useMemo<Layer[]>(() => {
+    const city = view === 'city';
+    // only the layers of the current view exist: no shader work for what is not shown
+    if (city) {
+      const out = [orgLayer(orgs, pal, u, true)];
+      if (theme === 'transfers') out.push(transferArcs(Object.values(flows ?? {}), pal, u, true));
+      return out;
+    }
+    const ff = Object.values(fflows ?? {});
+    return [floatingHeat(heat, pal, u, true), floatingArcs(ff, pal, u, true), destinationDots(ff, pal, u, true)];
+  }, [orgs, flows, fflows, heat, pal, u, view, theme]);
+  const drillable = snap ? childLevel(snap.region.level) !== null && snap.region.level !== 'township' : false;
+  const title = view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
+  const bodyW = Math.round(rect.w - 4 * u);
+  const bodyH = Math.round(rect.h - 44 * u);
+  const rampCss = `linear-gradient(90deg, ${pal.ramp.join(', ')})`;
+  const max = view === 'city' && theme !== 'study' ? Math.max(0, ...Object.values(children ?? {}).map((c) => (theme === 'transfers' ? c.kpi.transfersOpen : c.kpi.floatingMembers))) : 0;
+
+  return (
+    <Panel id={id} rect={rect} title={title} subtitle={undefined} bare>
+      <div className="map-wrap" data-map-view={view} data-map-theme={theme}>
+        <MapView
+          width={bodyW}
+          height={bodyH}
+          view={view}
+          region={region}
+          values={values}
+          layers={layers}
+          pal={pal}
+          u={u}
+          styleUrl={styleUrl}
+          onDrill={drillable ? onDrill : () => undefined}
+          onGeometry={(fc) => setIllustrative(fc.features.some((f) => f.properties.illustrative))}
+        />
+        {crumbs && crumbs.length > 0 ? (
+          <nav className="crumbs" data-breadcrumb>
+            {crumbs.map((c, i) => (
+              <span key={c.code}>
+                {i > 0 ? <i className="crumb-sep">›</i> : null}
+                {i < crumbs.length - 1 ? (
+                  <button type="button" className="crumb" data-crumb={c.code} onClick={() => onCrumb?.(c.code)}>
+                    {c.name}
+                  </button>
+                ) : (
+                  <span className="crumb crumb-here" data-crumb={c.code}>
+                    {c.name}
+                  </span>
+                )}
+              </span>
+            ))}
+          </nav>
+        ) : null}
+        {onTheme ? (
+          <div className="tabs" role="tablist">
+            {THEMES.map((th) => (
+              <button key={th} type="button" role="tab" aria-selected={th === theme} className={th === theme ? 'tab tab-on' : 'tab'} data-theme-tab={th} onClick={() => onTheme(th)}>
+                {t(lang, THEME_LABEL[th])}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        {view === 'city' ? (
+          <div className="legend">
+            <span className="legend-title">{theme === 'study' ? t(lang, 'legendStudy') : t(lang, theme === 'transfers' ? 'legendTransfers' : 'themeFloating')}</span>
+            <span className="legend-ramp" style={{ background: rampCss }} />
+            <span className="legend-ticks">
+              <span>{theme === 'study' ? '0%' : '0'}</span>
+              <span>{theme === 'study' ? '100%' : String(max)}</span>
+            </span>
+            <span className="legend-nodata">
+              <i style={{ background: pal.noData }} /> {t(lang, 'noData')}
+            </span>
+          </div>
+        ) : (
+          <div className="legend">
+            <span className="legend-title">{t(lang, 'themeFloating')}</span>
+            <span className="legend-ramp" style={{ background: `linear-gradient(90deg, ${pal.ramp.slice(3).join(', ')})` }} />
+            <span className="legend-ticks">
+              <span>{lang === 'zh' ? '少' : 'few'}</span>
+              <span>{lang === 'zh' ? '多' : 'many'}</span>
+            </span>
+          </div>
+        )}
+        {view === 'city' && illustrative ? (
+          <div className="note-illustrative" data-illustrative>
+            {t(lang, 'illustrative')} · {t(lang, 'illustrativeNote')}
+          </div>
+        ) : null}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,83 @@
+// The MapLibre style: a background layer and GeoJSON sources only (no tiles, no glyph URL:
+// MapLibre 6 draws the CJK labels from the local font), so the map makes zero requests.
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Palette } from '../palette.ts';
+import { FONT_STACK_LIST } from './fonts.ts';
+
+const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+
+/** fill colour from feature-state `v` (0…1; < 0 = no data) on the skin's ramp */
+export function fillColor(pal: Palette): ExpressionSpecification {
+  const stops: (number | string)[] = [];
+  pal.ramp.forEach((c, i) => stops.push(i / (pal.ramp.length - 1), c));
+  return [
+    'case',
+    ['<', ['coalesce', ['feature-state', 'v'], -1], 0],
+    pal.noData,
+    ['interpolate', ['linear'], ['feature-state', 'v'], ...stops] as unknown as ExpressionSpecification,
+  ];
+}
+
+export function mapStyle(pal: Palette, u: number): StyleSpecification {
+  const halo = 'rgba(10,0,0,0.9)';
+  const textSize = Math.round(17 * u);
+  return {
+    version: 8,
+    sources: {
+      context: { type: 'geojson', data: empty() },
+      regions: { type: 'geojson', data: empty(), promoteId: 'code' },
+      labels: { type: 'geojson', data: empty() },
+      china: { type: 'geojson', data: empty(), promoteId: 'code' },
+      chinaLabels: { type: 'geojson', data: empty() },
+    },
+    layers: [
+      { id: 'bg', type: 'background', paint: { 'background-color': pal.background, 'background-opacity': 0 } },
+      { id: 'context-fill', type: 'fill', source: 'context', paint: { 'fill-color': pal.mapLand, 'fill-opacity': 0.55 } },
+      { id: 'context-line', type: 'line', source: 'context', paint: { 'line-color': pal.mapLine, 'line-opacity': 0.25, 'line-width': 1 * u } },
+      { id: 'regions-fill', type: 'fill', source: 'regions', paint: { 'fill-color': fillColor(pal), 'fill-opacity': 0.88 } },
+      {
+        id: 'regions-line',
+        type: 'line',
+        source: 'regions',
+        paint: {
+          'line-color': ['case', ['boolean', ['feature-state', 'glow'], false], '#ffffff', pal.mapLine],
+          'line-width': ['case', ['boolean', ['feature-state', 'glow'], false], 3 * u, 1.3 * u],
+          'line-width-transition': { duration: 600 },
+        },
+      },
+      {
+        id: 'china-fill',
+        type: 'fill',
+        source: 'china',
+        paint: {
+          'fill-color': ['case', ['boolean', ['feature-state', 'home'], false], pal.highlight, pal.mapLand],
+          'fill-opacity': ['case', ['==', ['get', 'code'], 'nanhai'], 1, 0.9],
+        },
+      },
+      { id: 'china-line', type: 'line', source: 'china', paint: { 'line-color': pal.mapLine, 'line-width': 0.8 * u, 'line-opacity': 0.7 } },
+      {
+        id: 'labels',
+        type: 'symbol',
+        source: 'labels',
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': FONT_STACK_LIST,
+          'text-size': textSize,
+          'text-allow-overlap': false,
+          'text-padding': 2,
+        },
+        paint: { 'text-color': '#ffffff', 'text-halo-color': halo, 'text-halo-width': 2 * u },
+      },
+      {
+        id: 'china-labels',
+        type: 'symbol',
+        source: 'chinaLabels',
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT_STACK_LIST, 'text-size': Math.round(13 * u), 'text-padding': 1 },
+        paint: { 'text-color': 'rgba(255,255,255,0.75)', 'text-halo-color': halo, 'text-halo-width': 1.5 * u },
+      },
+    ],
+  };
+}
+
+export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'labels'];
+export const NATIONAL_LAYERS = ['china-fill', 'china-line', 'china-labels'];

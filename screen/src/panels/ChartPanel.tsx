@@ -1,0 +1,49 @@
+// A panel holding one chart. An empty panel keeps its chart instance (hidden) and says why.
+import { useRef, type ReactNode } from 'react';
+import { EChart } from '../charts/EChart.tsx';
+import type { ECOption } from '../charts/echarts.ts';
+import type { Rect } from '../layout.ts';
+import { Empty, Panel } from './Panel.tsx';
+
+export const TITLE_U = 40;
+export const BODY_PAD_U = 10;
+
+interface Props {
+  id: string;
+  rect: Rect;
+  u: number;
+  title: string;
+  subtitle: string | undefined;
+  option: ECOption | null;
+  emptyText: string;
+  extra?: ReactNode;
+  replaceKey: string;
+  /** content beside the chart (left), e.g. a big figure */
+  aside?: ReactNode;
+  asideU?: number;
+}
+
+const EMPTY_OPTION: ECOption = { animation: false, series: [] };
+
+export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, extra, replaceKey, aside, asideU = 0 }: Props) {
+  const last = useRef<ECOption>(EMPTY_OPTION);
+  if (option) last.current = option;
+  const asideW = aside ? Math.round(asideU * u) : 0;
+  const w = Math.max(10, Math.round(rect.w - 2 * BODY_PAD_U * u - asideW));
+  const h = Math.max(10, Math.round(rect.h - TITLE_U * u - BODY_PAD_U * u));
+  return (
+    <Panel id={id} rect={rect} title={title} subtitle={subtitle} extra={extra}>
+      <div className="chart-row">
+        {aside ? (
+          <div className="chart-aside" style={{ width: asideW }}>
+            {aside}
+          </div>
+        ) : null}
+        <div className="chart-box" style={{ width: w, height: h, visibility: option ? 'visible' : 'hidden' }}>
+          <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} />
+        </div>
+        {option ? null : <Empty text={emptyText} />}
+      </div>
+    </Panel>
+  );
+}

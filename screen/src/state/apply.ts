@@ -1,0 +1,128 @@
+// The wall's state machine, pure: applies snapshots and frames, tracks seq, detects gaps
+// (→ needsResync), caps the ticker and computes staleness from an injected clock.
+import type { Frame, ScreenError, SnapshotMessage, Snapshot, TickerItem } from '../../../server/contract/index.ts';
+import { mergePatch } from './mergePatch.ts';
+
+export const TICKER_CAP = 40;
+export const STALE_AFTER_FRAMES = 3;
+export const DEFAULT_FRAME_INTERVAL_MS = 1000;
+
+export type WallMessage =
+  | { kind: 'snapshot'; msg: SnapshotMessage; at: number }
+  | { kind: 'frame'; frame: Frame; at: number }
+  | { kind: 'connected'; at: number }
+  | { kind: 'disconnected'; at: number }
+  | { kind: 'error'; error: ScreenError; at: number }
+  | { kind: 'region'; region: string; at: number }
+  | { kind: 'resyncRequested'; at: number };
+
+export interface WallState {
+  /** the region this wall asked for */
+  region: string;
+  snapshot: Snapshot | null;
+  seq: number;
+  ticker: TickerItem[];
+  /** ids of ticker items that arrived by frame (slide in); snapshot items do not animate */
+  connected: boolean;
+  /** local receive time of the last snapshot or frame */
+  lastDataAt: number | null;
+  needsResync: boolean;
+  error: ScreenError | null;
+  /** applied frames since load (for the bench) */
+  framesApplied: number;
+}
+
+export function initialState(region: string): WallState {
+  return {
+    region,
+    snapshot: null,
+    seq: 0,
+    ticker: [],
+    connected: false,
+    lastDataAt: null,
+    needsResync: false,
+    error: null,
+    framesApplied: 0,
+  };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}
+
+/** newest first, deduplicated by id, capped */
+export function mergeTicker(fresh: TickerItem[], old: TickerItem[], cap = TICKER_CAP): TickerItem[] {
+  if (fresh.length === 0) return old;
+  const seen = new Set<string>();
+  const out: TickerItem[] = [];
+  for (const item of [...fresh, ...old]) {
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    out.push(item);
+    if (out.length >= cap) break;
+  }
+  return out;
+}
+
+function applyFrame(state: WallState, frame: Frame, at: number): WallState {
+  if (state.snapshot === null || frame.region !== state.snapshot.region.code) return state;
+  if (frame.seq <= state.seq) return state; // duplicate or replay
+  if (frame.seq !== state.seq + 1) return { ...state, needsResync: true };
+  const { ticker: _old, ...rest } = state.snapshot;
+  const patched = mergePatch(rest, frame.patch) as Omit<Snapshot, 'ticker'>;
+  const ticker = mergeTicker(frame.ticker, state.ticker);
+  return {
+    ...state,
+    snapshot: { ...patched, asOf: frame.asOf, ticker },
+    seq: frame.seq,
+    ticker,
+    lastDataAt: at,
+    framesApplied: state.framesApplied + 1,
+  };
+}
+
+export function reduce(state: WallState, m: WallMessage): WallState {
+  switch (m.kind) {
+    case 'snapshot': {
+      const snap = m.msg.snapshot;
+      if (snap.region.code !== state.region) return state; // a late answer for a region we left
+      return {
+        ...state,
+        snapshot: snap,
+        seq: m.msg.seq,
+        ticker: mergeTicker(snap.ticker, [], TICKER_CAP),
+        lastDataAt: m.at,
+        needsResync: false,
+        error: null,
+      };
+    }
+    case 'frame':
+      return applyFrame(state, m.frame, m.at);
+    case 'connected':
+      return { ...state, connected: true };
+    case 'disconnected':
+      return { ...state, connected: false };
+    case 'error':
+      return { ...state, error: m.error };
+    case 'region':
+      // keep the old picture until the new region's snapshot arrives: never blank
+      return { ...state, region: m.region, needsResync: false, error: null };
+    case 'resyncRequested':
+      return { ...state, needsResync: false };
+    default:
+      return assertNever(m);
+  }
+}
+
+export function reduceAll(state: WallState, messages: readonly WallMessage[]): WallState {
+  let s = state;
+  for (const m of messages) s = reduce(s, m);
+  return s;
+}
+
+/** live = connected, showing the asked region, and data no older than 3 frame intervals */
+export function isLive(state: Pick<WallState, 'snapshot' | 'connected' | 'lastDataAt' | 'region'>, now: number, frameIntervalMs = DEFAULT_FRAME_INTERVAL_MS): boolean {
+  if (!state.connected || state.snapshot === null || state.lastDataAt === null) return false;
+  if (state.snapshot.region.code !== state.region) return false;
+  return now - state.lastDataAt <= STALE_AFTER_FRAMES * frameIntervalMs;
+}

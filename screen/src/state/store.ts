@@ -1,0 +1,75 @@
+// The zustand store and its batching: messages from the socket are queued and applied in one
+// state commit per animation frame (a burst of frames costs one render, not one per frame).
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { flushSync } from 'react-dom';
+import { initialState, reduceAll, type WallMessage, type WallState } from './apply.ts';
+import { checkFirstFrame, recordUpdate, stats } from '../stats.ts';
+
+/** fallback drain when rAF is throttled (hidden tab, headless without focus) */
+const DRAIN_FALLBACK_MS = 250;
+
+export const wallStore = createStore<WallState>(() => initialState(''));
+
+let queue: WallMessage[] = [];
+let scheduled = false;
+let rafId = 0;
+let timerId: ReturnType<typeof setTimeout> | undefined;
+/** paint hooks run inside the measured commit (charts flush their canvas here) */
+const afterCommit = new Set<() => void>();
+
+export function onAfterCommit(fn: () => void): () => void {
+  afterCommit.add(fn);
+  return () => afterCommit.delete(fn);
+}
+
+function drain(): void {
+  scheduled = false;
+  cancelAnimationFrame(rafId);
+  if (timerId !== undefined) clearTimeout(timerId);
+  timerId = undefined;
+  if (queue.length === 0) return;
+  const batch = queue;
+  queue = [];
+  const t0 = performance.now();
+  const prev = wallStore.getState();
+  const next = reduceAll(prev, batch);
+  if (next !== prev) {
+    flushSync(() => wallStore.setState(next, true));
+    for (const fn of afterCommit) fn();
+  }
+  const applied = next.framesApplied - prev.framesApplied;
+  const snapshotChanged = next.snapshot !== prev.snapshot;
+  stats.commits++;
+  stats.framesApplied = next.framesApplied;
+  stats.seq = next.seq;
+  stats.region = next.snapshot?.region.code ?? '';
+  if (applied > 0 || snapshotChanged) {
+    const ms = performance.now() - t0;
+    recordUpdate(ms);
+    performance.measure?.('wall-commit', { start: t0, end: t0 + ms });
+  }
+  checkFirstFrame(next.snapshot !== null, stats.chartInstances);
+}
+
+export function dispatch(message: WallMessage): void {
+  queue.push(message);
+  if (scheduled) return;
+  scheduled = true;
+  rafId = requestAnimationFrame(drain);
+  timerId = setTimeout(drain, DRAIN_FALLBACK_MS);
+}
+
+export function resetStore(region: string): void {
+  queue = [];
+  wallStore.setState(initialState(region), true);
+}
+
+export function useWall<T>(selector: (s: WallState) => T): T {
+  return useStore(wallStore, selector);
+}
+
+/** re-check first-frame readiness outside a commit (map load, chart paint) */
+export function noteReady(): void {
+  checkFirstFrame(wallStore.getState().snapshot !== null, stats.chartInstances);
+}
