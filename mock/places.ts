@@ -1,9 +1,11 @@
 // Places the simulator needs beyond the region registry: label points when the registry has
 // none yet, the big cities where floating members work, and county codes elsewhere in China
 // that transfers go to. Coordinates are GCJ-02 (the frame of the map), city centres rounded.
+import { pointInGeometry } from '../geo/geometry.ts';
 import { childrenOf, descendantsAt, getRegion, labelPoint } from '../geo/registry.ts';
-import type { LngLat, RegionRecord } from '../geo/types.ts';
-import { hashString, unit } from './prng.ts';
+import { cityBundle } from '../geo/spatial.ts';
+import type { LngLat, RegionFeature, RegionRecord } from '../geo/types.ts';
+import { hashString, Rng, unit } from './prng.ts';
 
 /** City centres of 陕西's ten prefecture-level cities (approximate, GCJ-02). */
 const SHAANXI_CITY_CENTRES: Readonly<Record<string, LngLat>> = {
@@ -35,6 +37,36 @@ export function regionPoint(code: string): LngLat {
   const spread = SPREAD_DEG[code.length] ?? 0.1;
   const h = hashString(code);
   return [lng + (unit(h) - 0.5) * 2 * spread, lat + (unit(h * 7 + 13) - 0.5) * 1.6 * spread];
+}
+
+const cells = new Map<string, Map<string, RegionFeature['geometry']> | null>();
+
+/** The illustrative township or village cell of a code, where the geo bundle has one. */
+function cellOf(code: string): RegionFeature['geometry'] | undefined {
+  const city = `${code.slice(0, 4)}00`;
+  if (!cells.has(city)) {
+    const bundle = cityBundle(city);
+    cells.set(city, bundle ? new Map([...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry])) : null);
+  }
+  return cells.get(city)?.get(code);
+}
+
+/**
+ * A deterministic point for an organization near its region's label point, kept inside the
+ * region's (illustrative) cell so that the map shows it where it belongs.
+ */
+export function orgPoint(code: string, id: string, jitterDeg: number): { lng: number; lat: number } {
+  const [lng, lat] = regionPoint(code);
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const rng = Rng.of(hashString(id), 7);
+  const dx = rng.range(-1, 1) * jitterDeg;
+  const dy = rng.range(-1, 1) * jitterDeg * 0.8;
+  const cell = code.length > 6 ? cellOf(code) : undefined;
+  for (const f of [1, 0.5, 0.25, 0.1]) {
+    const p = { lng: round(lng + dx * f), lat: round(lat + dy * f) };
+    if (!cell || pointInGeometry(cell, p.lng, p.lat)) return p;
+  }
+  return { lng: round(lng), lat: round(lat) };
 }
 
 export interface WorkCity {

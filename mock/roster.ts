@@ -5,7 +5,7 @@ import { childrenOf } from '../geo/registry.ts';
 import type { RegionRecord } from '../geo/types.ts';
 import type { Org } from '../server/contract/roster.ts';
 import { ordinal, placeName } from './names.ts';
-import { areaCounties, areaRegion, regionPoint } from './places.ts';
+import { areaCounties, areaRegion, orgPoint } from './places.ts';
 import { hashString, Rng } from './prng.ts';
 
 export const DEFAULT_ROSTER_SEED = 1;
@@ -50,12 +50,7 @@ function split(total: number, n: number, rng: Rng): number[] {
   return parts;
 }
 
-function at(code: string, id: string, jitterDeg: number): { lng: number; lat: number } {
-  const [lng, lat] = regionPoint(code);
-  const rng = Rng.of(hashString(id), 7);
-  const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  return { lng: round(lng + rng.range(-jitterDeg, jitterDeg)), lat: round(lat + rng.range(-jitterDeg, jitterDeg) * 0.8) };
-}
+const at = orgPoint;
 
 function committeeName(r: RegionRecord): string {
   if (r.level === 'township' && r.name.endsWith('街道')) return `中共${r.name}工作委员会`;

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
+import { pointInGeometry } from '../../geo/geometry.ts';
 import { descendantsAt } from '../../geo/registry.ts';
+import { cityBundle, countyAt } from '../../geo/spatial.ts';
 import { Roster, type Org } from '../../server/contract/roster.ts';
 import { outsideCounties, WORK_CITIES } from '../../mock/places.ts';
 import { buildRoster, isUrbanVillageCode } from '../../mock/roster.ts';
@@ -75,6 +77,16 @@ describe('roster of 西安 610100', () => {
     // 西安 has ~13 million people; territorial organizations hold a share of its ~7 % members.
     expect(total).toBeGreaterThan(150_000);
     expect(total).toBeLessThan(400_000);
+  });
+
+  it('places every organization inside its region (village and township cells, counties)', () => {
+    const bundle = cityBundle('610100')!;
+    const cells = new Map([...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]));
+    const outside = roster.filter((o) => {
+      if (o.region.length === 6) return o.region !== '610100' && countyAt(o.lng!, o.lat!) !== o.region;
+      return !pointInGeometry(cells.get(o.region)!, o.lng!, o.lat!);
+    });
+    expect(outside.map((o) => o.id)).toEqual([]);
   });
 
   it('names organizations the way they are written', () => {
