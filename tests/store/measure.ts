@@ -51,7 +51,7 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   const prefix = `zhdj-measure-${Math.random().toString(36).slice(2, 8)}`;
   const store = new RedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9', prefix });
   await store.open();
-  return { store, done: () => store.destroyAllData() };
+  return { store, done: () => store.destroyAllData() }; // before close()
 }
 
 const { store, done } = await open();
@@ -75,5 +75,5 @@ const s0 = performance.now();
 const snap = await store.snapshot('610100', now);
 const snapMs = performance.now() - s0;
 console.log(JSON.stringify({ engine: ENGINE, events, seconds: +secs.toFixed(2), eventsPerS: Math.round(events / secs), batch: BATCH, inFlight: IN_FLIGHT, snapshotMs: +snapMs.toFixed(1), bytesPerId: await store.dedupeBytesPerId(), health: (await store.health()).detail, learnersMonth: snap.kpi.learnersMonth }));
-await store.close();
 await done();
+await store.close();

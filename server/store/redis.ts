@@ -1,0 +1,166 @@
+// RedisStore: the scale-out engine. One EVALSHA of redis/ingest.lua per batch does dedupe
+// and every aggregate update atomically; reads go through RollupReader (two pipelines,
+// cached per version and section). Several server processes share one Redis.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
+import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
+import { clockFor } from '../aggregate/rollup.ts';
+import { buildSnapshot } from '../aggregate/snapshot.ts';
+import { orgPointsOf } from './common.ts';
+import { DAY_MS, withDefaults } from './options.ts';
+import { encodeBatch, type EncodeParams } from './redis/encode.ts';
+import { redisHealth, sampleDedupeBytes } from './redis/ops.ts';
+import { K, keyBase } from './redis/keys.ts';
+import { RollupReader } from './redis/read.ts';
+import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
+
+const INGEST_LUA = readFileSync(new URL('./redis/ingest.lua', import.meta.url), 'utf8');
+const ROSTER_POLL_MS = 2000;
+
+export interface RedisStoreOptions extends Partial<StoreOptions> {
+  url?: string;
+  /** key prefix; keys are `{prefix}:…` (default "zhdj") */
+  prefix?: string;
+  /** dedupe buckets per generation: about (ids per half retention) / 100 (default 65536) */
+  dedupeBuckets?: number;
+  geo?: GeoLookup;
+}
+
+type IngestFn = (base: string, ...args: (string | Buffer)[]) => Promise<number[]>;
+
+export class RedisStore implements Store {
+  readonly engine = 'redis' as const;
+  readonly opts: StoreOptions;
+  readonly base: string;
+  private readonly redis: Redis;
+  private readonly reader: RollupReader;
+  private readonly enc: EncodeParams;
+  private readonly geo: GeoLookup;
+  private rosterIds = new Set<string>();
+  private poll: NodeJS.Timeout | null = null;
+  /** round trips to Redis made by ingest() (one per batch) */
+  ingestRoundTrips = 0;
+
+  constructor(o: RedisStoreOptions = {}) {
+    this.opts = withDefaults(o);
+    this.base = keyBase(o.prefix ?? 'zhdj');
+    this.geo = o.geo ?? registryGeo;
+    this.redis = new Redis(o.url ?? 'redis://127.0.0.1:6379', {
+      lazyConnect: true,
+      // fail fast while disconnected: ingest answers 503 instead of hanging
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times) => Math.min(100 * times, 2000),
+    });
+    this.redis.on('error', () => undefined); // surfaced per command as StoreUnavailableError
+    this.redis.defineCommand('zhdjIngest', { numberOfKeys: 1, lua: INGEST_LUA });
+    const clock = clockFor(this.opts.timeZone);
+    this.reader = new RollupReader(this.redis, this.base, clock, this.opts.onlineWindowMs);
+    this.enc = {
+      clock,
+      retentionMs: this.opts.retentionDays * DAY_MS,
+      replayMs: this.opts.replayHours * 3_600_000,
+      onlineWindowMs: this.opts.onlineWindowMs,
+      buckets: o.dedupeBuckets ?? 65_536,
+    };
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.redis.connect();
+      await this.loadRoster();
+    } catch (e) {
+      throw new StoreUnavailableError(`redis unreachable: ${(e as Error).message}`);
+    }
+    this.poll = setInterval(() => void this.loadRoster().catch(() => undefined), ROSTER_POLL_MS);
+    this.poll.unref();
+  }
+
+  private async loadRoster(): Promise<void> {
+    if (await this.reader.refreshRoster()) this.rosterIds = new Set(this.reader.roster.map((o) => o.id));
+  }
+
+  async close(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
+    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  async health(): Promise<StoreHealth> {
+    return redisHealth(this.redis);
+  }
+
+  async putRoster(orgs: Org[]): Promise<void> {
+    const copy = orgs.map((o) => ({ ...o }));
+    await this.guard(() => this.redis.multi().set(this.base + K.roster, JSON.stringify(copy)).incr(this.base + K.rosterVersion).incr(this.base + K.ver).exec());
+    await this.loadRoster();
+  }
+
+  async getRoster(): Promise<Org[]> {
+    await this.guard(() => this.loadRoster());
+    return this.reader.roster.map((o) => ({ ...o }));
+  }
+
+  isKnownOrg(org: string): boolean {
+    return this.rosterIds.has(org);
+  }
+
+  async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
+    if (events.length === 0) return { accepted: 0, duplicates: 0, duplicateIndexes: [] };
+    const args = encodeBatch(events, nowMs, this.enc);
+    const run = (this.redis as unknown as { zhdjIngest: IngestFn }).zhdjIngest;
+    const dups = await this.guard(() => run.call(this.redis, this.base, ...args));
+    this.ingestRoundTrips += 1;
+    return { accepted: events.length - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
+  }
+
+  /** Runs a command; connection trouble becomes StoreUnavailableError (503 + Retry-After). */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') throw new StoreUnavailableError(`redis is ${this.redis.status}`);
+    try {
+      return await fn();
+    } catch (e) {
+      const msg = (e as Error).message ?? String(e);
+      if (/ERR|WRONGTYPE|NOSCRIPT/.test(msg) && this.redis.status === 'ready') throw e;
+      throw new StoreUnavailableError(`redis write failed: ${msg}`);
+    }
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const n = await this.guard(() => this.redis.hget(this.base + K.meta, 'n'));
+    return !n || n === '0';
+  }
+
+  async snapshot(region: string, nowMs: number): Promise<Snapshot> {
+    const input = await this.guard(() => this.reader.input(nowMs));
+    return buildSnapshot(region, nowMs, input, this.opts, this.geo);
+  }
+
+  async orgPoints(region: string): Promise<OrgPoint[]> {
+    return orgPointsOf(region, this.reader.roster, this.geo);
+  }
+
+  async version(): Promise<number> {
+    return Number((await this.guard(() => this.redis.get(this.base + K.ver))) ?? 0);
+  }
+
+  async dedupeBytesPerId(): Promise<number> {
+    return this.guard(() => sampleDedupeBytes(this.redis, this.base));
+  }
+
+  /** Read round trips so far (for the README figures). */
+  get readRoundTrips(): number {
+    return this.reader.roundTrips;
+  }
+
+  /** Deletes every key under this store's prefix (tests and measurements only). */
+  async destroyAllData(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.base.replace(/[*?[\]]/g, '\\$&')}*`, 'COUNT', 1000);
+      if (keys.length) await this.redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}

@@ -1,0 +1,60 @@
+// RedisStore's operational reads: persistence health and the dedupe memory sample.
+import type { Redis } from 'ioredis';
+import type { StoreHealth } from '../types.ts';
+
+function infoFields(info: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of info.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** persistence: "aof" (with appendfsync in detail), "rdb", or "none". */
+export async function redisHealth(redis: Redis): Promise<StoreHealth> {
+  try {
+    const info = infoFields(await redis.info('persistence'));
+    const aof = info.aof_enabled === '1';
+    let appendfsync: string | undefined;
+    let save: string | undefined;
+    try {
+      appendfsync = ((await redis.config('GET', 'appendfsync')) as string[])[1];
+      save = ((await redis.config('GET', 'save')) as string[])[1];
+    } catch {
+      // CONFIG may be renamed or forbidden on managed Redis; INFO alone still tells AOF
+    }
+    const persistence = aof ? 'aof' : save ? 'rdb' : save === '' ? 'none' : 'rdb?';
+    return {
+      ok: true,
+      engine: 'redis',
+      persistence,
+      detail: { aof_enabled: aof, appendfsync, save, aof_last_write_status: info.aof_last_write_status, rdb_last_bgsave_status: info.rdb_last_bgsave_status },
+    };
+  } catch (e) {
+    return { ok: false, engine: 'redis', persistence: 'unknown', detail: { error: (e as Error).message } };
+  }
+}
+
+/** Bytes per remembered id: MEMORY USAGE over a sample of dedupe bucket keys ÷ their fields. */
+export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64): Promise<number> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]]/g, '\\$&')}dd:*`, 'COUNT', 2000);
+    keys.push(...found);
+    cursor = next;
+  } while (cursor !== '0' && keys.length < samples * 4);
+  const pick = keys.slice(0, samples);
+  if (pick.length === 0) return 0;
+  const pipe = redis.pipeline();
+  for (const k of pick) pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k);
+  const res = (await pipe.exec())!;
+  let bytes = 0;
+  let ids = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    bytes += Number(res[i]![1] ?? 0);
+    ids += Number(res[i + 1]![1] ?? 0);
+  }
+  return ids > 0 ? bytes / ids : 0;
+}
