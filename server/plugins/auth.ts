@@ -4,11 +4,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import { containsCode } from '../../geo/codes.ts';
 import { ANY_REGION } from '../push/scope.ts';
+
+/** the region read routes default to */
+export const DEFAULT_REGION = '610100';
 
 export interface Auth {
   /** onRequest hook: 401 unless `Authorization: Bearer <ingest token>` */
   requireIngest: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /** onRequest hook of the read API: with screen auth on, a screen token whose scope covers
+   * `?region=` (or an ingest token) is needed: 401 without, 403 outside the scope */
+  requireRegionScope: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   /** the region a screen token may join ('*' = anywhere, when screen auth is off); null = bad token */
   screenScope: (token: string | undefined) => string | null;
   ingestAuth: boolean;
@@ -60,6 +67,22 @@ export default fp<{ config: Config }>(
         if (token === undefined || ingest(token) < 0) {
           reply.header('WWW-Authenticate', 'Bearer');
           return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'missing or invalid bearer token' });
+        }
+        return undefined;
+      },
+      async requireRegionScope(request, reply) {
+        if (!config.screenAuth) return undefined;
+        const token = bearer(request.headers.authorization);
+        if (token !== undefined && config.ingestAuth && ingest(token) >= 0) return undefined;
+        const scope = auth.screenScope(token);
+        if (scope === null) {
+          reply.header('WWW-Authenticate', 'Bearer');
+          return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'a screen token is needed (Authorization: Bearer)' });
+        }
+        const region = (request.query as { region?: unknown }).region;
+        const code = typeof region === 'string' ? region : DEFAULT_REGION;
+        if (scope !== ANY_REGION && !containsCode(scope, code)) {
+          return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `this token may read ${scope} and the regions below it, not ${code}` });
         }
         return undefined;
       },

@@ -93,7 +93,7 @@ describe('/screen frames', () => {
     await until(() => w.frames.length === 2, 5000, 'second frame');
     expect(w.frames[1]!.seq).toBe(seq + 2);
     const applied2 = applyMergePatch<typeof base>(applied, w.frames[1]!.patch);
-    const fresh = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100' })).json();
+    const fresh = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100', headers: { authorization: 'Bearer city' } })).json();
     expect(applied2.kpi.learnersToday).toBe(fresh.kpi.learnersToday);
     expect(applied2.children).toEqual(fresh.children);
   });
@@ -128,5 +128,26 @@ describe('/screen frames', () => {
     await until(() => w.snapshots.length === 1, 5000, 'snapshot');
     const m = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(m).toMatch(/zhdj_walls_connected [1-9]/);
+  });
+});
+
+describe('read API scope (screen auth on)', () => {
+  it.each([
+    ['no token', undefined, '610113', 401],
+    ['bad token', 'nope', '610113', 401],
+    ['county token, its county', 'yanta', '610113', 200],
+    ['county token, its city', 'yanta', '610100', 403],
+    ['county token, default region (610100)', 'yanta', undefined, 403],
+    ['city token, a county', 'city', '610112', 200],
+    ['an ingest token reads anything', INGEST, '610100', 200],
+  ])('%s → %i', async (_n, token, region, status) => {
+    for (const path of ['snapshot', 'orgs']) {
+      const r = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/${path}${region ? `?region=${region}` : ''}`,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      expect(r.statusCode).toBe(status);
+    }
   });
 });

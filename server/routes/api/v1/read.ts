@@ -2,18 +2,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../../../config.ts';
+import { DEFAULT_REGION } from '../../../plugins/auth.ts';
 import { ErrorBody, RegionQuery } from '../../schemas.ts';
 
-export const DEFAULT_REGION = '610100';
 const regionOf = (query: unknown): string => (query as { region?: string }).region ?? DEFAULT_REGION;
 
 const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config }) => {
   const { store } = fastify;
-  const notFound = { 400: ErrorBody, 404: ErrorBody };
+  const notFound = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
   fastify.get(
     '/snapshot',
     {
+      onRequest: fastify.auth.requireRegionScope,
       schema: {
         summary: 'Everything one wall needs for a region (SPEC 5)',
         description: 'Aggregates only. The shape is documented in server/README.md (Snapshot). Unknown region: 404.',
@@ -29,6 +30,7 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
   fastify.get(
     '/orgs',
     {
+      onRequest: fastify.auth.requireRegionScope,
       schema: {
         summary: 'Organizations of a region as map points',
         tags: ['read'],
