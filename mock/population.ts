@@ -1,5 +1,6 @@
 // The simulated membership behind a roster: which branches are keen or lagging, who the
 // members are, and which of them work far from home (流动党员). Derived once per (roster, seed).
+import { provinceAt } from '../geo/spatial.ts';
 import type { Org } from '../server/contract/roster.ts';
 import { personName } from './names.ts';
 import { WORK_CITIES, type WorkCity } from './places.ts';
@@ -106,12 +107,13 @@ function floatingMembers(branches: Branch[], roster: readonly Org[], seed: numbe
       const x = r.next() * CITY_CUM[CITY_CUM.length - 1]!;
       const city = WORK_CITIES[CITY_CUM.findIndex((c) => c > x)]!;
       const crsRoll = r.next();
+      const [lng, lat] = workplace(city, r);
       out.push({
         branch: b.idx,
         n,
         city,
-        lng: Math.round((city.centre[0] + 0.12 * r.normal()) * 1e5) / 1e5,
-        lat: Math.round((city.centre[1] + 0.09 * r.normal()) * 1e5) / 1e5,
+        lng,
+        lat,
         crs: crsRoll < 0.45 ? undefined : crsRoll < 0.8 ? 'gcj02' : crsRoll < 0.9 ? 'wgs84' : 'bd09',
         daily: r.range(0.15, 0.8),
         rare: r.chance(RARE_SHARE),
@@ -120,6 +122,23 @@ function floatingMembers(branches: Branch[], roster: readonly Org[], seed: numbe
     }
   }
   return out;
+}
+
+const WORKPLACE_SPREAD_DEG = 0.1;
+const cityProvince = new Map<string, string | null>();
+
+/** Somewhere in the city's area, on land and in the city's province (not across a border or at sea). */
+function workplace(city: WorkCity, r: Rng): [lng: number, lat: number] {
+  if (!cityProvince.has(city.name)) cityProvince.set(city.name, provinceAt(city.centre[0], city.centre[1]));
+  const province = cityProvince.get(city.name);
+  const dx = r.normal() * WORKPLACE_SPREAD_DEG;
+  const dy = r.normal() * WORKPLACE_SPREAD_DEG * 0.8;
+  for (const f of [1, 0.5, 0.25, 0]) {
+    const lng = Math.round((city.centre[0] + dx * f) * 1e5) / 1e5;
+    const lat = Math.round((city.centre[1] + dy * f) * 1e5) / 1e5;
+    if (f === 0 || provinceAt(lng, lat) === province) return [lng, lat];
+  }
+  return city.centre;
 }
 
 /** The realistic (scale 1) number of activity events per day, for sizing runs. */

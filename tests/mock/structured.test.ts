@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf, IngestEvent } from '../../server/contract/events.ts';
+import { provinceAt } from '../../geo/spatial.ts';
 import { meetingsOfMonth } from '../../mock/gen/meetings.ts';
 import { buildPopulation } from '../../mock/population.ts';
 import { localDay } from '../../mock/rhythm.ts';
@@ -95,5 +96,12 @@ describe('transfers and floating members over 34 days of 雁塔', () => {
     expect(silent).toBeGreaterThan(0);
     expect(silent).toBeLessThan(latest.size * 0.2);
     expect([...crs].sort()).toEqual(['bd09', 'default', 'gcj02', 'wgs84']);
+  });
+
+  it('puts workplaces on land in the work city\'s province (not in Hong Kong or at sea)', () => {
+    const { pop } = simulation({ region: '610100', seed: 42 });
+    const astray = pop.floating.filter((f) => provinceAt(f.lng, f.lat) !== provinceAt(...f.city.centre));
+    expect(astray.map((f) => `${f.city.name} ${f.lng},${f.lat}`)).toEqual([]);
+    expect(new Set(pop.floating.map((f) => f.city.name)).size).toBeGreaterThan(10);
   });
 });
