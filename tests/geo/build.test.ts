@@ -6,6 +6,7 @@ import { geojsonCounties } from '../../geo/build/boundaries.ts';
 import { cityBundle, prepare, type Prepared } from '../../geo/build/generate.ts';
 import { stableJson } from '../../geo/build/output.ts';
 import { seededRandom } from '../../geo/build/synth.ts';
+import { descendantsAt } from '../../geo/registry.ts';
 import type { LngLat, RegionFeatureCollection } from '../../geo/types.ts';
 
 const DATA = new URL('../../geo/data/', import.meta.url);
@@ -42,23 +43,23 @@ describe('deterministic generation', () => {
 
 describe('custom county boundaries (--counties FILE)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'geo-counties-'));
-  const xian = JSON.parse(committed('city/610100.json')) as { counties: RegionFeatureCollection };
+  const tongchuan = JSON.parse(committed('city/610200.json')) as { counties: RegionFeatureCollection };
   const asCustomer = {
     type: 'FeatureCollection',
-    features: xian.counties.features.map((f) => ({ type: 'Feature', properties: { adcode: Number(f.properties.code) }, geometry: f.geometry })),
+    features: tongchuan.counties.features.map((f) => ({ type: 'Feature', properties: { adcode: Number(f.properties.code) }, geometry: f.geometry })),
   };
-  const file = join(dir, 'xian.geojson');
+  const file = join(dir, 'tongchuan.geojson');
   writeFileSync(file, JSON.stringify(asCustomer));
 
   it('reads 6-digit codes from properties.adcode and converts WGS-84 to GCJ-02', () => {
     const gcj = geojsonCounties(file, 'gcj02');
     const wgs = geojsonCounties(file, 'wgs84');
-    expect(gcj.map((s) => s.code)).toEqual(xian.counties.features.map((f) => f.properties.code));
+    expect(gcj.map((s) => s.code)).toEqual(tongchuan.counties.features.map((f) => f.properties.code));
     const first = (g: (typeof gcj)[number]['geometry']): LngLat =>
       g.type === 'Polygon' ? g.coordinates[0]![0]! : g.coordinates[0]![0]![0]!;
     const [x0, y0] = first(gcj[0]!.geometry);
     const [x1, y1] = first(wgs[0]!.geometry);
-    expect(x1 - x0).toBeGreaterThan(0.001); // GCJ-02 lies east of WGS-84 around 西安
+    expect(x1 - x0).toBeGreaterThan(0.001); // GCJ-02 lies east of WGS-84 around 铜川
     expect(Math.abs(y1 - y0)).toBeLessThan(0.01);
   });
 
@@ -70,10 +71,11 @@ describe('custom county boundaries (--counties FILE)', () => {
 
   it('builds from it and reports the counties it lacks', async () => {
     const p = await prepare({ countiesFile: file });
-    expect([...p.counties.keys()]).toHaveLength(13);
-    expect(p.countiesWithoutBoundary).toHaveLength(107 - 13);
-    const bundle = cityBundle(p, '610100', new Map());
-    expect(bundle.townships.features).toHaveLength(172);
+    expect([...p.counties.keys()]).toEqual(['610202', '610203', '610204', '610222']);
+    expect(p.countiesWithoutBoundary).toHaveLength(107 - 4);
+    const bundle = cityBundle(p, '610200', new Map());
+    expect(bundle.townships.features.map((f) => f.properties.code)).toEqual(descendantsAt('610200', 'township').map((r) => r.code));
+    expect(cityBundle(p, '610100', new Map()).counties.features).toEqual([]);
   });
 
   it('fails on a code that is not in the hierarchy', async () => {
