@@ -5,6 +5,7 @@
 // Prints a summary and, as the last line, one JSON object.
 import autocannon, { type Result } from 'autocannon';
 import { buildBatches, CONTRIBUTION_KEYS, sum, type Contribution, type Template } from './lib/batches.ts';
+import { startRespProxy } from './lib/resp-proxy.ts';
 import { startRedisChild, startServerChild, redisCounters, type Child } from './lib/server.ts';
 import { arg, flag, metric, round } from './lib/stats.ts';
 
@@ -70,7 +71,9 @@ async function main(): Promise<void> {
     const redis = store === 'redis' ? await startRedisChild() : undefined;
     if (redis) children.push(redis);
     const prefix = `zhdjbench${process.pid}`;
-    const server = await startServerChild(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : {});
+    const proxy = redis ? await startRespProxy(redis.port) : undefined;
+    if (proxy) children.push({ url: '', pid: 0, stop: proxy.close });
+    const server = await startServerChild(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : {});
     children.unshift(server);
     const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(roster) });
     if (!put.ok) throw new Error(`roster refused: ${put.status} ${await put.text()}`);
@@ -82,10 +85,12 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     const before = await kpiAndAccepted(server.url);
     const counters0 = redis ? await redisCounters(redis.url) : undefined;
+    const wire0 = proxy?.counts();
 
     const run = await load(server.url, templates, { amount }, 'm');
     const after = await kpiAndAccepted(server.url);
     const counters1 = redis ? await redisCounters(redis.url) : undefined;
+    const wire1 = proxy?.counts();
     const r = run.result;
     const batches = r['2xx'];
     const expected: Contribution = sum(run.ok.map((n, i) => [n, templates[i]!.contribution] as [number, Contribution]));
@@ -112,15 +117,20 @@ async function main(): Promise<void> {
       eventsPerSec,
       p50Ms: r.latency.p50,
       p99Ms: r.latency.p99,
-      roundTripsPerBatch: counters0 && counters1 ? round((counters1.reads - counters0.reads) / Math.max(1, batches), 2) : null,
-      commandsPerBatch: counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 2) : null,
+      // on the wire between server and Redis (counting proxy): turns and top-level commands
+      roundTripsPerBatch: wire0 && wire1 ? round((wire1.turns - wire0.turns) / Math.max(1, batches), 2) : null,
+      commandsPerBatch: wire0 && wire1 ? round((wire1.commands - wire0.commands) / Math.max(1, batches), 2) : null,
+      // Redis-side (INFO): every command executed, including those inside Lua scripts
+      redisCallsPerBatch: counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 1) : null,
       exact: mismatches.length === 0,
       mismatches,
     };
     log('');
     log(`${store} store: ${eventsPerSec.toLocaleString('en')} events/s over ${out.seconds} s (${batches} batches of ${batch}, ${connections} connections)`);
     log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${r.non2xx}, errors ${r.errors}`);
-    if (out.roundTripsPerBatch !== null) log(`Redis: ${out.roundTripsPerBatch} round trips (socket reads) and ${out.commandsPerBatch} commands per batch`);
+    if (out.roundTripsPerBatch !== null) {
+      log(`Redis: ${out.roundTripsPerBatch} round trips and ${out.commandsPerBatch} commands on the wire per batch; ${out.redisCallsPerBatch} commands executed by Redis per batch (INFO commandstats, incl. inside scripts)`);
+    }
     log(mismatches.length === 0 ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)' : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`);
     console.log(JSON.stringify(out));
     process.exitCode = mismatches.length === 0 && r.non2xx === 0 ? 0 : 1;
