@@ -14,6 +14,8 @@ export interface WallStats {
   firstFrameMs: number | null;
   seq: number;
   region: string;
+  /** page coordinates of a lng/lat on the city map (tests click regions with it) */
+  project?: (lng: number, lat: number) => [x: number, y: number];
 }
 
 const KEEP_SAMPLES = 20_000;

@@ -16,8 +16,13 @@ export function useConfig(): WallConfig | null {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), CONFIG_TIMEOUT_MS);
     fetch('/api/v1/config', { signal: ctl.signal })
-      .then((r) => (r.ok ? (r.json() as Promise<WallConfig>) : {}))
-      .then((c) => setConfig(c ?? {}))
+      .then((r) => (r.ok ? (r.json() as Promise<{ mapStyleUrl?: unknown; frameIntervalMs?: unknown } | null>) : null))
+      .then((c) => {
+        const out: WallConfig = {};
+        if (typeof c?.mapStyleUrl === 'string' && c.mapStyleUrl !== '') out.mapStyleUrl = c.mapStyleUrl;
+        if (typeof c?.frameIntervalMs === 'number' && c.frameIntervalMs > 0) out.frameIntervalMs = c.frameIntervalMs;
+        setConfig(out);
+      })
       .catch(() => setConfig({}))
       .finally(() => clearTimeout(timer));
     return () => ctl.abort();

@@ -8,7 +8,7 @@ import type { Lang } from '../params.ts';
 import type { Palette } from '../palette.ts';
 import { Panel } from '../panels/Panel.tsx';
 import { MapView, type MapViewKind } from './MapView.tsx';
-import { destinationDots, floatingArcs, floatingHeat, heatPoints, orgLayer, transferArcs } from './deckLayers.ts';
+import { destinationDots, floatingArcs, floatingHeat, heatPoints, transferArcs } from './deckLayers.ts';
 import { childLevel } from './geo.ts';
 import { choroplethValues, THEMES, type MapTheme } from './themes.ts';
 
@@ -44,13 +44,11 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
     const city = view === 'city';
     // only the layers of the current view exist: no shader work for what is not shown
     if (city) {
-      const out = [orgLayer(orgs, pal, u, true)];
-      if (theme === 'transfers') out.push(transferArcs(Object.values(flows ?? {}), pal, u, true));
-      return out;
+      return theme === 'transfers' ? [transferArcs(Object.values(flows ?? {}), pal, u, true)] : [];
     }
     const ff = Object.values(fflows ?? {});
     return [floatingHeat(heat, pal, u, true), floatingArcs(ff, pal, u, true), destinationDots(ff, pal, u, true)];
-  }, [orgs, flows, fflows, heat, pal, u, view, theme]);
+  }, [flows, fflows, heat, pal, u, view, theme]);
   const drillable = snap ? childLevel(snap.region.level) !== null && snap.region.level !== 'township' : false;
   const title = view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
   const bodyW = Math.round(rect.w - 4 * u);
@@ -67,6 +65,8 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
           view={view}
           region={region}
           values={values}
+          exposeProject={id === 'map'}
+          orgs={orgs}
           layers={layers}
           pal={pal}
           u={u}

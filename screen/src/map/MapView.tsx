@@ -14,7 +14,7 @@ import type { Palette } from '../palette.ts';
 import { mapStyle, CITY_LAYERS, NATIONAL_LAYERS } from './style.ts';
 import { LOCAL_IDEOGRAPH_FONT } from './fonts.ts';
 import { boundsOf, CHINA_BOUNDS, labelPoints, loadChildren, loadChina, type Bounds, type GeoCollection } from './geo.ts';
-import type { RegionLevel } from '../../../server/contract/index.ts';
+import type { OrgPoint, RegionLevel } from '../../../server/contract/index.ts';
 import { stats } from '../stats.ts';
 import { noteReady } from '../state/store.ts';
 
@@ -27,12 +27,15 @@ interface Props {
   region: { code: string; level: RegionLevel } | null;
   /** child code → 0…1 colour position, or null for no data */
   values: Record<string, number | null>;
+  orgs: OrgPoint[];
   layers: Layer[];
   pal: Palette;
   u: number;
   styleUrl: string | undefined;
   onDrill: (code: string) => void;
   onGeometry?: (fc: GeoCollection) => void;
+  /** publish map.project on window.__wallStats (the city map) */
+  exposeProject?: boolean;
 }
 
 const GLOW_MS = 1200;
@@ -43,7 +46,7 @@ function setVisible(map: MapLibreMap, ids: string[], on: boolean): void {
   for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
 }
 
-export function MapView({ width, height, view, region, values, layers, pal, u, styleUrl, onDrill, onGeometry }: Props) {
+export function MapView({ width, height, view, region, values, orgs, layers, pal, u, styleUrl, onDrill, onGeometry, exposeProject }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -82,6 +85,13 @@ export function MapView({ width, height, view, region, values, layers, pal, u, s
     stats.mapsCreated++;
     map.on('load', () => {
       if (styleUrl) addOwnLayers(map, own);
+      if (exposeProject) {
+        stats.project = (lng, lat) => {
+          const p = map.project([lng, lat]);
+          const box = map.getContainer().getBoundingClientRect();
+          return [box.left + p.x, box.top + p.y];
+        };
+      }
       setLoaded(true);
     });
     map.on('click', 'regions-fill', (e: MapLayerMouseEvent) => {
@@ -172,6 +182,15 @@ export function MapView({ width, height, view, region, values, layers, pal, u, s
   useEffect(() => {
     overlayRef.current?.setProps({ layers });
   }, [layers]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    (map.getSource('orgs') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: orgs.map((o) => ({ type: 'Feature', properties: { id: o.id }, geometry: { type: 'Point', coordinates: [o.lng, o.lat] } })),
+    });
+  }, [orgs, loaded]);
 
   return <div ref={el} className="map-canvas" style={{ width, height }} />;
 }

@@ -3,7 +3,7 @@ import { ScatterplotLayer, ArcLayer } from '@deck.gl/layers';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import { cellToLatLng } from 'h3-js';
-import type { FloatingFlow, OrgPoint, TransferFlow } from '../../../server/contract/index.ts';
+import type { FloatingFlow, TransferFlow } from '../../../server/contract/index.ts';
 import { hexToRgb, type Palette, type RGB } from '../palette.ts';
 
 export type HeatPoint = [lng: number, lat: number, members: number];
@@ -22,19 +22,6 @@ export function heatPoints(cells: Record<string, number>): HeatPoint[] {
 }
 
 const rgba = (hex: string, a: number): [number, number, number, number] => [...hexToRgb(hex), a] as [number, number, number, number];
-
-export function orgLayer(orgs: OrgPoint[], pal: Palette, u: number, visible: boolean): Layer {
-  return new ScatterplotLayer<OrgPoint>({
-    id: 'orgs',
-    data: orgs,
-    visible,
-    getPosition: (o) => [o.lng, o.lat],
-    getRadius: 1.4 * u,
-    radiusUnits: 'pixels',
-    getFillColor: rgba(pal.accent2, 70),
-    pickable: false,
-  });
-}
 
 /** the dominant stage of a flow decides its colour; width grows with the cases */
 export function transferColor(f: TransferFlow, pal: Palette): RGB {

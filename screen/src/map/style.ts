@@ -27,6 +27,7 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
       context: { type: 'geojson', data: empty() },
       regions: { type: 'geojson', data: empty(), promoteId: 'code' },
       labels: { type: 'geojson', data: empty() },
+      orgs: { type: 'geojson', data: empty() },
       china: { type: 'geojson', data: empty(), promoteId: 'code' },
       chinaLabels: { type: 'geojson', data: empty() },
     },
@@ -44,6 +45,13 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
           'line-width': ['case', ['boolean', ['feature-state', 'glow'], false], 3 * u, 1.3 * u],
           'line-width-transition': { duration: 600 },
         },
+      },
+      {
+        // organisations: small and dim, under the labels so names stay legible
+        id: 'orgs',
+        type: 'circle',
+        source: 'orgs',
+        paint: { 'circle-radius': 1.3 * u, 'circle-color': pal.accent2, 'circle-opacity': 0.35 },
       },
       {
         id: 'china-fill',
@@ -79,5 +87,5 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
   };
 }
 
-export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'labels'];
+export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'orgs', 'labels'];
 export const NATIONAL_LAYERS = ['china-fill', 'china-line', 'china-labels'];

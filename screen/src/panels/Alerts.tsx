@@ -4,13 +4,18 @@ import { t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 
 const ORDER: Record<Alert['level'], number> = { critical: 0, warn: 1, info: 2 };
-const SHOWN_ALERTS = 6;
+const SHOWN_ALERTS_STRIP = 2;
+const SHOWN_ALERTS_COLUMN = 6;
 
 export function Alerts({ alerts, lang, vertical }: { alerts: Alert[]; lang: Lang; vertical: boolean }) {
-  const sorted = [...alerts].sort((a, b) => ORDER[a.level] - ORDER[b.level]).slice(0, SHOWN_ALERTS);
+  const sorted = [...alerts].sort((a, b) => ORDER[a.level] - ORDER[b.level]).slice(0, vertical ? SHOWN_ALERTS_COLUMN : SHOWN_ALERTS_STRIP);
+  const more = alerts.length - sorted.length;
   return (
     <div className={vertical ? 'alerts alerts-v' : 'alerts'} data-alerts={alerts.length}>
-      <span className="alerts-head">{lang === 'zh' ? '预警' : 'Alerts'}</span>
+      <span className="alerts-head">
+        {lang === 'zh' ? '预警' : 'Alerts'}
+        {alerts.length > 0 ? ` ${alerts.length}` : ''}
+      </span>
       {sorted.length === 0 ? (
         <span className="alert alert-ok">{t(lang, 'noAlerts')}</span>
       ) : (
@@ -20,6 +25,7 @@ export function Alerts({ alerts, lang, vertical }: { alerts: Alert[]; lang: Lang
           </span>
         ))
       )}
+      {more > 0 ? <span className="alert-more">{lang === 'zh' ? `另有 ${more} 条` : `+${more} more`}</span> : null}
     </div>
   );
 }

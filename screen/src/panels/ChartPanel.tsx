@@ -39,10 +39,12 @@ export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, ex
             {aside}
           </div>
         ) : null}
-        <div className="chart-box" style={{ width: w, height: h, visibility: option ? 'visible' : 'hidden' }}>
-          <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} />
+        <div className="chart-box" style={{ width: w, height: h }}>
+          <div style={{ visibility: option ? 'visible' : 'hidden' }}>
+            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} />
+          </div>
+          {option ? null : <Empty text={emptyText} />}
         </div>
-        {option ? null : <Empty text={emptyText} />}
       </div>
     </Panel>
   );
