@@ -76,7 +76,7 @@ export async function serverProcess(entry: 'server/server.ts' | 'server/demo.ts'
       try {
         await waitReady(url, child);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n${log}`);
+        throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
       }
     },
     async kill() {

@@ -61,19 +61,18 @@ const apiValue = (kpi: Kpi, name: keyof Kpi) => (kpi[name] === null ? '' : Strin
 /** retries until every KPI card equals the snapshot API (a frame may be in flight) */
 async function expectKpisMatchApi(page: Page, region: string, timeoutMs = 15_000): Promise<Snapshot> {
   const deadline = Date.now() + timeoutMs;
-  let last: { page: Record<string, string>; api: Record<string, string> } | null = null;
   for (;;) {
     const snap = await snapshotApi(region);
     const shown = await pageKpis(page);
     const api = Object.fromEntries(WALL_KPIS.map((k) => [k, apiValue(snap.kpi, k)]));
     const wall = Object.fromEntries(WALL_KPIS.map((k) => [k, shown[k] ?? '(missing)']));
     if (JSON.stringify(api) === JSON.stringify(wall)) return snap;
-    last = { page: wall, api };
-    if (Date.now() > deadline) break;
+    if (Date.now() > deadline) {
+      expect(wall).toEqual(api);
+      return snap;
+    }
     await page.waitForTimeout(400);
   }
-  expect(last?.page).toEqual(last?.api);
-  throw new Error('unreachable');
 }
 
 async function openWall(width: number, height: number, query = `region=${REGION}&theme=0`): Promise<{ page: Page; requests: string[] }> {
