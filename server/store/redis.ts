@@ -9,8 +9,8 @@ import { clockFor } from '../aggregate/rollup.ts';
 import { buildSnapshot } from '../aggregate/snapshot.ts';
 import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
-import { encodeBatch, type EncodeParams } from './redis/encode.ts';
-import { redisHealth, sampleDedupeBytes } from './redis/ops.ts';
+import { DEDUPE_GENS, encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
+import { redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
 import { K, keyBase } from './redis/keys.ts';
 import { RollupReader } from './redis/read.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
@@ -39,6 +39,7 @@ export class RedisStore implements Store {
   private readonly geo: GeoLookup;
   private rosterIds = new Set<string>();
   private poll: NodeJS.Timeout | null = null;
+  private sweptGen = -1;
   /** round trips to Redis made by ingest() (one per batch) */
   ingestRoundTrips = 0;
 
@@ -112,6 +113,11 @@ export class RedisStore implements Store {
     const run = (this.redis as unknown as { zhdjIngest: IngestFn }).zhdjIngest;
     const dups = await this.guard(() => run.call(this.redis, this.base, ...args));
     this.ingestRoundTrips += 1;
+    const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs));
+    if (gen !== this.sweptGen) {
+      this.sweptGen = gen;
+      void sweepDedupe(this.redis, this.base, gen, DEDUPE_GENS).catch(() => (this.sweptGen = -1));
+    }
     return { accepted: events.length - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
   }
 

@@ -54,11 +54,24 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   return { store, done: () => store.destroyAllData() }; // before close()
 }
 
+/** Redis server CPU seconds (user+sys), for a CPU-per-event figure independent of other load. */
+async function redisCpuS(): Promise<number | null> {
+  if (ENGINE !== 'redis') return null;
+  const { Redis } = await import('ioredis');
+  const r = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9');
+  const info = await r.info('cpu');
+  r.disconnect();
+  const f = (k: string) => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return f('used_cpu_user') + f('used_cpu_sys');
+}
+
 const { store, done } = await open();
 await store.putRoster(roster);
 const now = Date.now();
 // Pre-built batches with fresh ids (the generator's cost is not the store's); 250k/s worth.
 const batches = Array.from({ length: Math.ceil((SECONDS * 250_000) / BATCH) }, () => makeBatch(now));
+const cpu0 = process.cpuUsage();
+const redisCpu0 = await redisCpuS();
 const t0 = performance.now();
 let events = 0;
 let next = 0;
@@ -71,9 +84,13 @@ async function worker(): Promise<void> {
 }
 await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 const secs = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const nodeCpuUsPerEvent = +((cpu.user + cpu.system) / events).toFixed(2);
+const redisCpu1 = await redisCpuS();
+const redisCpuUsPerEvent = redisCpu0 === null || redisCpu1 === null ? null : +(((redisCpu1 - redisCpu0) * 1e6) / events).toFixed(2);
 const s0 = performance.now();
 const snap = await store.snapshot('610100', now);
 const snapMs = performance.now() - s0;
-console.log(JSON.stringify({ engine: ENGINE, events, seconds: +secs.toFixed(2), eventsPerS: Math.round(events / secs), batch: BATCH, inFlight: IN_FLIGHT, snapshotMs: +snapMs.toFixed(1), bytesPerId: await store.dedupeBytesPerId(), health: (await store.health()).detail, learnersMonth: snap.kpi.learnersMonth }));
+console.log(JSON.stringify({ engine: ENGINE, events, seconds: +secs.toFixed(2), eventsPerS: Math.round(events / secs), nodeCpuUsPerEvent, redisCpuUsPerEvent, loadAvg: (await import('node:os')).loadavg()[0]!.toFixed(1), batch: BATCH, inFlight: IN_FLIGHT, snapshotMs: +snapMs.toFixed(1), bytesPerId: await store.dedupeBytesPerId(), health: (await store.health()).detail, learnersMonth: snap.kpi.learnersMonth }));
 await done();
 await store.close();

@@ -1,5 +1,7 @@
 // One ingest batch → the ARGV of ingest.lua. Everything that needs no Redis state is
 // computed here in Node: id hashes, period keys, hour, H3 cell, masked ticker/stream JSON.
+// A few large arguments rather than many small ones: per-argument overhead (ioredis,
+// protocol, Lua's ARGV table) dominated when each event had 14 arguments.
 import type { NormalizedEvent } from '../../contract/index.ts';
 import { writeHash64 } from '../../aggregate/hash.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
@@ -8,8 +10,9 @@ import { cellOf, maskEvent, tickerItemOf } from '../../aggregate/prepare.ts';
 import { KIND_INDEX } from '../../aggregate/slots.ts';
 import { STAGE_RANK } from '../../aggregate/transfer.ts';
 
-export const STRIDE = 14;
 const DAY_S = 86_400;
+/** ticker items sent per batch: the newest of the batch (the list keeps TICKER_KEEP) */
+export const TICKER_PER_BATCH = 200;
 
 export interface EncodeParams {
   clock: ZonedClock;
@@ -26,35 +29,29 @@ export const genMsOf = (retentionMs: number): number => Math.max(1, Math.ceil(re
 
 export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p: EncodeParams): (string | Buffer)[] {
   const genMs = genMsOf(p.retentionMs);
-  const gen = Math.floor(nowMs / genMs);
   const retentionS = Math.ceil(p.retentionMs / 1000);
-  const args: (string | Buffer)[] = [
-    String(nowMs),
-    String(gen),
-    String(DEDUPE_GENS),
-    String(p.buckets),
-    String(Math.ceil(((gen + 1) * genMs + p.retentionMs) / 1000)),
-    String(retentionS + 2 * DAY_S),
-    String(retentionS + 33 * DAY_S),
-    String(retentionS + 94 * DAY_S),
-    String(nowMs - p.replayMs),
-    String(nowMs - p.onlineWindowMs - DAY_S * 1000),
-    String(STRIDE),
-    String(TICKER_KEEP),
-  ];
   const hashes = Buffer.allocUnsafe(events.length * 8);
-  // only the last TICKER_KEEP notable events of a batch can survive the list trim
+  const fields: (string | number)[] = [];
+  const periodIndex = new Map<string, number>();
+  const periods: [string, string, string][] = [];
+  const masked: NormalizedEvent[] = new Array<NormalizedEvent>(events.length);
+  const ticker: (string | Buffer)[] = [];
   let tickerFrom = 0;
   for (let i = events.length - 1, n = 0; i >= 0; i--) {
-    if (TICKER_TYPES.has(events[i]!.type) && ++n === TICKER_KEEP) {
+    if (TICKER_TYPES.has(events[i]!.type) && ++n === Math.min(TICKER_PER_BATCH, TICKER_KEEP)) {
       tickerFrom = i;
       break;
     }
   }
   for (let i = 0; i < events.length; i++) {
-    const ev = maskEvent(events[i]!);
+    const ev = (masked[i] = maskEvent(events[i]!));
     writeHash64(hashes, i * 8, ev.id);
     const per = p.clock.period(ev.ts);
+    let pi = periodIndex.get(per.day);
+    if (pi === undefined) {
+      periodIndex.set(per.day, (pi = periods.length));
+      periods.push([per.day, per.month, per.quarter]);
+    }
     const member = 'member' in ev ? ev.member : '';
     let t = 'a';
     let a = '';
@@ -82,8 +79,29 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
       case 'member.active':
         break;
     }
-    const item = i >= tickerFrom ? tickerItemOf(ev) : null;
-    args.push(hashes.subarray(i * 8, i * 8 + 8), t, ev.org, member, per.day, per.month, per.quarter, String(per.hour), a, b, c, String(ev.ts), item ? JSON.stringify(item) : '', JSON.stringify(ev));
+    fields.push(t, ev.org, member, pi, per.hour, a, b, c, String(ev.ts));
+    if (i >= tickerFrom) {
+      const item = tickerItemOf(ev);
+      if (item) ticker.push(String(i), JSON.stringify(item));
+    }
   }
-  return args;
+  const gen = Math.floor(nowMs / genMs);
+  return [
+    String(gen),
+    String(DEDUPE_GENS),
+    String(p.buckets),
+    String(retentionS + 2 * DAY_S),
+    String(retentionS + 33 * DAY_S),
+    String(retentionS + 94 * DAY_S),
+    String(p.replayMs),
+    String(nowMs - p.onlineWindowMs - DAY_S * 1000),
+    String(events.length),
+    String(TICKER_KEEP),
+    String(nowMs),
+    hashes,
+    JSON.stringify(fields),
+    JSON.stringify(periods),
+    JSON.stringify(masked),
+    ...ticker,
+  ];
 }

@@ -1,32 +1,36 @@
 -- RedisStore ingest: dedupe and every aggregate update of one batch, atomically, in one
--- EVALSHA. Contract (see server/store/README.md):
+-- EVALSHA. Per event only the dedupe check touches Redis (HSETNX + HEXISTS); counters,
+-- distinct-member sets and online records are gathered in Lua tables and written once per
+-- key per batch (HMGET+HSET, SMISMEMBER+SADD, ZMSCORE+ZADD). Contract: server/store/README.md
 --   KEYS[1] = key base "{prefix}:" (every key below starts with it: one hash slot)
---   ARGV[1..12] header, then STRIDE args per event (encode.ts builds them):
---   h(8 raw bytes of hash64(id)) type org member day month quarter hour a b c ts tickerJson rawJson
---   type: s study (a minutes) | e exam (a passed 1/0) | m meeting (a kind index, b attendees,
---   c expected) | t transfer (a stage index, b case id, c dest) | c checkin (a H3 cell) |
---   p points (a points) | a active
+--   ARGV[1..11] header (encode.ts), then
+--   ARGV[12] hashes: 8 raw bytes of hash64(id) per event, concatenated
+--   ARGV[13] fields: JSON flat array, FIELDS values per event:
+--            type org member periodIndex hour a b c ts
+--            type: s study (a minutes) | e exam (a passed 1/0) | m meeting (a kind index,
+--            b attendees, c expected) | t transfer (a stage index, b case id, c dest) |
+--            c checkin (a H3 cell) | p points (a points) | a active (member '' = none)
+--   ARGV[14] periods: JSON array of [day, month, quarter]
+--   ARGV[15] the batch's masked events as one JSON array (goes to the stream with the dups)
+--   ARGV[16..] ticker items: pairs of event index and item JSON
 -- Returns the 0-based indexes of the duplicates.
 local B = KEYS[1]
-local now = ARGV[1]
-local gen = tonumber(ARGV[2])
-local ngens = tonumber(ARGV[3])
-local nbuckets = tonumber(ARGV[4])
-local dedupeExpireAt = ARGV[5]
-local ttlDay, ttlMonth, ttlQuarter = ARGV[6], ARGV[7], ARGV[8]
-local streamMinId = ARGV[9]
-local onlineBefore = ARGV[10]
-local STRIDE = tonumber(ARGV[11])
-local tickerKeep = tonumber(ARGV[12])
-local HDR = 12
+local gen = tonumber(ARGV[1])
+local ngens = tonumber(ARGV[2])
+local nbuckets = tonumber(ARGV[3])
+local ttlDay, ttlMonth, ttlQuarter = ARGV[4], ARGV[5], ARGV[6]
+local replayMs = tonumber(ARGV[7])
+local onlineBefore = ARGV[8]
+local tickerKeep = tonumber(ARGV[10])
+local nowMs = ARGV[11]
+local FIELDS = 9
+local nEvents = tonumber(ARGV[9])
+local hashes = ARGV[12]
+local F = cjson.decode(ARGV[13])
+local periods = cjson.decode(ARGV[14])
 local SEP = '\031'
 local call = redis.call
-
-local dups = {}
-local touched = {}   -- key -> ttl
-local sections = {}  -- meta field -> true
-local accepted = 0
-local tickers = 0
+local CHUNK = 2000
 
 local function split(s)
   local out, from = {}, 1
@@ -38,59 +42,95 @@ local function split(s)
   end
 end
 
-for i = HDR + 1, #ARGV, STRIDE do
-  local h = ARGV[i]
+-- call(cmd, key, ...list) in chunks of CHUNK list items (Lua's unpack limit is ~8000)
+local function chunked(cmd, key, list, per, collect)
+  for i = 1, #list, CHUNK * per do
+    local r = call(cmd, key, unpack(list, i, math.min(i + CHUNK * per - 1, #list)))
+    if collect then for _, v in ipairs(r) do collect[#collect + 1] = v end end
+  end
+end
+
+-- counters: inc[key][org][slot] = delta; field names `${org}|${slot}` are built once at flush
+local inc, ttl, sections = {}, {}, {}
+local function add(k, org, slot, d, keyTtl, section)
+  local t = inc[k]
+  if not t then t = {}; inc[k] = t; ttl[k] = keyTtl; sections[section] = true end
+  local r = t[org]
+  if not r then r = {}; t[org] = r end
+  r[slot] = (r[slot] or 0) + d
+end
+-- distinct members: set key -> members in first-seen order, with where a new one counts
+local learners = {}
+local function learner(setKey, setTtl, member, counterKey, org, slot, counterTtl, section)
+  local l = learners[setKey]
+  if not l then l = { order = {}, first = {}, ttl = setTtl }; learners[setKey] = l end
+  if not l.first[member] then
+    l.first[member] = { counterKey, org, slot, counterTtl, section }
+    l.order[#l.order + 1] = member
+  end
+end
+-- per-batch caches of key names
+local keyCache = {}
+local function key(kind, period)
+  local c = keyCache[kind]
+  if not c then c = {}; keyCache[kind] = c end
+  local k = c[period]
+  if not k then k = B .. kind .. period; c[period] = k end
+  return k
+end
+local function sec(kind, period)
+  return string.sub(key(kind, period), #B + 1)
+end
+local online, onlineOrder = {}, {}
+
+local ddPrefix = {}
+for g = gen, gen - ngens + 1, -1 do ddPrefix[#ddPrefix + 1] = B .. 'dd:' .. g .. ':' end
+local dups, tickers = {}, {}
+local accepted = 0
+
+local n = #hashes / 8
+if n ~= nEvents or #F ~= n * FIELDS then return redis.error_reply('ERR zhdj ingest: malformed batch') end
+local isDup = {}
+for e = 0, n - 1 do
+  local h = string.sub(hashes, e * 8 + 1, e * 8 + 8)
   local bucket = (string.byte(h, 1) * 16777216 + string.byte(h, 2) * 65536 + string.byte(h, 3) * 256 + string.byte(h, 4)) % nbuckets
-  local dup = false
-  for g = gen, gen - ngens + 1, -1 do
-    if call('HEXISTS', B .. 'dd:' .. g .. ':' .. bucket, h) == 1 then dup = true break end
+  local dup = call('HSETNX', ddPrefix[1] .. bucket, h, '') == 0
+  for g = 2, ngens do
+    if dup then break end
+    dup = call('HEXISTS', ddPrefix[g] .. bucket, h) == 1
   end
   if dup then
-    dups[#dups + 1] = (i - HDR - 1) / STRIDE
+    dups[#dups + 1] = e
+    isDup[e] = true
   else
-    local dk = B .. 'dd:' .. gen .. ':' .. bucket
-    call('HSET', dk, h, '')
-    if call('HLEN', dk) == 1 then call('EXPIREAT', dk, dedupeExpireAt) end
     accepted = accepted + 1
-    local t, org, member = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-    local day, month, quarter, hour = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
-    local a, b, c, ts = ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ARGV[i + 11]
-    local p = org .. '|'
+    local i = e * FIELDS
+    local t, org, member = F[i + 1], F[i + 2], F[i + 3]
+    local per = periods[F[i + 4] + 1]
+    local a, b, c, ts = F[i + 6], F[i + 7], F[i + 8], F[i + 9]
     if t == 's' then
-      local dk2 = B .. 'd:' .. day
-      call('HINCRBY', dk2, p .. '4', 1)
-      call('HINCRBYFLOAT', dk2, p .. '1', a)
-      call('HINCRBY', dk2, p .. (5 + tonumber(hour)), 1)
-      local ld = B .. 'ld:' .. day
-      if call('SADD', ld, member) == 1 then call('HINCRBY', dk2, p .. '0', 1) end
-      local lm = B .. 'lm:' .. month
-      if call('SADD', lm, member) == 1 then
-        call('HINCRBY', B .. 'm:' .. month, p .. '0', 1)
-        touched[B .. 'm:' .. month] = ttlMonth
-        sections['m:' .. month] = true
-      end
-      touched[dk2] = ttlDay; touched[ld] = ttlDay; touched[lm] = ttlMonth
-      sections['d:' .. day] = true
+      local day, month = per[1], per[2]
+      local dk, ds = key('d:', day), sec('d:', day)
+      add(dk, org, 4, 1, ttlDay, ds)
+      add(dk, org, 1, tonumber(a), ttlDay, ds)
+      add(dk, org, 5 + F[i + 5], 1, ttlDay, ds)
+      learner(key('ld:', day), ttlDay, member, dk, org, 0, ttlDay, ds)
+      learner(key('lm:', month), ttlMonth, member, key('m:', month), org, 0, ttlMonth, sec('m:', month))
     elseif t == 'e' then
-      local dk2 = B .. 'd:' .. day
-      call('HINCRBY', dk2, p .. '2', 1)
-      if a == '1' then call('HINCRBY', dk2, p .. '3', 1) end
-      touched[dk2] = ttlDay
-      sections['d:' .. day] = true
+      local day = per[1]
+      add(key('d:', day), org, 2, 1, ttlDay, sec('d:', day))
+      if a == '1' then add(key('d:', day), org, 3, 1, ttlDay, sec('d:', day)) end
     elseif t == 'm' then
-      local mk, qk = B .. 'm:' .. month, B .. 'q:' .. quarter
-      call('HINCRBY', mk, p .. '1', 1)
-      call('HINCRBY', mk, p .. '2', b)
-      call('HINCRBY', mk, p .. '3', c)
-      call('HINCRBY', mk, p .. (4 + tonumber(a)), 1)
-      call('HINCRBY', qk, p .. a, 1)
-      touched[mk] = ttlMonth; touched[qk] = ttlQuarter
-      sections['m:' .. month] = true; sections['q:' .. quarter] = true
+      local month, quarter = per[2], per[3]
+      local mk, ms = key('m:', month), sec('m:', month)
+      add(mk, org, 1, 1, ttlMonth, ms)
+      add(mk, org, 2, tonumber(b), ttlMonth, ms)
+      add(mk, org, 3, tonumber(c), ttlMonth, ms)
+      add(mk, org, 4 + tonumber(a), 1, ttlMonth, ms)
+      add(key('q:', quarter), org, tonumber(a), 1, ttlQuarter, sec('q:', quarter))
     elseif t == 'p' then
-      local mk = B .. 'm:' .. month
-      call('HINCRBY', mk, p .. '8', a)
-      touched[mk] = ttlMonth
-      sections['m:' .. month] = true
+      local month = per[2]
+      add(key('m:', month), org, 8, tonumber(a), ttlMonth, sec('m:', month))
     elseif t == 't' then
       local tx = B .. 'tx'
       local prev = call('HGET', tx, b)
@@ -99,10 +139,9 @@ for i = HDR + 1, #ARGV, STRIDE do
         call('HSET', tx, b, org .. SEP .. c .. SEP .. a .. SEP .. ts .. SEP .. ts)
       else
         local f = split(prev)
-        local pts, pstage, popened = tonumber(f[4]), tonumber(f[3]), tonumber(f[5])
         local opened = f[5]
-        if nts < popened then opened = ts end
-        if nts > pts or (nts == pts and tonumber(a) > pstage) then
+        if nts < tonumber(f[5]) then opened = ts end
+        if nts > tonumber(f[4]) or (nts == tonumber(f[4]) and tonumber(a) > tonumber(f[3])) then
           call('HSET', tx, b, org .. SEP .. c .. SEP .. a .. SEP .. ts .. SEP .. opened)
         elseif opened ~= f[5] then
           call('HSET', tx, b, f[1] .. SEP .. f[2] .. SEP .. f[3] .. SEP .. f[4] .. SEP .. opened)
@@ -118,42 +157,107 @@ for i = HDR + 1, #ARGV, STRIDE do
       end
     end
     if member ~= '' then
-      local on, ono = B .. 'on', B .. 'ono'
-      local porg = call('HGET', ono, member)
-      local pscore = porg and call('ZSCORE', on, porg .. SEP .. member)
-      if (not pscore) or tonumber(ts) > tonumber(pscore) then
-        if porg and porg ~= org then call('ZREM', on, porg .. SEP .. member) end
-        if porg ~= org then call('HSET', ono, member, org) end
-        call('ZADD', on, ts, org .. SEP .. member)
-        sections['on'] = true
+      local o = online[member]
+      if not o then
+        online[member] = { tonumber(ts), org, ts }
+        onlineOrder[#onlineOrder + 1] = member
+      elseif tonumber(ts) > o[1] then
+        o[1], o[2], o[3] = tonumber(ts), org, ts
       end
     end
-    if ARGV[i + 12] ~= '' then
-      call('LPUSH', B .. 'tk', ARGV[i + 12])
-      tickers = tickers + 1
-    end
-    call('XADD', B .. 'x', '*', 'e', ARGV[i + 13])
   end
 end
+for j = 16, #ARGV, 2 do
+  if not isDup[tonumber(ARGV[j])] then tickers[#tickers + 1] = ARGV[j + 1] end
+end
 
-if accepted > 0 then
-  for k, ttl in pairs(touched) do call('EXPIRE', k, ttl) end
-  local meta = B .. 'meta'
-  for s in pairs(sections) do call('HINCRBY', meta, s, 1) end
-  call('HINCRBY', meta, 'n', accepted)
-  if tickers > 0 then
-    call('LTRIM', B .. 'tk', 0, tickerKeep - 1)
-    call('HINCRBY', meta, 'tk', 1)
+if accepted == 0 then return dups end
+
+-- distinct members: first sighting in the batch of a member not yet in the set counts
+for setKey, l in pairs(learners) do
+  local present = {}
+  chunked('SMISMEMBER', setKey, l.order, 1, present)
+  local fresh = {}
+  for j, m in ipairs(l.order) do
+    if present[j] == 0 then
+      fresh[#fresh + 1] = m
+      local f = l.first[m]
+      add(f[1], f[2], f[3], 1, f[4], f[5])
+    end
   end
-  call('XTRIM', B .. 'x', 'MINID', '~', streamMinId)
-  call('INCR', B .. 'ver')
+  if #fresh > 0 then chunked('SADD', setKey, fresh, 1) end
+  call('EXPIRE', setKey, l.ttl)
+end
+
+-- counters: one HMGET and one HSET per key
+for k, orgs in pairs(inc) do
+  local names, deltas = {}, {}
+  for org, slots in pairs(orgs) do
+    for slot, d in pairs(slots) do names[#names + 1] = org .. '|' .. slot; deltas[#deltas + 1] = d end
+  end
+  local cur = {}
+  chunked('HMGET', k, names, 1, cur)
+  local pairsList = {}
+  for j, f in ipairs(names) do
+    local v = (tonumber(cur[j]) or 0) + deltas[j]
+    pairsList[#pairsList + 1] = f
+    pairsList[#pairsList + 1] = (v == math.floor(v) and math.abs(v) < 1e15) and string.format('%d', v) or string.format('%.17g', v)
+  end
+  chunked('HSET', k, pairsList, 2)
+  call('EXPIRE', k, ttl[k])
+end
+
+-- online: latest ts per member, org of that event
+if #onlineOrder > 0 then
+  local on, ono = B .. 'on', B .. 'ono'
+  local porgs = {}
+  chunked('HMGET', ono, onlineOrder, 1, porgs)
+  local olds, oldIdx = {}, {}
+  for j, m in ipairs(onlineOrder) do
+    if porgs[j] then olds[#olds + 1] = porgs[j] .. SEP .. m; oldIdx[#olds] = j end
+  end
+  local pscore = {}
+  if #olds > 0 then
+    local got = {}
+    chunked('ZMSCORE', on, olds, 1, got)
+    for k, j in ipairs(oldIdx) do pscore[j] = got[k] end
+  end
+  local zadd, hset, zrem = {}, {}, {}
+  for j, m in ipairs(onlineOrder) do
+    local o = online[m]
+    local ps = pscore[j]
+    if (not ps) or o[1] > tonumber(ps) then
+      local porg = porgs[j]
+      if porg and porg ~= o[2] then zrem[#zrem + 1] = porg .. SEP .. m end
+      if porg ~= o[2] then hset[#hset + 1] = m; hset[#hset + 1] = o[2] end
+      zadd[#zadd + 1] = o[3]; zadd[#zadd + 1] = o[2] .. SEP .. m
+    end
+  end
+  if #zrem > 0 then chunked('ZREM', on, zrem, 1) end
+  if #hset > 0 then chunked('HSET', ono, hset, 2) end
+  if #zadd > 0 then chunked('ZADD', on, zadd, 2); sections['on'] = true end
   -- forget online records long past the window (bounded work per batch)
-  local old = call('ZRANGEBYSCORE', B .. 'on', '-inf', '(' .. onlineBefore, 'LIMIT', 0, 500)
+  local old = call('ZRANGEBYSCORE', on, '-inf', '(' .. onlineBefore, 'LIMIT', 0, 500)
   for _, m in ipairs(old) do
     local sep = string.find(m, SEP, 1, true)
     local mem = string.sub(m, sep + 1)
-    if call('HGET', B .. 'ono', mem) == string.sub(m, 1, sep - 1) then call('HDEL', B .. 'ono', mem) end
-    call('ZREM', B .. 'on', m)
+    if call('HGET', ono, mem) == string.sub(m, 1, sep - 1) then call('HDEL', ono, mem) end
+    call('ZREM', on, m)
   end
 end
+
+if #tickers > 0 then
+  chunked('LPUSH', B .. 'tk', tickers, 1)
+  call('LTRIM', B .. 'tk', 0, tickerKeep - 1)
+  sections['tk'] = true
+end
+-- one stream entry per batch: its events and which of them were duplicates (replay source)
+local now = call('TIME')
+local streamMinId = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - replayMs)
+call('XADD', B .. 'x', 'MINID', '~', streamMinId, '*', 'at', nowMs, 'dups', table.concat(dups, ','), 'events', ARGV[15])
+
+local meta = B .. 'meta'
+for s in pairs(sections) do call('HINCRBY', meta, s, 1) end
+call('HINCRBY', meta, 'n', accepted)
+call('INCR', B .. 'ver')
 return dups

@@ -58,3 +58,26 @@ export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64
   }
   return ids > 0 ? bytes / ids : 0;
 }
+
+/**
+ * Deletes dedupe generations that fell out of the retention. Bucket keys carry no TTL (an
+ * EXPIREAT per new bucket would cost a call per event in the script); instead whichever
+ * process first sees a new generation removes the old ones. `dd:low` records the lowest
+ * generation that may still exist, so a long outage leaves nothing behind.
+ */
+export async function sweepDedupe(redis: Redis, base: string, gen: number, keepGens: number): Promise<number> {
+  const lowKey = `${base}dd:low`;
+  const firstLive = gen - keepGens + 1;
+  const low = Number((await redis.get(lowKey)) ?? firstLive);
+  let removed = 0;
+  for (let g = Math.min(low, firstLive); g < firstLive; g++) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]]/g, '\\$&')}dd:${g}:*`, 'COUNT', 5000);
+      if (keys.length) removed += await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  await redis.set(lowKey, String(firstLive));
+  return removed;
+}
