@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 4]
+// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 8]
 // The server runs as a child process (MemoryStore in a temp dir, or RedisStore against a
 // private redis-server); autocannon posts pre-generated simulator batches from this process.
 // Afterwards the linear KPIs of the snapshot must equal what the accepted events add, exactly.
@@ -12,12 +12,16 @@ import { arg, flag, metric, round } from './lib/stats.ts';
 const store = arg('store', 'memory');
 const seconds = Number(arg('seconds', '60'));
 const batch = Number(arg('batch', '2000'));
-const connections = Number(arg('connections', '4'));
+const connections = Number(arg('connections', '8'));
 const templateCount = Number(arg('templates', '40'));
 const warmupS = Number(arg('warmup', '5'));
 const ndjson = flag('ndjson');
 if (store !== 'memory' && store !== 'redis') throw new Error('--store must be memory or redis');
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
+// auth on, as in production: the bearer check is part of the measured path
+const TOKEN = 'bench-ingest-token';
+const AUTH_ENV = { INGEST_TOKENS: TOKEN, SCREEN_TOKENS: 'bench-wall:610100' };
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 interface Run {
   result: Result;
@@ -36,7 +40,7 @@ async function load(url: string, templates: Template[], opts: { duration?: numbe
     connections,
     timeout: 60,
     ...opts,
-    headers: { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' },
+    headers: { ...AUTH, 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' },
     requests: [
       {
         setupRequest(req, context) {
@@ -57,7 +61,7 @@ async function load(url: string, templates: Template[], opts: { duration?: numbe
 }
 
 async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number }> {
-  const kpi = ((await (await fetch(`${url}/api/v1/snapshot?region=610100`)).json()) as { kpi: Record<string, number> }).kpi;
+  const kpi = ((await (await fetch(`${url}/api/v1/snapshot?region=610100`, { headers: AUTH })).json()) as { kpi: Record<string, number> }).kpi;
   const accepted = metric(await (await fetch(`${url}/metrics`)).text(), 'zhdj_ingest_events_total', '{result="accepted"}');
   return { kpi, accepted: Number.isNaN(accepted) ? 0 : accepted };
 }
@@ -73,9 +77,9 @@ async function main(): Promise<void> {
     const prefix = `zhdjbench${process.pid}`;
     const proxy = redis ? await startRespProxy(redis.port) : undefined;
     if (proxy) children.push({ url: '', pid: 0, stop: proxy.close });
-    const server = await startServerChild(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : {});
+    const server = await startServerChild({ ...AUTH_ENV, ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : {}) });
     children.unshift(server);
-    const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(roster) });
+    const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(roster) });
     if (!put.ok) throw new Error(`roster refused: ${put.status} ${await put.text()}`);
 
     const warm = await load(server.url, templates, { duration: warmupS }, 'w');

@@ -26,9 +26,13 @@ const REGIONS = flag('spread') ? [CITY, '610102', '610103', '610104', '610111', 
 const INGEST_INTERVAL_MS = 100;
 const CHILD = fileURLToPath(new URL('./lib/walls-child.ts', import.meta.url));
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
+// auth on, as in production
+const INGEST_TOKEN = 'bench-ingest-token';
+const WALL_TOKEN = 'bench-wall';
+const AUTH_ENV = { INGEST_TOKENS: INGEST_TOKEN, SCREEN_TOKENS: `${WALL_TOKEN}:${CITY}` };
 
 function startWalls(url: string, count: number): { child: ChildProcess; ready: Promise<ChildMessage>; results: Promise<ChildMessage> } {
-  const child = fork(CHILD, [url, REGIONS.join(','), String(count)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD, [url, REGIONS.join(','), String(count), WALL_TOKEN], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const messages: ChildMessage[] = [];
   const waiters: ((m: ChildMessage) => void)[] = [];
   child.on('message', (m: ChildMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
@@ -66,14 +70,18 @@ async function main(): Promise<void> {
   try {
     const redis = store === 'redis' ? await startRedisChild() : undefined;
     if (redis) children.push(redis);
-    const server = await startServerChild({ FRAME_INTERVAL_MS: String(intervalMs), ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `zhdjbench${process.pid}` } : {}) });
+    const server = await startServerChild({ ...AUTH_ENV, FRAME_INTERVAL_MS: String(intervalMs), ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `zhdjbench${process.pid}` } : {}) });
     children.unshift(server);
     const { roster } = simulation({ region: CITY });
-    const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(roster) });
+    const put = await fetch(`${server.url}/api/v1/roster`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(roster),
+    });
     if (!put.ok) throw new Error(`roster refused: ${put.status}`);
     const quiet = { info: () => {}, warn: (m: string) => log(`ingest: ${m}`) };
     if (backfillDays > 0) {
-      const b = await runBackfill({ url: server.url, days: backfillDays, log: quiet });
+      const b = await runBackfill({ url: server.url, token: INGEST_TOKEN, days: backfillDays, log: quiet });
       log(`backfill: ${b.accepted} events over ${backfillDays} days`);
     }
 
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
     let accepted = 0;
     const live = runLive({
       url: server.url,
+      token: INGEST_TOKEN,
       rate,
       intervalMs: INGEST_INTERVAL_MS,
       signal: abort.signal,

@@ -13,7 +13,7 @@ export type ChildMessage =
   | { kind: 'ready'; snapshotBytes: number; connected: number }
   | { kind: 'results'; walls: WallResult[]; deltaBytes: number[]; errors: string[] };
 
-const [url, regionsArg, countArg] = process.argv.slice(2);
+const [url, regionsArg, countArg, token] = process.argv.slice(2);
 const regions = (regionsArg ?? '610100').split(',');
 const count = Number(countArg ?? '1');
 const CONNECT_BATCH = 25;
@@ -29,7 +29,7 @@ function connect(i: number): void {
   const region = regions[i % regions.length]!;
   const result: WallResult = { region, frames: [], seqGaps: 0 };
   walls.push(result);
-  const socket: Socket<ServerToScreen, ScreenToServer> = io(`${url}/screen`, { auth: { region }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: Socket<ServerToScreen, ScreenToServer> = io(`${url}/screen`, { auth: token ? { region, token } : { region }, transports: ['websocket'], reconnection: false, forceNew: true });
   sockets.push(socket);
   let seq = -1;
   socket.on('snapshot', (m: SnapshotMessage) => {
