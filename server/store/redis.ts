@@ -9,7 +9,7 @@ import { clockFor } from '../aggregate/rollup.ts';
 import { buildSnapshot } from '../aggregate/snapshot.ts';
 import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
-import { DEDUPE_GENS, encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
+import { encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
 import { redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
 import { K, keyBase } from './redis/keys.ts';
 import { RollupReader } from './redis/read.ts';
@@ -24,6 +24,8 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   prefix?: string;
   /** dedupe buckets per generation: about (ids per half retention) / 100 (default 65536) */
   dedupeBuckets?: number;
+  /** dedupe generations checked per id (default 2: ids kept 1–2× the retention; 3: 1–1.5×, one more HEXISTS per event) */
+  dedupeGenerations?: number;
   geo?: GeoLookup;
 }
 
@@ -37,7 +39,6 @@ export class RedisStore implements Store {
   private readonly reader: RollupReader;
   private readonly enc: EncodeParams;
   private readonly geo: GeoLookup;
-  private rosterIds = new Set<string>();
   private poll: NodeJS.Timeout | null = null;
   private sweptGen = -1;
   /** round trips to Redis made by ingest() (one per batch) */
@@ -64,6 +65,7 @@ export class RedisStore implements Store {
       replayMs: this.opts.replayHours * 3_600_000,
       onlineWindowMs: this.opts.onlineWindowMs,
       buckets: o.dedupeBuckets ?? 65_536,
+      gens: Math.max(2, Math.floor(o.dedupeGenerations ?? 2)),
     };
   }
 
@@ -79,7 +81,7 @@ export class RedisStore implements Store {
   }
 
   private async loadRoster(): Promise<void> {
-    if (await this.reader.refreshRoster()) this.rosterIds = new Set(this.reader.roster.map((o) => o.id));
+    await this.reader.refreshRoster();
   }
 
   async close(): Promise<void> {
@@ -104,7 +106,7 @@ export class RedisStore implements Store {
   }
 
   isKnownOrg(org: string): boolean {
-    return this.rosterIds.has(org);
+    return this.reader.rosterIds.has(org);
   }
 
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
@@ -113,10 +115,10 @@ export class RedisStore implements Store {
     const run = (this.redis as unknown as { zhdjIngest: IngestFn }).zhdjIngest;
     const dups = await this.guard(() => run.call(this.redis, this.base, ...args));
     this.ingestRoundTrips += 1;
-    const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs));
+    const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs, this.enc.gens));
     if (gen !== this.sweptGen) {
       this.sweptGen = gen;
-      void sweepDedupe(this.redis, this.base, gen, DEDUPE_GENS).catch(() => (this.sweptGen = -1));
+      void sweepDedupe(this.redis, this.base, gen, this.enc.gens).catch(() => (this.sweptGen = -1));
     }
     return { accepted: events.length - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
   }
@@ -153,6 +155,22 @@ export class RedisStore implements Store {
 
   async dedupeBytesPerId(): Promise<number> {
     return this.guard(() => sampleDedupeBytes(this.redis, this.base));
+  }
+
+  /**
+   * Accepted raw events (names masked) of the last `replayHours`, oldest first, from the
+   * stream: one entry per batch holding the batch and the indexes of its duplicates.
+   */
+  async recentEvents(sinceMs: number, limitBatches = 10_000): Promise<NormalizedEvent[]> {
+    const entries = await this.guard(() => this.redis.xrange(this.base + K.stream, String(Math.max(0, Math.floor(sinceMs))), '+', 'COUNT', limitBatches));
+    const out: NormalizedEvent[] = [];
+    for (const [, fields] of entries) {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      const dups = new Set((f.dups ?? '').split(',').filter(Boolean).map(Number));
+      (JSON.parse(f.events ?? '[]') as NormalizedEvent[]).forEach((ev, i) => dups.has(i) || out.push(ev));
+    }
+    return out;
   }
 
   /** Read round trips so far (for the README figures). */

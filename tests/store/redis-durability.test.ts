@@ -43,7 +43,15 @@ describe.skipIf(!available)('RedisStore durability (private redis-server)', () =
     await r.up();
     const s2 = await open(r.url, prefix);
     expect(await s2.snapshot(F.T_COUNTY, F.NOW)).toEqual(before);
-    expect(await s2.ingest([evs[0]!, F.study('b-a1', 'm5', F.NOW)], F.NOW)).toMatchObject({ accepted: 1, duplicates: 1, duplicateIndexes: [0] });
+    expect(await s2.ingest([evs[0]!, F.study('b-a1', 'm5', F.NOW, 5, { name: '张三明' })], F.NOW)).toMatchObject({ accepted: 1, duplicates: 1, duplicateIndexes: [0] });
+    // the replay stream holds each accepted event once, names masked
+    const replay = await s2.recentEvents(0);
+    expect(replay.map((e) => e.id)).toEqual([...evs.map((e) => e.id), replay.at(-1)!.id]);
+    expect(replay.at(-1)).toMatchObject({ member: 'm5', name: '张*明' });
+    // another process sees roster and data (version is shared)
+    const other = await open(r.url, prefix);
+    expect(other.isKnownOrg('b-a1')).toBe(true);
+    expect(await other.version()).toBe(await s2.version());
   });
 
   it('reports AOF off, and fails fast when the server is gone', async () => {

@@ -21,14 +21,19 @@ export interface EncodeParams {
   onlineWindowMs: number;
   /** dedupe buckets per generation */
   buckets: number;
+  /** dedupe generations checked per id (≥ 2); see genMsOf */
+  gens: number;
 }
 
-/** Dedupe generation length: half the retention; ids are checked in this many generations. */
-export const DEDUPE_GENS = 3;
-export const genMsOf = (retentionMs: number): number => Math.max(1, Math.ceil(retentionMs / 2));
+/**
+ * Dedupe generation length for `gens` generations checked per id: retention / (gens − 1), so
+ * an id is remembered at least the retention and at most retention × gens / (gens − 1).
+ * More generations: less memory, one more HEXISTS per event.
+ */
+export const genMsOf = (retentionMs: number, gens: number): number => Math.max(1, Math.ceil(retentionMs / (gens - 1)));
 
 export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p: EncodeParams): (string | Buffer)[] {
-  const genMs = genMsOf(p.retentionMs);
+  const genMs = genMsOf(p.retentionMs, p.gens);
   const retentionS = Math.ceil(p.retentionMs / 1000);
   const hashes = Buffer.allocUnsafe(events.length * 8);
   const fields: (string | number)[] = [];
@@ -88,7 +93,7 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
   const gen = Math.floor(nowMs / genMs);
   return [
     String(gen),
-    String(DEDUPE_GENS),
+    String(p.gens),
     String(p.buckets),
     String(retentionS + 2 * DAY_S),
     String(retentionS + 33 * DAY_S),

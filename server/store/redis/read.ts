@@ -66,6 +66,7 @@ export class RollupReader {
   private sections = new Map<string, Section<unknown>>();
   private cached: { ver: string; rv: string; input: RollupInput; onlineFrom: number } | null = null;
   roster: Org[] = [];
+  rosterIds = new Set<string>();
   rosterVersion = '';
   roundTrips = 0;
 
@@ -81,8 +82,13 @@ export class RollupReader {
     this.roundTrips += 1;
     const changed = (rv ?? '') !== this.rosterVersion;
     this.rosterVersion = rv ?? '';
-    this.roster = json ? (JSON.parse(json) as Org[]) : [];
+    this.setRoster(json);
     return changed;
+  }
+
+  private setRoster(json: string | null): void {
+    this.roster = json ? (JSON.parse(json) as Org[]) : [];
+    this.rosterIds = new Set(this.roster.map((o) => o.id));
   }
 
   async input(nowMs: number): Promise<RollupInput> {
@@ -128,8 +134,7 @@ export class RollupReader {
     });
     const online = parseOnline(out[todo.length]![1] as string[]);
     if (rv !== this.rosterVersion) {
-      const json = out[todo.length + 1]![1] as string | null;
-      this.roster = json ? (JSON.parse(json) as Org[]) : [];
+      this.setRoster(out[todo.length + 1]![1] as string | null);
       this.rosterVersion = rv;
     }
     const keep = new Set(wanted.map((w) => w[0]));
