@@ -208,8 +208,9 @@ export class MemoryStore implements Store {
     const old = this.wal;
     this.seq += 1;
     this.wal = next;
-    const lines = [...stateLines(this.st, this.ids, { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted })];
-    await writeSnapshotFile(dir, lines);
+    // copy now (native copies, milliseconds), serialize later between other work
+    const cut = { st: this.st.clone(), ids: this.ids.clone(), header: { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted } as const };
+    await writeSnapshotFile(dir, stateLines(cut.st, cut.ids, cut.header));
     await old.close();
     await removeLogsBefore(dir, this.seq);
     this.lastCompactionMs = Date.now();

@@ -79,4 +79,22 @@ describe('MemoryStore files', () => {
     for (const f of await readdir(d)) expect(await readFile(join(d, f), 'utf8')).not.toContain('欧阳娜娜');
     await s2.close();
   });
+
+  it('loses nothing ingested while a compaction runs', async () => {
+    const d = await dir();
+    const s = await openStore(d);
+    await s.putRoster(F.ROSTER);
+    const batch = (k: number) => Array.from({ length: 50 }, (_, i) => F.study(i % 2 ? 'b-a1' : 'b-b1', `m${k}-${i}`, F.NOW - i * F.MIN));
+    await s.ingest(batch(0), F.NOW);
+    const work: Promise<unknown>[] = [];
+    for (let k = 1; k <= 6; k++) {
+      if (k === 3) work.push(s.compact());
+      work.push(s.ingest(batch(k), F.NOW));
+    }
+    await Promise.all(work);
+    const before = await view(s);
+    expect(before.kpi.learnersToday).toBe(350);
+    await s.close();
+    expect(await view(await openStore(d))).toEqual(before);
+  });
 });

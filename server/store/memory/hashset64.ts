@@ -65,6 +65,15 @@ export class HashSet64 {
     for (let i = 0; i < hi.length; i++) if (hi[i] !== 0 || lo[i] !== 0) this.add(hi[i]!, lo[i]!);
   }
 
+  clone(): HashSet64 {
+    const c = new HashSet64(16);
+    c.hi = this.hi.slice();
+    c.lo = this.lo.slice();
+    c.mask = this.mask;
+    c.size = this.size;
+    return c;
+  }
+
   /** Members as 8-byte big-endian pairs, `chunk` ids per Buffer. */
   *dump(chunk: number): Generator<Buffer> {
     let buf = Buffer.allocUnsafe(chunk * 8);

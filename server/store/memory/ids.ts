@@ -50,6 +50,13 @@ export class IdGenerations {
     return this.gens.reduce((n, g) => n + g.set.bytes, 0);
   }
 
+  /** A copy for a compaction cut (typed-array copies: a memcpy per generation). */
+  clone(): IdGenerations {
+    const c = new IdGenerations(this.retentionMs);
+    c.gens = this.gens.map((g) => ({ gen: g.gen, set: g.set.clone() }));
+    return c;
+  }
+
   /** [gen, base64 of 8-byte hashes] chunks in generation order, for the snapshot file. */
   *chunks(size: number): Generator<[gen: number, hashes: string]> {
     for (const g of this.gens) for (const buf of g.set.dump(size)) yield [g.gen, buf.toString('base64')];

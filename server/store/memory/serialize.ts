@@ -55,7 +55,7 @@ export function* stateLines(st: MemState, ids: IdGenerations, header: SnapshotHe
   yield* chunked(map(st.transfers, ([id, x]) => [id, x.org, x.dest, x.stage, x.ts, x.openedTs] as const), (c) => ({ k: 'tx', c: c as never }));
   yield* chunked(map(st.floating, ([m, x]) => [m, x.org, x.ts, x.cell] as const), (c) => ({ k: 'fl', c: c as never }));
   yield* chunked(map(st.online, ([m, x]) => [m, x.org, x.ts] as const), (c) => ({ k: 'on', c: c as never }));
-  yield JSON.stringify({ k: 'tk', events: st.recent });
+  yield JSON.stringify({ k: 'tk', events: st.recentInOrder() });
   for (const [g, h] of ids.chunks(CHUNK * 10)) yield JSON.stringify({ k: 'ids', g, h });
 }
 

@@ -124,6 +124,34 @@ export class MemState {
     }
   }
 
+  /**
+   * A copy sharing nothing mutable, for a compaction cut: rows and sets are copied (native
+   * copies), transfer and floating records are replaced on change so they are shared.
+   */
+  clone(): MemState {
+    const c = new MemState(this.clock, this.retentionDays, this.onlineWindowMs);
+    c.setRoster(this.roster);
+    const copyRows = (from: Map<string, Rows>, to: Map<string, Rows>) => {
+      for (const [p, rows] of from) to.set(p, new Map([...rows].map(([org, r]) => [org, r.slice()])));
+    };
+    copyRows(this.days, c.days);
+    copyRows(this.months, c.months);
+    copyRows(this.quarters, c.quarters);
+    for (const [p, s] of this.dayLearners) c.dayLearners.set(p, new Set(s));
+    for (const [p, s] of this.monthLearners) c.monthLearners.set(p, new Set(s));
+    for (const [k, v] of this.transfers) c.transfers.set(k, v);
+    for (const [k, v] of this.floating) c.floating.set(k, v);
+    for (const [k, v] of this.online) c.online.set(k, { org: v.org, ts: v.ts });
+    for (const ev of this.recentInOrder()) c.remember(ev);
+    c.accepted = this.accepted;
+    return c;
+  }
+
+  /** Recent notable events, oldest first. */
+  recentInOrder(): NormalizedEvent[] {
+    return [...this.recent.slice(this.recentHead), ...this.recent.slice(0, this.recentHead)];
+  }
+
   /** Drops periods past the retention and stale online records; cheap unless the day changed. */
   sweep(nowMs: number): void {
     const today = this.clock.day(nowMs);
