@@ -38,9 +38,9 @@ export default fp<{ config: Config }>(
     }
     fastify.decorate('io', io);
     // Upgraded websockets are not idle HTTP connections: close them before the HTTP server
-    // waits for its connections to end.
+    // waits for its connections to end. Closing the transports (not a server-side disconnect)
+    // makes socket.io-client reconnect by itself, to the restarted or another process.
     fastify.addHook('preClose', async () => {
-      io.local.disconnectSockets(true);
       io.engine.close();
     });
     fastify.addHook('onClose', async () => {
