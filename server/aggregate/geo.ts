@@ -1,7 +1,9 @@
 // The geography the roll-up needs, as an interface so that pure tests can stub it; the
 // default binds to geo/registry.ts. Provinces carry no label point in the registry, so a
 // representative point (the provincial capital, GCJ-02) comes from PROVINCE_POINTS.
+// Provinces at a point come from the boundary data (geo/spatial.ts).
 import * as registry from '../../geo/registry.ts';
+import { provinceAt } from '../../geo/spatial.ts';
 import type { RegionLevel, RegionRef } from '../contract/index.ts';
 
 export type LngLat = [lng: number, lat: number];
@@ -28,29 +30,12 @@ export const PROVINCE_POINTS: Readonly<Record<string, LngLat>> = {
   '810000': [114.17, 22.28], '820000': [113.55, 22.19],
 };
 
-/** Nearest provincial capital: a coarse stand-in until the registry offers polygon lookup. */
-export function nearestProvince(lng: number, lat: number): string | null {
-  if (lng < 73 || lng > 136 || lat < 3 || lat > 54) return null;
-  let best: string | null = null;
-  let bestD = Infinity;
-  const k = Math.cos((lat * Math.PI) / 180);
-  for (const [code, [x, y]] of Object.entries(PROVINCE_POINTS)) {
-    const d = ((x - lng) * k) ** 2 + (y - lat) ** 2;
-    if (d < bestD) [best, bestD] = [code, d];
-  }
-  return best;
-}
-
 const ref = (r: { code: string; name: string; level: RegionLevel; illustrative: boolean }): RegionRef => ({
   code: r.code,
   name: r.name,
   level: r.level,
   illustrative: r.illustrative,
 });
-
-const registryProvinceAt = (registry as Record<string, unknown>).provinceAt as
-  | ((lng: number, lat: number) => { code: string } | string | null | undefined)
-  | undefined;
 
 export const registryGeo: GeoLookup = {
   region(code) {
@@ -66,11 +51,6 @@ export const registryGeo: GeoLookup = {
     return prov ? [prov[0], prov[1]] : undefined;
   },
   provinceAt(lng, lat) {
-    if (registryProvinceAt) {
-      const hit = registryProvinceAt(lng, lat);
-      if (hit === null || hit === undefined) return null;
-      return typeof hit === 'string' ? hit : hit.code;
-    }
-    return nearestProvince(lng, lat);
+    return provinceAt(lng, lat);
   },
 };

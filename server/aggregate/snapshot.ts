@@ -1,6 +1,6 @@
 // The snapshot assembler: RollupInput + region + instant → the Snapshot a wall shows.
 // Pure (geo lookups are injected); both engines call it.
-import { cellToLatLng } from 'h3-js';
+import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { MEETING_KINDS, TRANSFER_STAGES } from '../contract/index.ts';
 import { UnknownRegionError } from '../store/types.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
@@ -27,6 +27,8 @@ function cellProvince(cell: string, geo: GeoLookup): string | null {
   if (p === undefined) {
     const [lat, lng] = cellToLatLng(cell);
     p = geo.provinceAt(lng, lat);
+    // a coastal or border cell's centre can fall outside every outline: try its corners
+    for (const [vLat, vLng] of p ? [] : cellToBoundary(cell)) if ((p = geo.provinceAt(vLng, vLat))) break;
     if (provinceOfCell.size > 200_000) provinceOfCell.clear();
     provinceOfCell.set(cell, p);
   }

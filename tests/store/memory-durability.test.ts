@@ -95,6 +95,8 @@ describe('MemoryStore files', () => {
     const before = await view(s);
     expect(before.kpi.learnersToday).toBe(350);
     await s.close();
-    expect(await view(await openStore(d))).toEqual(before);
+    const s2 = await openStore(d);
+    expect(await view(s2)).toEqual(before);
+    await s2.close();
   });
 });
