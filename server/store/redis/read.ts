@@ -68,6 +68,7 @@ export class RollupReader {
   roster: Org[] = [];
   rosterIds = new Set<string>();
   rosterVersion = '';
+  private rosterLoaded = false;
   roundTrips = 0;
 
   constructor(
@@ -77,13 +78,17 @@ export class RollupReader {
     private readonly onlineWindowMs: number,
   ) {}
 
+  /** Reloads the roster when its version moved (one GET when it did not). */
   async refreshRoster(): Promise<boolean> {
-    const [rv, json] = (await this.redis.pipeline().get(this.base + K.rosterVersion).get(this.base + K.roster).exec())!.map((r) => r[1]) as [string | null, string | null];
+    const rv = (await this.redis.get(this.base + K.rosterVersion)) ?? '';
     this.roundTrips += 1;
-    const changed = (rv ?? '') !== this.rosterVersion;
-    this.rosterVersion = rv ?? '';
+    if (rv === this.rosterVersion && this.rosterLoaded) return false;
+    const [json, rv2] = (await this.redis.pipeline().get(this.base + K.roster).get(this.base + K.rosterVersion).exec())!.map((r) => r[1]) as [string | null, string | null];
+    this.roundTrips += 1;
+    this.rosterVersion = rv2 ?? '';
     this.setRoster(json);
-    return changed;
+    this.rosterLoaded = true;
+    return true;
   }
 
   private setRoster(json: string | null): void {
