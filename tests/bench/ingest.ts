@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 8]
+// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 8] [--ndjson] [--no-proxy]
 // The server runs as a child process (MemoryStore in a temp dir, or RedisStore against a
 // private redis-server); autocannon posts pre-generated simulator batches from this process.
 // Afterwards the linear KPIs of the snapshot must equal what the accepted events add, exactly.
@@ -16,6 +16,8 @@ const connections = Number(arg('connections', '8'));
 const templateCount = Number(arg('templates', '40'));
 const warmupS = Number(arg('warmup', '5'));
 const ndjson = flag('ndjson');
+// --no-proxy: Redis without the counting proxy in between (no round-trip figures)
+const useProxy = !flag('no-proxy');
 if (store !== 'memory' && store !== 'redis') throw new Error('--store must be memory or redis');
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 // auth on, as in production: the bearer check is part of the measured path
@@ -75,9 +77,9 @@ async function main(): Promise<void> {
     const redis = store === 'redis' ? await startRedisChild() : undefined;
     if (redis) children.push(redis);
     const prefix = `zhdjbench${process.pid}`;
-    const proxy = redis ? await startRespProxy(redis.port) : undefined;
+    const proxy = redis && useProxy ? await startRespProxy(redis.port) : undefined;
     if (proxy) children.push({ url: '', pid: 0, stop: proxy.close });
-    const server = await startServerChild({ ...AUTH_ENV, ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : {}) });
+    const server = await startServerChild({ ...AUTH_ENV, ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : {}) });
     children.unshift(server);
     const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(roster) });
     if (!put.ok) throw new Error(`roster refused: ${put.status} ${await put.text()}`);
