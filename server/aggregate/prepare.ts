@@ -7,10 +7,13 @@ import { maskName } from './mask.ts';
 import { TICKER_TYPES, type StoredTickerItem } from './model.ts';
 import { FLOATING_CELL_RESOLUTION } from './snapshot.ts';
 
-/** The event with its name masked (the same object when it carries none). */
+/**
+ * Masks the event's name in place and returns it: the store owns accepted events, and a
+ * copy per event was a measurable share of ingest time. Idempotent.
+ */
 export function maskEvent(ev: NormalizedEvent): NormalizedEvent {
-  if (!('name' in ev) || ev.name === undefined) return ev;
-  return { ...ev, name: maskName(ev.name) };
+  if ('name' in ev && ev.name !== undefined) (ev as { name?: string }).name = maskName(ev.name);
+  return ev;
 }
 
 export function cellOf(lng: number, lat: number): string {

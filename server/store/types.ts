@@ -50,7 +50,8 @@ export interface Store {
   /**
    * Events already validated and normalized. Resolves only once every accepted event is
    * durable; duplicates (by id, within retention, first wins — also inside one batch) count
-   * once. Throws StoreUnavailableError when nothing could be written.
+   * once. Throws StoreUnavailableError when nothing could be written. The store owns the
+   * event objects passed in: it masks `name` in place (a raw name is never stored).
    */
   ingest(events: NormalizedEvent[], nowMs?: number): Promise<IngestResult>;
 
