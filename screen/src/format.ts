@@ -23,8 +23,16 @@ export interface FormattedKpi {
   empty: boolean;
 }
 
+// Intl formatters are costly to build: one per language/zone, reused (the roll calls these
+// every animation frame)
+const NUMBER_FORMATS: Record<Lang, Intl.NumberFormat> = {
+  zh: new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 }),
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }),
+};
+const CLOCK_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 export function formatNumber(value: number, lang: Lang): string {
-  return Math.round(value).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+  return NUMBER_FORMATS[lang].format(Math.round(value));
 }
 
 /** rate in 0…1 → "62.5" (unit "%") */
@@ -47,7 +55,9 @@ export function rawValue(value: number | null | undefined): string {
 
 /** HH:MM:SS and YYYY-MM-DD in a fixed time zone, whatever the machine's zone */
 export function clockParts(epochMs: number, timeZone = 'Asia/Shanghai'): { time: string; date: string; weekday: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  let fmt = CLOCK_FORMATS.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -57,7 +67,10 @@ export function clockParts(epochMs: number, timeZone = 'Asia/Shanghai'): { time:
     second: '2-digit',
     weekday: 'short',
     hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs));
+    });
+    CLOCK_FORMATS.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(new Date(epochMs));
   const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return {

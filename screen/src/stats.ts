@@ -14,6 +14,10 @@ export interface WallStats {
   firstFrameMs: number | null;
   seq: number;
   region: string;
+  /** summed ms per phase over all commits: apply (pure reducer), render (React), paint (charts) */
+  phases: { apply: number; render: number; paint: number };
+  /** setOption count and total ms per chart */
+  chartCost: Record<string, { n: number; ms: number }>;
   /** page coordinates of a lng/lat on the city map (tests click regions with it) */
   project?: (lng: number, lat: number) => [x: number, y: number];
 }
@@ -33,6 +37,8 @@ export const stats: WallStats = {
   firstFrameMs: null,
   seq: 0,
   region: '',
+  phases: { apply: 0, render: 0, paint: 0 },
+  chartCost: {},
 };
 
 declare global {
@@ -42,6 +48,12 @@ declare global {
 }
 
 if (typeof window !== 'undefined') window.__wallStats = stats;
+
+export function recordPhases(apply: number, render: number, paint: number): void {
+  stats.phases.apply += apply;
+  stats.phases.render += render;
+  stats.phases.paint += paint;
+}
 
 export function recordUpdate(ms: number): void {
   stats.updateMs.push(ms);

@@ -37,6 +37,8 @@ export interface ServerProc {
   /** SIGKILL, like a crash: the walls see the connection drop */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** the last lines the server wrote */
+  logs(): string;
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
@@ -71,8 +73,8 @@ export async function serverProcess(entry: 'server/server.ts' | 'server/demo.ts'
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-      child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+      child.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
+      child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
       try {
         await waitReady(url, child);
       } catch (err) {
@@ -87,6 +89,7 @@ export async function serverProcess(entry: 'server/server.ts' | 'server/demo.ts'
       c.kill('SIGKILL');
       await exited;
     },
+    logs: () => log,
     async stop() {
       await proc.kill();
       rmSync(dataDir, { recursive: true, force: true });

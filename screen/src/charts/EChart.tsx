@@ -3,7 +3,8 @@
 // The canvas renders at the device pixel ratio, and is painted inside the measured commit.
 import { useLayoutEffect, useRef } from 'react';
 import { echarts, type ECOption } from './echarts.ts';
-import { onAfterCommit, noteReady } from '../state/store.ts';
+import { noteReady } from '../state/store.ts';
+import { cancelChart, scheduleChart } from './scheduler.ts';
 import { stats } from '../stats.ts';
 
 interface Props {
@@ -12,28 +13,23 @@ interface Props {
   height: number;
   /** a change of option structure (e.g. theme/lang) that must replace, not merge */
   replaceKey?: string;
+  /** panel name for the cost counters */
+  name: string;
 }
 
-export function EChart({ option, width, height, replaceKey }: Props) {
+export function EChart({ option, width, height, replaceKey, name }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const dirty = useRef(false);
   const painted = useRef(false);
   const lastKey = useRef<string | undefined>(undefined);
 
   useLayoutEffect(() => {
-    const inst = echarts.init(el.current!, null, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1 });
+    const inst = echarts.init(el.current!, null, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1, useDirtyRect: true });
     chart.current = inst;
     stats.chartInstances++;
     stats.chartsCreated++;
-    const off = onAfterCommit(() => {
-      if (!dirty.current) return;
-      dirty.current = false;
-      // paint now, inside the measured commit, instead of on zrender's next frame
-      inst.getZr().flush();
-    });
     return () => {
-      off();
+      cancelChart(inst);
       inst.dispose();
       chart.current = null;
       stats.chartInstances--;
@@ -49,15 +45,26 @@ export function EChart({ option, width, height, replaceKey }: Props) {
     if (!inst) return;
     const replace = lastKey.current !== replaceKey;
     lastKey.current = replaceKey;
-    inst.setOption(option, { notMerge: replace, lazyUpdate: false, silent: true });
-    dirty.current = true;
+    // setOption paints synchronously (lazyUpdate false): inside the measured commit
+    const apply = () => {
+      const t0 = performance.now();
+      inst.setOption(option, { notMerge: replace, lazyUpdate: false, silent: true });
+      const c = (stats.chartCost[name] ??= { n: 0, ms: 0 });
+      c.n++;
+      c.ms += performance.now() - t0;
+    };
+    if (painted.current && !replace) {
+      scheduleChart(inst, apply);
+      return;
+    }
+    cancelChart(inst);
+    apply();
     if (!painted.current) {
       painted.current = true;
-      inst.getZr().flush();
       stats.chartsPainted++;
       noteReady();
     }
-  }, [option, replaceKey]);
+  }, [option, replaceKey, name]);
 
   return <div ref={el} className="echart" style={{ width, height }} />;
 }

@@ -41,7 +41,7 @@ export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, ex
         ) : null}
         <div className="chart-box" style={{ width: w, height: h }}>
           <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} />
+            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} name={id} />
           </div>
           {option ? null : <Empty text={emptyText} />}
         </div>

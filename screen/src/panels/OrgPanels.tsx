@@ -106,7 +106,7 @@ function GaugeSlot({ option, u, size, replaceKey }: { option: ECOption | null; u
   const px = Math.round(size * u);
   return (
     <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-      <EChart option={last.current} width={px} height={px} replaceKey={replaceKey} />
+      <EChart option={last.current} width={px} height={px} replaceKey={replaceKey} name="compliance" />
     </div>
   );
 }

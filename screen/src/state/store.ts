@@ -4,7 +4,10 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { flushSync } from 'react-dom';
 import { initialState, reduceAll, type WallMessage, type WallState } from './apply.ts';
-import { checkFirstFrame, recordUpdate, stats } from '../stats.ts';
+import { checkFirstFrame, recordPhases, recordUpdate, stats } from '../stats.ts';
+import { runPendingCharts, setQuietFlushObserver } from '../charts/scheduler.ts';
+
+setQuietFlushObserver((ms) => recordUpdate(ms));
 
 /** fallback drain when rAF is throttled (hidden tab, headless without focus) */
 const DRAIN_FALLBACK_MS = 250;
@@ -34,10 +37,16 @@ function drain(): void {
   const t0 = performance.now();
   const prev = wallStore.getState();
   const next = reduceAll(prev, batch);
+  const t1 = performance.now();
+  let t2 = t1;
   if (next !== prev) {
     flushSync(() => wallStore.setState(next, true));
+    t2 = performance.now();
     for (const fn of afterCommit) fn();
+    runPendingCharts();
   }
+  const t3 = performance.now();
+  recordPhases(t1 - t0, t2 - t1, t3 - t2);
   const applied = next.framesApplied - prev.framesApplied;
   const snapshotChanged = next.snapshot !== prev.snapshot;
   stats.commits++;
