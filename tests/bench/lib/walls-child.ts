@@ -41,8 +41,9 @@ function connect(i: number): void {
     result.frames.push([f.asOf, Date.now()]);
     if (f.seq !== seq + 1) result.seqGaps += 1;
     seq = f.seq;
-    // every wall of a region gets the same frame: measure it once
-    if (i < regions.length) deltaBytes.push(Buffer.byteLength(JSON.stringify(f)));
+    // every wall of a region gets the same frame: measure it once, on the wall whose
+    // snapshot is measured (the first region's), so that the ratio compares like with like
+    if (i === 0) deltaBytes.push(Buffer.byteLength(JSON.stringify(f)));
   });
   socket.on('error', (e) => errors.push(`${e.reason}: ${e.message}`));
   socket.on('connect_error', (e) => errors.push(`connect_error: ${e.message}`));
