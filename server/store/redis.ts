@@ -22,7 +22,7 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   url?: string;
   /** key prefix; keys are `{prefix}:…` (default "zhdj") */
   prefix?: string;
-  /** dedupe buckets per generation: about (ids per half retention) / 100 (default 65536) */
+  /** dedupe buckets of a generation when the one before it holds fewer than 100 ids per bucket (default 4096); a new generation doubles it until that holds */
   dedupeBuckets?: number;
   /** dedupe generations checked per id (default 2: ids kept 1–2× the retention; 3: 1–1.5×, one more HEXISTS per event) */
   dedupeGenerations?: number;
@@ -41,6 +41,8 @@ export class RedisStore implements Store {
   private readonly geo: GeoLookup;
   private poll: NodeJS.Timeout | null = null;
   private sweptGen = -1;
+  /** the latest sweep of expired dedupe generations (resolves to keys removed) */
+  sweeping: Promise<number> = Promise.resolve(0);
   /** round trips to Redis made by ingest() (one per batch) */
   ingestRoundTrips = 0;
 
@@ -64,7 +66,7 @@ export class RedisStore implements Store {
       retentionMs: this.opts.retentionDays * DAY_MS,
       replayMs: this.opts.replayHours * 3_600_000,
       onlineWindowMs: this.opts.onlineWindowMs,
-      buckets: o.dedupeBuckets ?? 65_536,
+      buckets: o.dedupeBuckets ?? 4096,
       gens: Math.max(2, Math.floor(o.dedupeGenerations ?? 2)),
     };
   }
@@ -118,7 +120,7 @@ export class RedisStore implements Store {
     const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs, this.enc.gens));
     if (gen !== this.sweptGen) {
       this.sweptGen = gen;
-      void sweepDedupe(this.redis, this.base, gen, this.enc.gens).catch(() => (this.sweptGen = -1));
+      this.sweeping = sweepDedupe(this.redis, this.base, gen, this.enc.gens).catch(() => ((this.sweptGen = -1), 0));
     }
     return { accepted: events.length - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
   }

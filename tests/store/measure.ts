@@ -49,7 +49,7 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   }
   const { RedisStore } = await import('../../server/store/redis.ts');
   const prefix = `zhdj-measure-${Math.random().toString(36).slice(2, 8)}`;
-  const store = new RedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9', prefix, dedupeBuckets: Number(process.env.DEDUPE_BUCKETS ?? 65_536), dedupeGenerations: Number(process.env.DEDUPE_GENS ?? 2) });
+  const store = new RedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9', prefix, dedupeBuckets: Number(process.env.DEDUPE_BUCKETS ?? 4096), dedupeGenerations: Number(process.env.DEDUPE_GENS ?? 2) });
   await store.open();
   return { store, done: () => store.destroyAllData() }; // before close()
 }

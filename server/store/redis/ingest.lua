@@ -83,8 +83,25 @@ local function sec(kind, period)
 end
 local online, onlineOrder = {}, {}
 
-local ddPrefix = {}
-for g = gen, gen - ngens + 1, -1 do ddPrefix[#ddPrefix + 1] = B .. 'dd:' .. g .. ':' end
+-- dedupe generations: gen, gen-1, …; each sized once, when it starts, from the ids the
+-- generation before it remembered (about 100 per bucket keeps buckets listpack-encoded)
+local ddPrefix, ddBuckets = {}, {}
+for k = 1, ngens do
+  local g = gen - k + 1
+  local prefix = B .. 'dd:' .. g .. ':'
+  local nb = tonumber(call('GET', prefix .. 'nb') or '0')
+  if nb == 0 and k == 1 then
+    local before = tonumber(call('GET', B .. 'dd:' .. (g - 1) .. ':n') or '0')
+    nb = nbuckets
+    while nb * 100 < before and nb < 4194304 do nb = nb * 2 end
+    call('SET', prefix .. 'nb', nb)
+  end
+  if nb > 0 then
+    ddPrefix[#ddPrefix + 1] = prefix
+    ddBuckets[#ddBuckets + 1] = nb
+  end
+end
+local ngensLive = #ddPrefix
 local dups, tickers = {}, {}
 local accepted = 0
 
@@ -93,11 +110,11 @@ if n ~= nEvents or #F ~= n * FIELDS then return redis.error_reply('ERR zhdj inge
 local isDup = {}
 for e = 0, n - 1 do
   local h = string.sub(hashes, e * 8 + 1, e * 8 + 8)
-  local bucket = (string.byte(h, 1) * 16777216 + string.byte(h, 2) * 65536 + string.byte(h, 3) * 256 + string.byte(h, 4)) % nbuckets
-  local dup = call('HSETNX', ddPrefix[1] .. bucket, h, '') == 0
-  for g = 2, ngens do
+  local x = string.byte(h, 1) * 16777216 + string.byte(h, 2) * 65536 + string.byte(h, 3) * 256 + string.byte(h, 4)
+  local dup = call('HSETNX', ddPrefix[1] .. (x % ddBuckets[1]), h, '') == 0
+  for g = 2, ngensLive do
     if dup then break end
-    dup = call('HEXISTS', ddPrefix[g] .. bucket, h) == 1
+    dup = call('HEXISTS', ddPrefix[g] .. (x % ddBuckets[g]), h) == 1
   end
   if dup then
     dups[#dups + 1] = e
@@ -259,5 +276,6 @@ call('XADD', B .. 'x', 'MINID', '~', streamMinId, '*', 'at', nowMs, 'dups', tabl
 local meta = B .. 'meta'
 for s in pairs(sections) do call('HINCRBY', meta, s, 1) end
 call('HINCRBY', meta, 'n', accepted)
+call('INCRBY', ddPrefix[1] .. 'n', accepted)
 call('INCR', B .. 'ver')
 return dups

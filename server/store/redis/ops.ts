@@ -42,7 +42,7 @@ export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]]/g, '\\$&')}dd:*`, 'COUNT', 2000);
-    keys.push(...found);
+    keys.push(...found.filter((k) => /:dd:\d+:\d+$/.test(k)));
     cursor = next;
   } while (cursor !== '0' && keys.length < samples * 4);
   const pick = keys.slice(0, samples);
