@@ -28,6 +28,8 @@ local nEvents = tonumber(ARGV[9])
 local hashes = ARGV[12]
 local F = cjson.decode(ARGV[13])
 local periods = cjson.decode(ARGV[14])
+local n = #hashes / 8
+if n ~= nEvents or #F ~= n * FIELDS then return redis.error_reply('ERR zhdj ingest: malformed batch') end
 local SEP = '\031'
 local call = redis.call
 local CHUNK = 2000
@@ -105,8 +107,6 @@ local ngensLive = #ddPrefix
 local dups, tickers = {}, {}
 local accepted = 0
 
-local n = #hashes / 8
-if n ~= nEvents or #F ~= n * FIELDS then return redis.error_reply('ERR zhdj ingest: malformed batch') end
 local isDup = {}
 for e = 0, n - 1 do
   local h = string.sub(hashes, e * 8 + 1, e * 8 + 8)
