@@ -61,6 +61,7 @@ describe('static files and docs', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/roster', '/api/v1/snapshot', '/api/v1/orgs', '/healthz', '/readyz']));
     expect(JSON.stringify(doc.paths['/api/v1/events'].post.requestBody)).toContain('study.completed');
+    expect(Object.keys(doc.paths['/api/v1/events'].post.requestBody.content)).toContain('application/x-ndjson');
     expect((await bare.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })).statusCode).toBe(200);
   });
   it('/healthz, /readyz with the persistence mode; unknown region 404; default region', async () => {

@@ -55,6 +55,7 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
           'Invalid events are listed in `rejected`; the others are accepted once durable. Duplicates (same id) count once.',
         tags: ['ingest'],
         security: [{ bearer: [] }],
+        consumes: ['application/json', ...NDJSON_TYPES],
         body: Type.Array(IngestEvent, { maxItems: MAX_BATCH_EVENTS }),
         response: { 200: IngestResponse, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 503: ErrorBody },
       },
