@@ -2,7 +2,7 @@
 // what a frame contains is decided by feeds.ts.
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
-import { SCREEN_NAMESPACE } from '../contract/index.ts';
+import { SCREEN_NAMESPACE, type ScreenError } from '../contract/index.ts';
 import { UnknownRegionError } from '../store/types.ts';
 import { RegionFeeds } from './feeds.ts';
 import { checkJoin } from './scope.ts';
@@ -37,7 +37,7 @@ export default fp<{ config: Config }>(
 
     nsp.on('connection', async (socket) => {
       const check = checkJoin(socket.handshake.auth, fastify.auth.screenScope);
-      const refuse = (error: { reason: 'unknown_region' | 'out_of_scope' | 'unauthorized' | 'bad_request'; message: string }) => {
+      const refuse = (error: ScreenError) => {
         socket.emit('error', error);
         socket.disconnect(true);
       };
