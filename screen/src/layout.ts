@@ -132,9 +132,9 @@ function ultrawide(width: number, height: number): WallLayout {
   const bodyH = height - top - pad;
   const panels: WallLayout['panels'] = {};
 
-  // a side zone narrower than 1200 design px (7680×2160) stacks the KPIs 2 × 5
+  // a side zone narrower than 1200 design px (7680×2160) stacks the KPIs 4 × 3
   const wideKpis = leftW / u >= 1200;
-  const [kp, r2, r3] = split(top, bodyH, wideKpis ? [32, 36, 32] : [42, 30, 28], gap);
+  const [kp, r2, r3] = split(top, bodyH, wideKpis ? [32, 36, 32] : [40, 32, 28], gap);
   panels.kpis = rect(leftX, kp![0], leftW, kp![1]);
   const [lc1, lc2] = split(leftX, leftW, [1, 1], gap);
   panels.ranking = rect(lc1![0], r2![0], lc1![1], r2![1] + gap + r3![1]);
@@ -168,7 +168,7 @@ function ultrawide(width: number, height: number): WallLayout {
     width,
     height,
     u,
-    kpiGrid: wideKpis ? [5, 2] : [2, 5],
+    kpiGrid: wideKpis ? [5, 2] : [4, 3],
     header: {
       clock: rect(leftX, 0, leftW, headerH),
       title: rect(cityX, 0, cityW, headerH),

@@ -15,9 +15,11 @@ interface Props {
   replaceKey?: string;
   /** panel name for the cost counters */
   name: string;
+  /** the option is a placeholder (no data yet): does not count as painted */
+  placeholder?: boolean;
 }
 
-export function EChart({ option, width, height, replaceKey, name }: Props) {
+export function EChart({ option, width, height, replaceKey, name, placeholder = false }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const painted = useRef(false);
@@ -59,12 +61,12 @@ export function EChart({ option, width, height, replaceKey, name }: Props) {
     }
     cancelChart(inst);
     apply();
-    if (!painted.current) {
+    if (!painted.current && !placeholder) {
       painted.current = true;
       stats.chartsPainted++;
       noteReady();
     }
-  }, [option, replaceKey, name]);
+  }, [option, replaceKey, name, placeholder]);
 
   return <div ref={el} className="echart" style={{ width, height }} />;
 }

@@ -192,7 +192,7 @@ export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: Ch
     xAxis: {
       type: 'category',
       data: TRANSFER_STAGES.map((s) => STAGE_LABELS[s][ctx.lang]),
-      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
+      axisLabel: { ...axisText(ctx, ctx.lang === 'en' ? 14 : 16), color: ctx.pal.text, interval: 0 },
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },

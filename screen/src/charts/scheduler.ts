@@ -11,10 +11,26 @@ interface Job {
 }
 
 const pending = new Map<object, Job>();
+/** while true (a snapshot: start, drill-down, resync), every chart paints at once */
+let immediate = false;
+
+export function withAllCharts(fn: () => void): void {
+  immediate = true;
+  try {
+    fn();
+  } finally {
+    immediate = false;
+  }
+}
 let quietTimer: ReturnType<typeof setTimeout> | undefined;
 let onQuietFlush: ((ms: number) => void) | undefined;
 
 export function scheduleChart(key: object, apply: () => void): void {
+  if (immediate) {
+    pending.delete(key);
+    apply();
+    return;
+  }
   const old = pending.get(key);
   pending.set(key, { apply, since: old?.since ?? performance.now() });
   armQuietFlush();

@@ -131,7 +131,8 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
           (map.getSource('chinaLabels') as GeoJSONSource).setData(labelPoints({ type: 'FeatureCollection', features: fc.features.filter((f) => f.properties.code !== 'nanhai') }));
           const home = `${region.code.slice(0, 2)}0000`;
           map.setFeatureState({ source: 'china', id: home }, { home: true });
-          fit(CHINA_BOUNDS);
+          // the data's own extent: the 南海诸岛 may be an inset or at true position
+          fit(boundsOf(fc.features) ?? CHINA_BOUNDS);
         })
         .catch(() => undefined);
     } else {

@@ -5,7 +5,7 @@ import type { Lang } from '../params.ts';
 
 const ORDER: Record<Alert['level'], number> = { critical: 0, warn: 1, info: 2 };
 const SHOWN_ALERTS_STRIP = 2;
-const SHOWN_ALERTS_COLUMN = 6;
+const SHOWN_ALERTS_COLUMN = 4;
 
 export function Alerts({ alerts, lang, vertical }: { alerts: Alert[]; lang: Lang; vertical: boolean }) {
   const sorted = [...alerts].sort((a, b) => ORDER[a.level] - ORDER[b.level]).slice(0, vertical ? SHOWN_ALERTS_COLUMN : SHOWN_ALERTS_STRIP);

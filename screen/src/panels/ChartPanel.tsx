@@ -21,11 +21,13 @@ interface Props {
   /** content beside the chart (left), e.g. a big figure */
   aside?: ReactNode;
   asideU?: number;
+  /** the snapshot is here: an empty panel now counts as painted (it says why) */
+  ready: boolean;
 }
 
 const EMPTY_OPTION: ECOption = { animation: false, series: [] };
 
-export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, extra, replaceKey, aside, asideU = 0 }: Props) {
+export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, extra, replaceKey, aside, asideU = 0, ready }: Props) {
   const last = useRef<ECOption>(EMPTY_OPTION);
   if (option) last.current = option;
   const asideW = aside ? Math.round(asideU * u) : 0;
@@ -41,7 +43,7 @@ export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, ex
         ) : null}
         <div className="chart-box" style={{ width: w, height: h }}>
           <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} name={id} />
+            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} name={id} placeholder={last.current === EMPTY_OPTION && !ready} />
           </div>
           {option ? null : <Empty text={emptyText} />}
         </div>

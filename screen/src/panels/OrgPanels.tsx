@@ -62,8 +62,9 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           option={meetingBars}
           emptyText={t(lang, 'noMeetings')}
           replaceKey={replaceKey}
+          ready={snap !== null}
           extra={<Figure label={t(lang, 'attendance')} text={attendance.empty ? attendance.text : `${attendance.text}%`} />}
-          aside={<GaugeSlot option={gauge} u={u} size={gaugeW} replaceKey={replaceKey} />}
+          aside={<GaugeSlot option={gauge} u={u} size={gaugeW} replaceKey={replaceKey} ready={snap !== null} />}
           asideU={gaugeW}
         />
       ) : null}
@@ -77,11 +78,12 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           option={transfers}
           emptyText={t(lang, 'noTransfers')}
           replaceKey={replaceKey}
+          ready={snap !== null}
           extra={<Figure label={t(lang, 'overdue')} text={formatNumber(overdue, lang)} tone={overdue > 0 ? 'alert' : undefined} />}
         />
       ) : null}
       {p.leaderboard ? (
-        <ChartPanel id="leaderboard" rect={p.leaderboard} u={u} title={t(lang, 'panelLeaderboard')} subtitle={undefined} option={board} emptyText={t(lang, 'noPoints')} replaceKey={replaceKey} />
+        <ChartPanel id="leaderboard" rect={p.leaderboard} u={u} title={t(lang, 'panelLeaderboard')} subtitle={undefined} option={board} emptyText={t(lang, 'noPoints')} replaceKey={replaceKey} ready={snap !== null} />
       ) : null}
       {p.floating ? (
         <ChartPanel
@@ -93,6 +95,7 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           option={floating}
           emptyText={t(lang, 'noFloating')}
           replaceKey={replaceKey}
+          ready={snap !== null}
           extra={<Figure label={t(lang, 'outOfContact')} text={formatNumber(ooc, lang)} tone={ooc > 0 ? 'alert' : undefined} />}
         />
       ) : null}
@@ -100,13 +103,17 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
   );
 }
 
-function GaugeSlot({ option, u, size, replaceKey }: { option: ECOption | null; u: number; size: number; replaceKey: string }) {
+function GaugeSlot({ option, u, size, replaceKey, ready }: { option: ECOption | null; u: number; size: number; replaceKey: string; ready: boolean }) {
   const last = useRef<ECOption>({ animation: false, series: [] });
-  if (option) last.current = option;
+  const everHad = useRef(false);
+  if (option) {
+    last.current = option;
+    everHad.current = true;
+  }
   const px = Math.round(size * u);
   return (
     <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-      <EChart option={last.current} width={px} height={px} replaceKey={replaceKey} name="compliance" />
+      <EChart option={last.current} width={px} height={px} replaceKey={replaceKey} name="compliance" placeholder={!option && !everHad.current && !ready} />
     </div>
   );
 }

@@ -42,16 +42,16 @@ export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
   return (
     <>
       {p.ranking ? (
-        <ChartPanel id="ranking" rect={p.ranking} u={ctx.u} title={t(lang, 'panelRanking')} subtitle={undefined} option={ranking} emptyText={children && Object.keys(children).length === 0 ? t(lang, 'noChildren') : t(lang, 'noStudyToday')} replaceKey={replaceKey} />
+        <ChartPanel id="ranking" rect={p.ranking} u={ctx.u} title={t(lang, 'panelRanking')} subtitle={undefined} option={ranking} emptyText={children && Object.keys(children).length === 0 ? t(lang, 'noChildren') : t(lang, 'noStudyToday')} replaceKey={replaceKey} ready={snap !== null} />
       ) : null}
       {p.hourly ? (
-        <ChartPanel id="hourly" rect={p.hourly} u={ctx.u} title={t(lang, 'panelHourly')} subtitle={undefined} option={hourly} emptyText={t(lang, 'noStudyToday')} replaceKey={replaceKey} />
+        <ChartPanel id="hourly" rect={p.hourly} u={ctx.u} title={t(lang, 'panelHourly')} subtitle={undefined} option={hourly} emptyText={t(lang, 'noStudyToday')} replaceKey={replaceKey} ready={snap !== null} />
       ) : null}
       {p.daily ? (
-        <ChartPanel id="daily" rect={p.daily} u={ctx.u} title={t(lang, 'panelDaily')} subtitle={undefined} option={daily} emptyText={t(lang, 'noData')} replaceKey={replaceKey} />
+        <ChartPanel id="daily" rect={p.daily} u={ctx.u} title={t(lang, 'panelDaily')} subtitle={undefined} option={daily} emptyText={t(lang, 'noData')} replaceKey={replaceKey} ready={snap !== null} />
       ) : null}
       {p.exam ? (
-        <ChartPanel id="exam" rect={p.exam} u={ctx.u} title={t(lang, 'panelExam')} subtitle={undefined} option={exam} emptyText={t(lang, 'noExamsToday')} replaceKey={replaceKey} />
+        <ChartPanel id="exam" rect={p.exam} u={ctx.u} title={t(lang, 'panelExam')} subtitle={undefined} option={exam} emptyText={t(lang, 'noExamsToday')} replaceKey={replaceKey} ready={snap !== null} />
       ) : null}
     </>
   );

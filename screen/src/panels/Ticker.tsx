@@ -12,7 +12,7 @@ export function describe(item: TickerItem, lang: Lang): string {
   const d = item.detail;
   switch (item.type) {
     case 'study.completed':
-      return `${t(lang, 'studied')}${d.course ? ` 《${d.course}》` : ''}${d.minutes ? ` ${d.minutes}${t(lang, 'minutesUnit')}` : ''}`;
+      return `${t(lang, 'studied')}${d.course ? (d.course.startsWith('《') ? ` ${d.course}` : ` 《${d.course}》`) : ''}${d.minutes ? ` ${d.minutes}${t(lang, 'minutesUnit')}` : ''}`;
     case 'exam.submitted':
       return `${d.passed ? t(lang, 'examPassed') : t(lang, 'examFailed')}${d.score !== undefined ? ` ${d.score}${t(lang, 'scoreUnit')}` : ''}`;
     case 'meeting.held':

@@ -5,7 +5,7 @@ import { useStore } from 'zustand';
 import { flushSync } from 'react-dom';
 import { initialState, reduceAll, type WallMessage, type WallState } from './apply.ts';
 import { checkFirstFrame, recordPhases, recordUpdate, stats } from '../stats.ts';
-import { runPendingCharts, setQuietFlushObserver } from '../charts/scheduler.ts';
+import { runPendingCharts, setQuietFlushObserver, withAllCharts } from '../charts/scheduler.ts';
 
 setQuietFlushObserver((ms) => recordUpdate(ms));
 
@@ -40,7 +40,9 @@ function drain(): void {
   const t1 = performance.now();
   let t2 = t1;
   if (next !== prev) {
-    flushSync(() => wallStore.setState(next, true));
+    const commit = () => flushSync(() => wallStore.setState(next, true));
+    if (next.snapshot !== prev.snapshot && batch.some((m) => m.kind === 'snapshot')) withAllCharts(commit);
+    else commit();
     t2 = performance.now();
     for (const fn of afterCommit) fn();
     runPendingCharts();
