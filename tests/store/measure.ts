@@ -51,6 +51,12 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   const prefix = `zhdj-measure-${Math.random().toString(36).slice(2, 8)}`;
   const store = new RedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9', prefix, dedupeBuckets: Number(process.env.DEDUPE_BUCKETS ?? 4096), dedupeGenerations: Number(process.env.DEDUPE_GENS ?? 2) });
   await store.open();
+  // steady state: a previous dedupe generation exists, so every new id is checked twice
+  // (a fresh prefix has none, and the script skips it)
+  const gen = Math.floor(Date.now() / (35 * 86_400_000));
+  const raw = new (await import('ioredis')).Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9');
+  await raw.set(`${store.base}dd:${gen - 1}:nb`, '4096');
+  raw.disconnect();
   return { store, done: () => store.destroyAllData() }; // before close()
 }
 

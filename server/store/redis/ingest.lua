@@ -61,13 +61,13 @@ local function add(k, org, slot, d, keyTtl, section)
   if not r then r = {}; t[org] = r end
   r[slot] = (r[slot] or 0) + d
 end
--- distinct members: set key -> members in first-seen order, with where a new one counts
+-- distinct members: set key -> members in first-seen order and the event that saw each first
 local learners = {}
-local function learner(setKey, setTtl, member, counterKey, org, slot, counterTtl, section)
+local function learner(setKey, monthly, member, e)
   local l = learners[setKey]
-  if not l then l = { order = {}, first = {}, ttl = setTtl }; learners[setKey] = l end
+  if not l then l = { order = {}, first = {}, monthly = monthly }; learners[setKey] = l end
   if not l.first[member] then
-    l.first[member] = { counterKey, org, slot, counterTtl, section }
+    l.first[member] = e
     l.order[#l.order + 1] = member
   end
 end
@@ -83,7 +83,7 @@ end
 local function sec(kind, period)
   return string.sub(key(kind, period), #B + 1)
 end
-local online, onlineOrder = {}, {}
+local online, onlineTs, onlineOrder = {}, {}, {}
 
 -- dedupe generations: gen, gen-1, …; each sized once, when it starts, from the ids the
 -- generation before it remembered (about 100 per bucket keeps buckets listpack-encoded)
@@ -131,8 +131,8 @@ for e = 0, n - 1 do
       add(dk, org, 4, 1, ttlDay, ds)
       add(dk, org, 1, tonumber(a), ttlDay, ds)
       add(dk, org, 5 + F[i + 5], 1, ttlDay, ds)
-      learner(key('ld:', day), ttlDay, member, dk, org, 0, ttlDay, ds)
-      learner(key('lm:', month), ttlMonth, member, key('m:', month), org, 0, ttlMonth, sec('m:', month))
+      learner(key('ld:', day), false, member, e)
+      learner(key('lm:', month), true, member, e)
     elseif t == 'e' then
       local day = per[1]
       add(key('d:', day), org, 2, 1, ttlDay, sec('d:', day))
@@ -174,12 +174,14 @@ for e = 0, n - 1 do
       end
     end
     if member ~= '' then
-      local o = online[member]
+      -- latest event per member (first of equal ts), as an event index: no table per member
+      local nts = tonumber(ts)
+      local o = onlineTs[member]
       if not o then
-        online[member] = { tonumber(ts), org, ts }
+        online[member], onlineTs[member] = e, nts
         onlineOrder[#onlineOrder + 1] = member
-      elseif tonumber(ts) > o[1] then
-        o[1], o[2], o[3] = tonumber(ts), org, ts
+      elseif nts > o then
+        online[member], onlineTs[member] = e, nts
       end
     end
   end
@@ -198,12 +200,14 @@ for setKey, l in pairs(learners) do
   for j, m in ipairs(l.order) do
     if present[j] == 0 then
       fresh[#fresh + 1] = m
-      local f = l.first[m]
-      add(f[1], f[2], f[3], 1, f[4], f[5])
+      local i = l.first[m] * FIELDS
+      local org, per = F[i + 2], periods[F[i + 4] + 1]
+      if l.monthly then add(key('m:', per[2]), org, 0, 1, ttlMonth, sec('m:', per[2]))
+      else add(key('d:', per[1]), org, 0, 1, ttlDay, sec('d:', per[1])) end
     end
   end
   if #fresh > 0 then chunked('SADD', setKey, fresh, 1) end
-  call('EXPIRE', setKey, l.ttl)
+  call('EXPIRE', setKey, l.monthly and ttlMonth or ttlDay)
 end
 
 -- counters: one HMGET and one HSET per key
@@ -241,13 +245,14 @@ if #onlineOrder > 0 then
   end
   local zadd, hset, zrem = {}, {}, {}
   for j, m in ipairs(onlineOrder) do
-    local o = online[m]
+    local i = online[m] * FIELDS
+    local org, ts = F[i + 2], F[i + 9]
     local ps = pscore[j]
-    if (not ps) or o[1] > tonumber(ps) then
+    if (not ps) or onlineTs[m] > tonumber(ps) then
       local porg = porgs[j]
-      if porg and porg ~= o[2] then zrem[#zrem + 1] = porg .. SEP .. m end
-      if porg ~= o[2] then hset[#hset + 1] = m; hset[#hset + 1] = o[2] end
-      zadd[#zadd + 1] = o[3]; zadd[#zadd + 1] = o[2] .. SEP .. m
+      if porg and porg ~= org then zrem[#zrem + 1] = porg .. SEP .. m end
+      if porg ~= org then hset[#hset + 1] = m; hset[#hset + 1] = org end
+      zadd[#zadd + 1] = ts; zadd[#zadd + 1] = org .. SEP .. m
     end
   end
   if #zrem > 0 then chunked('ZREM', on, zrem, 1) end
