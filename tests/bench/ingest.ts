@@ -7,7 +7,7 @@ import autocannon, { type Result } from 'autocannon';
 import { buildBatches, CONTRIBUTION_KEYS, sum, type Contribution, type Template } from './lib/batches.ts';
 import { startRespProxy } from './lib/resp-proxy.ts';
 import { startRedisChild, startServerChild, redisCounters, type Child } from './lib/server.ts';
-import { arg, flag, metric, round } from './lib/stats.ts';
+import { arg, flag, metric, percentile, round } from './lib/stats.ts';
 
 const store = arg('store', 'memory');
 const seconds = Number(arg('seconds', '60'));
@@ -30,12 +30,20 @@ interface Run {
   /** 200 responses per template */
   ok: number[];
   serverAccepted: number;
+  /** per 200 response: ms from building the request to its response */
+  latencies: number[];
 }
+
+// The measured run is a series of fixed-amount autocannon runs (each ends only when all its
+// requests are answered, so the accepted set is known exactly), re-sized from the rate seen
+// so far so that together they last about --seconds.
+const CHUNK_S = 10;
 
 async function load(url: string, templates: Template[], opts: { duration?: number; amount?: number }, runTag: string): Promise<Run> {
   let next = 0;
   const ok = templates.map(() => 0);
   let serverAccepted = 0;
+  const latencies: number[] = [];
   const result = await autocannon({
     url: `${url}/api/v1/events`,
     method: 'POST',
@@ -49,17 +57,50 @@ async function load(url: string, templates: Template[], opts: { duration?: numbe
           const k = next++;
           const i = k % templates.length;
           context.template = i;
+          context.t0 = performance.now();
           return { ...req, method: 'POST', body: templates[i]!.parts.join(`${runTag}${k}-`) };
         },
         onResponse(status, body, context) {
           if (status !== 200) return;
           ok[context.template as number]! += 1;
+          latencies.push(performance.now() - (context.t0 as number));
           serverAccepted += (JSON.parse(body) as { accepted: number }).accepted;
         },
       },
     ],
   });
-  return { result, ok, serverAccepted };
+  return { result, ok, serverAccepted, latencies };
+}
+
+interface Measured {
+  ok: number[];
+  serverAccepted: number;
+  latencies: number[];
+  batches: number;
+  non2xx: number;
+  errors: number;
+  durationS: number;
+}
+
+async function measure(url: string, templates: Template[], initialRate: number): Promise<Measured> {
+  const m: Measured = { ok: templates.map(() => 0), serverAccepted: 0, latencies: [], batches: 0, non2xx: 0, errors: 0, durationS: 0 };
+  let rate = initialRate;
+  for (let chunk = 0; m.durationS < seconds - 1; chunk++) {
+    const amount = Math.max(connections, Math.round(rate * Math.min(CHUNK_S, seconds - m.durationS)));
+    const start = performance.now();
+    const run = await load(url, templates, { amount }, `m${chunk}x`);
+    const took = (performance.now() - start) / 1000;
+    run.ok.forEach((n, i) => (m.ok[i]! += n));
+    m.serverAccepted += run.serverAccepted;
+    m.latencies.push(...run.latencies);
+    m.batches += run.result['2xx'];
+    m.non2xx += run.result.non2xx;
+    m.errors += run.result.errors;
+    m.durationS += took;
+    rate = run.result['2xx'] / took;
+  }
+  m.latencies.sort((a, b) => a - b);
+  return m;
 }
 
 async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number }> {
@@ -87,18 +128,16 @@ async function main(): Promise<void> {
     const warm = await load(server.url, templates, { duration: warmupS }, 'w');
     const rate = warm.result.requests.total / warmupS;
     log(`warmup: ${round(rate * batch)} events/s`);
-    const amount = Math.max(connections, Math.round(rate * seconds));
     await new Promise((r) => setTimeout(r, 500));
     const before = await kpiAndAccepted(server.url);
     const counters0 = redis ? await redisCounters(redis.url) : undefined;
     const wire0 = proxy?.counts();
 
-    const run = await load(server.url, templates, { amount }, 'm');
+    const run = await measure(server.url, templates, rate);
     const after = await kpiAndAccepted(server.url);
     const counters1 = redis ? await redisCounters(redis.url) : undefined;
     const wire1 = proxy?.counts();
-    const r = run.result;
-    const batches = r['2xx'];
+    const { batches } = run;
     const expected: Contribution = sum(run.ok.map((n, i) => [n, templates[i]!.contribution] as [number, Contribution]));
     const mismatches: string[] = [];
     const acceptedDelta = after.accepted - before.accepted;
@@ -108,21 +147,21 @@ async function main(): Promise<void> {
       const delta = (after.kpi[k] ?? 0) - (before.kpi[k] ?? 0);
       if (delta !== expected[k]) mismatches.push(`${k}: snapshot +${delta} ≠ accepted events +${expected[k]}`);
     }
-    const eventsPerSec = round(acceptedDelta / r.duration, 0);
+    const eventsPerSec = round(acceptedDelta / run.durationS, 0);
     const out = {
       bench: 'ingest',
       store,
-      seconds: round(r.duration, 1),
+      seconds: round(run.durationS, 1),
       batchSize: batch,
       connections,
       format: ndjson ? 'ndjson' : 'json',
       batches,
-      non2xx: r.non2xx,
-      errors: r.errors,
+      non2xx: run.non2xx,
+      errors: run.errors,
       eventsAccepted: acceptedDelta,
       eventsPerSec,
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
+      p50Ms: round(percentile(run.latencies, 50), 0),
+      p99Ms: round(percentile(run.latencies, 99), 0),
       // on the wire between server and Redis (counting proxy): turns and top-level commands
       roundTripsPerBatch: wire0 && wire1 ? round((wire1.turns - wire0.turns) / Math.max(1, batches), 2) : null,
       commandsPerBatch: wire0 && wire1 ? round((wire1.commands - wire0.commands) / Math.max(1, batches), 2) : null,
@@ -133,13 +172,13 @@ async function main(): Promise<void> {
     };
     log('');
     log(`${store} store: ${eventsPerSec.toLocaleString('en')} events/s over ${out.seconds} s (${batches} batches of ${batch}, ${connections} connections)`);
-    log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${r.non2xx}, errors ${r.errors}`);
+    log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${run.non2xx}, errors ${run.errors}`);
     if (out.roundTripsPerBatch !== null) {
       log(`Redis: ${out.roundTripsPerBatch} round trips and ${out.commandsPerBatch} commands on the wire per batch; ${out.redisCallsPerBatch} commands executed by Redis per batch (INFO commandstats, incl. inside scripts)`);
     }
     log(mismatches.length === 0 ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)' : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`);
     console.log(JSON.stringify(out));
-    process.exitCode = mismatches.length === 0 && r.non2xx === 0 ? 0 : 1;
+    process.exitCode = mismatches.length === 0 && run.non2xx === 0 ? 0 : 1;
   } finally {
     for (const c of children) await c.stop();
   }
