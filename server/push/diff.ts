@@ -84,3 +84,12 @@ export function frameBody(prev: Snapshot, next: Snapshot): { patch: Record<strin
   const patch = (diff(withoutTicker(prev), withoutTicker(next)) ?? {}) as Record<string, unknown>;
   return { patch, ticker: newTickerItems(prev.ticker, next.ticker) };
 }
+
+/** The ticker holds at most this many items, newest first (SPEC 5: "the latest ticker items"). */
+export const TICKER_MAX = 30;
+
+/** What a wall does with a frame: merge the patch, prepend the new ticker items. Pure. */
+export function applyFrame(prev: Snapshot, frame: { patch: Record<string, unknown>; ticker: TickerItem[] }): Snapshot {
+  const base = applyMergePatch<PatchBase>(withoutTicker(prev), frame.patch);
+  return { ...base, ticker: [...frame.ticker, ...prev.ticker].slice(0, TICKER_MAX) };
+}

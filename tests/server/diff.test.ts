@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMergePatch, diff, frameBody, type Json } from '../../server/push/diff.ts';
+import { applyFrame, applyMergePatch, diff, frameBody, TICKER_MAX, type Json } from '../../server/push/diff.ts';
 import { snapshot, tickerItem } from './lib/fixtures.ts';
 
 /** What a merge patch can express: null members are absent (RFC 7386). */
@@ -71,5 +71,22 @@ describe('frameBody', () => {
 
   it('ticker items leaving the window are no change', () => {
     expect(frameBody(base, { ...base, ticker: base.ticker.slice(0, 1) })).toBeUndefined();
+  });
+});
+
+describe('applyFrame', () => {
+  const items = (from: number, n: number) => Array.from({ length: n }, (_, i) => tickerItem(`k${from + n - i}`, from + n - i));
+  it.each([
+    ['kpi and ticker change', { kpi: { ...base.kpi, examsToday: 9 }, ticker: [...items(100, 3), ...items(0, TICKER_MAX)].slice(0, TICKER_MAX) }],
+    ['ticker only', { ticker: [...items(100, 1), ...items(0, TICKER_MAX)].slice(0, TICKER_MAX) }],
+    ['ticker window full: old items fall off', { ticker: items(100, TICKER_MAX) }],
+    ['a rate becomes null', { kpi: { ...base.kpi, studyRateToday: null } }],
+    ['a child region appears', { children: { ...base.children, '610114': { code: '610114', name: '阎良区', level: 'county' as const, illustrative: false, kpi: { ...base.kpi } } } }],
+  ])('%s: applyFrame(prev, frame) equals next', (_n, change) => {
+    const prev = { ...base, ticker: items(0, TICKER_MAX) };
+    const next = { ...prev, asOf: prev.asOf + 1000, ...change };
+    const body = frameBody(prev, next);
+    expect(body).toBeDefined();
+    expect(applyFrame(prev, body!)).toEqual(withoutNulls(next));
   });
 });

@@ -1,6 +1,6 @@
 // Socket.IO /screen against a listening app with the real MemoryStore.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyMergePatch } from '../../server/push/diff.ts';
+import { applyFrame, applyMergePatch } from '../../server/push/diff.ts';
 import { buildTestApp, type TestApp } from './lib/app.ts';
 import { ROSTER } from './lib/fixtures.ts';
 import { connectWall, sleep, until, type Wall } from './lib/walls.ts';
@@ -121,6 +121,11 @@ describe('/screen frames', () => {
     const again = w.snapshots[1]!;
     expect(again.seq).toBe(w.frames[0]!.seq);
     expect(again.snapshot.kpi.learnersToday).toBe(w.snapshots[0]!.snapshot.kpi.learnersToday + 1);
+    // the wall's state rebuilt from snapshot + frames is the server's state, key for key
+    // (a merge patch cannot carry null: compare through JSON with nulls dropped)
+    const rebuilt = w.frames.reduce(applyFrame, w.snapshots[0]!.snapshot);
+    const dropNulls = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === null ? undefined : x)));
+    expect(dropNulls(rebuilt)).toEqual(dropNulls(again.snapshot));
   });
 
   it('counts connected walls', async () => {
