@@ -27,7 +27,6 @@ export function App({ params }: { params: WallParams }) {
   /** regions the server refused (out of this wall's scope): hidden from the breadcrumb */
   const [refused, setRefused] = useState<string[]>([]);
   const [theme, setTheme] = useState<MapTheme>('study');
-  const [loadedAt] = useState(() => Date.now());
   const size = useWindowSize();
   const layout = useMemo(() => computeLayout(size.w, size.h), [size]);
   const pal = PALETTES[params.skin];
@@ -123,7 +122,7 @@ export function App({ params }: { params: WallParams }) {
         ) : null}
         {p.ticker ? (
           <Panel id="ticker" rect={p.ticker} title={t(lang, 'panelTicker')} subtitle={undefined}>
-            <TickerFeed lang={lang} since={loadedAt} />
+            <TickerFeed lang={lang} />
           </Panel>
         ) : null}
         {p.alerts ? (
@@ -136,8 +135,8 @@ export function App({ params }: { params: WallParams }) {
   );
 }
 
-function TickerFeed({ lang, since }: { lang: WallParams['lang']; since: number }) {
+function TickerFeed({ lang }: { lang: WallParams['lang'] }) {
   const items = useWall((s) => s.ticker);
-  const firstTs = useWall((s) => s.snapshot?.ticker[0]?.ts ?? since);
-  return <Ticker items={items} lang={lang} animateFrom={firstTs} />;
+  const base = useWall((s) => s.tickerBaseTs);
+  return <Ticker items={items} lang={lang} animateFrom={base} />;
 }

@@ -143,3 +143,14 @@ describe('isLive (injected clock)', () => {
     expect(isLive(reduce(initialState('610100'), { kind: 'connected', at: 0 }), 0)).toBe(false);
   });
 });
+
+describe('ticker slide-in base', () => {
+  it('is the newest snapshot item, and frames do not move it', () => {
+    const s = withSnapshot(10);
+    const newest = Math.max(...fixture().ticker.map((t) => t.ts));
+    expect(s.tickerBaseTs).toBe(newest);
+    const f = reduce(s, { kind: 'frame', frame: frame(11, {}, [item('n', newest + 5)]), at: 2000 });
+    expect(f.tickerBaseTs).toBe(newest);
+    expect(f.ticker[0]!.ts).toBeGreaterThan(f.tickerBaseTs);
+  });
+});

@@ -22,7 +22,8 @@ export interface WallState {
   snapshot: Snapshot | null;
   seq: number;
   ticker: TickerItem[];
-  /** ids of ticker items that arrived by frame (slide in); snapshot items do not animate */
+  /** newest ticker time of the last snapshot: items after it arrived by frame and slide in */
+  tickerBaseTs: number;
   connected: boolean;
   /** local receive time of the last snapshot or frame */
   lastDataAt: number | null;
@@ -38,6 +39,7 @@ export function initialState(region: string): WallState {
     snapshot: null,
     seq: 0,
     ticker: [],
+    tickerBaseTs: 0,
     connected: false,
     lastDataAt: null,
     needsResync: false,
@@ -91,6 +93,7 @@ export function reduce(state: WallState, m: WallMessage): WallState {
         snapshot: snap,
         seq: m.msg.seq,
         ticker: mergeTicker(snap.ticker, [], TICKER_CAP),
+        tickerBaseTs: snap.ticker.reduce((m, t) => Math.max(m, t.ts), 0),
         lastDataAt: m.at,
         needsResync: false,
         error: null,
