@@ -1,8 +1,8 @@
-// Pure ECharts option builders: data in, option out. No animation (streaming data).
+// Pure ECharts option builders for the study panels (and the shared gauge): data in, option
+// out. No animation (streaming data).
 import type { ChildRegion, Snapshot } from '../../../server/contract/index.ts';
-import { MEETING_KINDS, TRANSFER_STAGES } from '../../../server/contract/events.ts';
 import type { ECOption } from './echarts.ts';
-import { MEETING_LABELS, STAGE_LABELS, t } from '../i18n.ts';
+import { t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import type { Palette } from '../palette.ts';
 import { formatRate } from '../format.ts';
@@ -16,7 +16,7 @@ export interface ChartCtx {
 
 export const FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
 
-function base(ctx: ChartCtx): ECOption {
+export function base(ctx: ChartCtx): ECOption {
   return {
     animation: false,
     textStyle: { fontFamily: FONT_STACK, color: ctx.pal.text, fontSize: 16 * ctx.u },
@@ -24,7 +24,7 @@ function base(ctx: ChartCtx): ECOption {
   };
 }
 
-const axisText = (ctx: ChartCtx, size = 15) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
+export const axisText = (ctx: ChartCtx, size = 15) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
 
 /** child regions by today's study rate, best on top; regions without members last */
 export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
@@ -156,114 +156,6 @@ export function gaugeOption(rate: number, caption: string, ctx: ChartCtx, color?
           formatter: (v: number) => `${v.toFixed(1)}%`,
         },
         data: [{ value: Number(formatRate(rate)), name: caption }],
-      },
-    ],
-  };
-}
-
-export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): ECOption {
-  return {
-    ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 40 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
-    xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: MEETING_KINDS.map((k) => MEETING_LABELS[k][ctx.lang]),
-      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
-    series: [
-      {
-        type: 'bar',
-        data: MEETING_KINDS.map((k) => meetings.byKind[k] ?? 0),
-        barWidth: '55%',
-        itemStyle: { color: ctx.pal.accent2 },
-        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 16 * ctx.u },
-      },
-    ],
-  };
-}
-
-export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: ChartCtx): ECOption {
-  return {
-    ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 26 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
-    xAxis: {
-      type: 'category',
-      data: TRANSFER_STAGES.map((s) => STAGE_LABELS[s][ctx.lang]),
-      axisLabel: { ...axisText(ctx, ctx.lang === 'en' ? 14 : 16), color: ctx.pal.text, interval: 0 },
-      axisLine: { lineStyle: { color: ctx.pal.grid } },
-      axisTick: { show: false },
-    },
-    yAxis: { type: 'value', show: false },
-    series: [
-      {
-        type: 'bar',
-        barWidth: '56%',
-        data: TRANSFER_STAGES.map((s) => ({ value: stages[s] ?? 0, itemStyle: { color: ctx.pal.stage[s] } })),
-        label: { show: true, position: 'top', color: ctx.pal.text, fontSize: 17 * ctx.u, fontWeight: 'bold' },
-      },
-    ],
-  };
-}
-
-export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
-  const top = rows.slice(0, maxRows).reverse();
-  return {
-    ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
-    xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text, width: 230 * ctx.u, overflow: 'truncate' },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
-    series: [
-      {
-        type: 'bar',
-        data: top.map((r) => r.points),
-        barWidth: '56%',
-        itemStyle: { color: ctx.pal.highlight },
-        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: 15 * ctx.u },
-      },
-    ],
-  };
-}
-
-/** floating members by destination province, largest first */
-export function destinations(flows: Snapshot['floating']['flows']): { name: string; members: number }[] {
-  const by = new Map<string, { name: string; members: number }>();
-  for (const f of Object.values(flows)) {
-    const row = by.get(f.to) ?? { name: f.toName, members: 0 };
-    row.members += f.members;
-    by.set(f.to, row);
-  }
-  return [...by.values()].sort((a, b) => b.members - a.members);
-}
-
-export function floatingOption(rows: { name: string; members: number }[], ctx: ChartCtx, maxRows: number): ECOption {
-  const top = rows.slice(0, maxRows).reverse();
-  return {
-    ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
-    xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
-    series: [
-      {
-        type: 'bar',
-        data: top.map((r) => r.members),
-        barWidth: '56%',
-        itemStyle: { color: ctx.pal.accent },
-        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 15 * ctx.u },
       },
     ],
   };

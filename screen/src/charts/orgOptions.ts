@@ -1,0 +1,115 @@
+// Pure ECharts option builders for the organisation-life panels (三会一课, transfers, points,
+// floating members).
+import type { Snapshot } from '../../../server/contract/index.ts';
+import { MEETING_KINDS, TRANSFER_STAGES } from '../../../server/contract/events.ts';
+import type { ECOption } from './echarts.ts';
+import { MEETING_LABELS, STAGE_LABELS } from '../i18n.ts';
+import { axisText, base, type ChartCtx } from './options.ts';
+
+export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): ECOption {
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 40 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: MEETING_KINDS.map((k) => MEETING_LABELS[k][ctx.lang]),
+      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: MEETING_KINDS.map((k) => meetings.byKind[k] ?? 0),
+        barWidth: '55%',
+        itemStyle: { color: ctx.pal.accent2 },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 16 * ctx.u },
+      },
+    ],
+  };
+}
+
+export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: ChartCtx): ECOption {
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 26 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: TRANSFER_STAGES.map((s) => STAGE_LABELS[s][ctx.lang]),
+      axisLabel: { ...axisText(ctx, ctx.lang === 'en' ? 14 : 16), color: ctx.pal.text, interval: 0 },
+      axisLine: { lineStyle: { color: ctx.pal.grid } },
+      axisTick: { show: false },
+    },
+    yAxis: { type: 'value', show: false },
+    series: [
+      {
+        type: 'bar',
+        barWidth: '56%',
+        data: TRANSFER_STAGES.map((s) => ({ value: stages[s] ?? 0, itemStyle: { color: ctx.pal.stage[s] } })),
+        label: { show: true, position: 'top', color: ctx.pal.text, fontSize: 17 * ctx.u, fontWeight: 'bold' },
+      },
+    ],
+  };
+}
+
+export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
+  const top = rows.slice(0, maxRows).reverse();
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: top.map((r) => r.name),
+      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text, width: 230 * ctx.u, overflow: 'truncate' },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: top.map((r) => r.points),
+        barWidth: '56%',
+        itemStyle: { color: ctx.pal.highlight },
+        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: 15 * ctx.u },
+      },
+    ],
+  };
+}
+
+/** floating members by destination province, largest first */
+export function destinations(flows: Snapshot['floating']['flows']): { name: string; members: number }[] {
+  const by = new Map<string, { name: string; members: number }>();
+  for (const f of Object.values(flows)) {
+    const row = by.get(f.to) ?? { name: f.toName, members: 0 };
+    row.members += f.members;
+    by.set(f.to, row);
+  }
+  return [...by.values()].sort((a, b) => b.members - a.members);
+}
+
+export function floatingOption(rows: { name: string; members: number }[], ctx: ChartCtx, maxRows: number): ECOption {
+  const top = rows.slice(0, maxRows).reverse();
+  return {
+    ...base(ctx),
+    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: top.map((r) => r.name),
+      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text },
+      axisLine: { show: false },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: top.map((r) => r.members),
+        barWidth: '56%',
+        itemStyle: { color: ctx.pal.accent },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 15 * ctx.u },
+      },
+    ],
+  };
+}
