@@ -50,10 +50,6 @@ export class RegionFeeds {
     return s && { seq: s.seq, snapshot: s.snapshot };
   }
 
-  regions(): string[] {
-    return [...this.#states.keys()];
-  }
-
   /** Forget regions that have no walls left. */
   retain(active: ReadonlySet<string>): void {
     for (const region of this.#states.keys()) if (!active.has(region)) this.#states.delete(region);
