@@ -52,10 +52,26 @@ export function parseTs(ts: unknown): number {
 
 function hasForbiddenKey(raw: object): string | undefined {
   // JSON.parse creates an own "__proto__" property instead of setting the prototype.
-  return FORBIDDEN_KEYS.find((k) => Object.prototype.hasOwnProperty.call(raw, k));
+  for (const k of FORBIDDEN_KEYS) if (Object.prototype.hasOwnProperty.call(raw, k)) return k;
+  return undefined;
 }
 
+/** Validates `raw` and returns a normalized copy; `raw` is left as it was. */
 export function validateEvent(raw: unknown, index: number, ctx: ValidateContext): Validated {
+  return validate(raw, index, ctx, false);
+}
+
+/**
+ * Same answer as validateEvent, but an accepted event is normalized in place and returned
+ * (its string `ts` becomes epoch ms; a check-in is still copied, without `crs`): for callers
+ * that own `raw`, such as the ingest route with a freshly parsed body. A rejected `raw` is
+ * left as it was.
+ */
+export function validateEventInPlace(raw: unknown, index: number, ctx: ValidateContext): Validated {
+  return validate(raw, index, ctx, true);
+}
+
+function validate(raw: unknown, index: number, ctx: ValidateContext, inPlace: boolean): Validated {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return reject(index, raw, 'not_object', 'event must be a JSON object');
   }
@@ -102,6 +118,10 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidateContext)
       [lng, lat] = gcoord.transform([ev.lng, ev.lat], crs === 'wgs84' ? gcoord.WGS84 : gcoord.BD09, gcoord.GCJ02) as [number, number];
     }
     return { ok: true, event: { ...rest, ts, lng, lat } };
+  }
+  if (inPlace) {
+    if (ev.ts !== ts) (ev as { ts: number | string }).ts = ts;
+    return { ok: true, event: ev as NormalizedEvent };
   }
   return { ok: true, event: { ...ev, ts } as NormalizedEvent };
 }

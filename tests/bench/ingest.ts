@@ -103,10 +103,14 @@ async function measure(url: string, templates: Template[], initialRate: number):
   return m;
 }
 
-async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number }> {
+async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number; cpuS: number }> {
   const kpi = ((await (await fetch(`${url}/api/v1/snapshot?region=610100`, { headers: AUTH })).json()) as { kpi: Record<string, number> }).kpi;
-  const accepted = metric(await (await fetch(`${url}/metrics`)).text(), 'zhdj_ingest_events_total', '{result="accepted"}');
-  return { kpi, accepted: Number.isNaN(accepted) ? 0 : accepted };
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const accepted = metric(text, 'zhdj_ingest_events_total', '{result="accepted"}');
+  // the server process' CPU (user + system), read before the snapshot request above is
+  // answered… close enough: the snapshot and metrics requests cost milliseconds
+  const cpuS = metric(text, 'process_cpu_seconds_total');
+  return { kpi, accepted: Number.isNaN(accepted) ? 0 : accepted, cpuS };
 }
 
 async function main(): Promise<void> {
@@ -132,11 +136,13 @@ async function main(): Promise<void> {
     const before = await kpiAndAccepted(server.url);
     const counters0 = redis ? await redisCounters(redis.url) : undefined;
     const wire0 = proxy?.counts();
+    const benchCpu0 = process.cpuUsage();
 
     const run = await measure(server.url, templates, rate);
     const after = await kpiAndAccepted(server.url);
     const counters1 = redis ? await redisCounters(redis.url) : undefined;
     const wire1 = proxy?.counts();
+    const benchCpu = process.cpuUsage(benchCpu0);
     const { batches } = run;
     const expected: Contribution = sum(run.ok.map((n, i) => [n, templates[i]!.contribution] as [number, Contribution]));
     const mismatches: string[] = [];
@@ -148,6 +154,8 @@ async function main(): Promise<void> {
       if (delta !== expected[k]) mismatches.push(`${k}: snapshot +${delta} ≠ accepted events +${expected[k]}`);
     }
     const eventsPerSec = round(acceptedDelta / run.durationS, 0);
+    // CPU µs per accepted event: the stable figure on a shared machine (rates swing with load)
+    const perEvent = (cpuS: number): number | null => (Number.isFinite(cpuS) && acceptedDelta > 0 ? round((cpuS * 1e6) / acceptedDelta, 2) : null);
     const out = {
       bench: 'ingest',
       store,
@@ -167,6 +175,10 @@ async function main(): Promise<void> {
       commandsPerBatch: wire0 && wire1 ? round((wire1.commands - wire0.commands) / Math.max(1, batches), 2) : null,
       // Redis-side (INFO): every command executed, including those inside Lua scripts
       redisCallsPerBatch: counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 1) : null,
+      serverCpuUsPerEvent: perEvent(after.cpuS - before.cpuS),
+      redisCpuUsPerEvent: counters0 && counters1 ? perEvent(counters1.cpuS - counters0.cpuS) : null,
+      // this process: autocannon (load generator) and, for Redis, the counting proxy
+      benchCpuUsPerEvent: perEvent((benchCpu.user + benchCpu.system) / 1e6),
       exact: mismatches.length === 0,
       mismatches,
     };
@@ -175,6 +187,16 @@ async function main(): Promise<void> {
     log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${run.non2xx}, errors ${run.errors}`);
     if (out.roundTripsPerBatch !== null) {
       log(`Redis: ${out.roundTripsPerBatch} round trips and ${out.commandsPerBatch} commands on the wire per batch; ${out.redisCallsPerBatch} commands executed by Redis per batch (INFO commandstats, incl. inside scripts)`);
+    }
+    log(`CPU per event: server ${out.serverCpuUsPerEvent} µs${out.redisCpuUsPerEvent !== null ? `, redis-server ${out.redisCpuUsPerEvent} µs` : ''}, load generator${proxy ? ' + proxy' : ''} ${out.benchCpuUsPerEvent} µs`);
+    if (counters0 && counters1) {
+      // where Redis' time went (µs per accepted event by command; evalsha includes the commands it ran)
+      const rows = [...counters1.byCommand].map(([cmd, [calls, usec]]) => {
+        const [c0, u0] = counters0.byCommand.get(cmd) ?? [0, 0];
+        return { cmd, calls: calls - c0, usPerEvent: (usec - u0) / Math.max(1, acceptedDelta) };
+      });
+      rows.sort((a, b) => b.usPerEvent - a.usPerEvent);
+      log(`Redis time by command (µs per event, calls): ${rows.slice(0, 12).map((r) => `${r.cmd} ${r.usPerEvent.toFixed(2)} (${r.calls})`).join(', ')}`);
     }
     log(mismatches.length === 0 ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)' : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`);
     console.log(JSON.stringify(out));

@@ -93,6 +93,10 @@ export interface RedisCounters {
   calls: number;
   /** socket reads the server processed: a pipeline or a script is one */
   reads: number;
+  /** redis-server CPU seconds (INFO cpu used_cpu_user + used_cpu_sys) */
+  cpuS: number;
+  /** command → [calls, usec] (INFO commandstats, commands inside scripts included) */
+  byCommand: Map<string, [calls: number, usec: number]>;
 }
 
 /** Reads the counters over a fresh connection; subtract the reads and calls this costs. */
@@ -102,10 +106,16 @@ export async function redisCounters(url: string): Promise<RedisCounters> {
   try {
     const stats = await r.info('stats');
     const commands = await r.info('commandstats');
+    const cpu = await r.info('cpu');
+    const cpuS = ['used_cpu_user', 'used_cpu_sys'].reduce((t, k) => t + Number(new RegExp(`^${k}:([0-9.]+)`, 'm').exec(cpu)?.[1] ?? 'NaN'), 0);
     const reads = Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? 'NaN');
     let calls = 0;
-    for (const m of commands.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) calls += Number(m[1]);
-    return { calls, reads };
+    const byCommand = new Map<string, [number, number]>();
+    for (const m of commands.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+      calls += Number(m[2]);
+      byCommand.set(m[1]!, [Number(m[2]), Number(m[3])]);
+    }
+    return { calls, reads, cpuS, byCommand };
   } finally {
     r.disconnect();
   }

@@ -8,7 +8,7 @@ import {
   type NormalizedEvent,
   type Rejection,
 } from '../../../../contract/index.ts';
-import { validateEvent } from '../../../../contract/validate.ts';
+import { validateEventInPlace } from '../../../../contract/validate.ts';
 import { StoreUnavailableError } from '../../../../store/types.ts';
 import { ErrorBody } from '../../../schemas.ts';
 import { parseJsonBatch, parseNdjsonBatch, type ParsedBatch } from './parse.ts';
@@ -73,7 +73,8 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
           rejected.push({ index: i, id: null, reason: 'not_object' as Rejection['reason'], message: lineError });
           continue;
         }
-        const v = validateEvent(items[i], i, ctx);
+        // the parsed body is ours: accepted events are normalized in place, not copied
+        const v = validateEventInPlace(items[i], i, ctx);
         if (v.ok) valid.push(v.event);
         else rejected.push(v.rejection);
       }
