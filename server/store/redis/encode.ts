@@ -3,7 +3,7 @@
 // A few large arguments rather than many small ones: per-argument overhead (ioredis,
 // protocol, Lua's ARGV table) dominated when each event had 14 arguments.
 import type { NormalizedEvent } from '../../contract/index.ts';
-import { writeHash64 } from '../../aggregate/hash.ts';
+import { hash64To } from '../../aggregate/hash.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
 import type { ZonedClock } from '../../aggregate/period.ts';
 import { cellOf, maskEvent, tickerItemOf } from '../../aggregate/prepare.ts';
@@ -32,10 +32,21 @@ export interface EncodeParams {
  */
 export const genMsOf = (retentionMs: number, gens: number): number => Math.max(1, Math.ceil(retentionMs / (gens - 1)));
 
+const h64 = new Uint32Array(2);
+
+/**
+ * The id hash as the decimal of a signed 64-bit integer: the member of a dedupe set bucket
+ * (Redis keeps small all-integer sets as an intset: 8 bytes per id, binary search).
+ */
+export function dedupeMember(hi: number, lo: number): string {
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
 export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p: EncodeParams): (string | Buffer)[] {
   const genMs = genMsOf(p.retentionMs, p.gens);
   const retentionS = Math.ceil(p.retentionMs / 1000);
   const hashes = Buffer.allocUnsafe(events.length * 8);
+  const members = new Array<string>(events.length);
   const fields: (string | number)[] = [];
   const periodIndex = new Map<string, number>();
   const periods: [string, string, string][] = [];
@@ -50,7 +61,10 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
   }
   for (let i = 0; i < events.length; i++) {
     const ev = (masked[i] = maskEvent(events[i]!));
-    writeHash64(hashes, i * 8, ev.id);
+    hash64To(ev.id, h64);
+    hashes.writeUInt32BE(h64[0]!, i * 8);
+    hashes.writeUInt32BE(h64[1]!, i * 8 + 4);
+    members[i] = dedupeMember(h64[0]!, h64[1]!);
     const per = p.clock.period(ev.ts);
     let pi = periodIndex.get(per.day);
     if (pi === undefined) {
@@ -107,6 +121,7 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     JSON.stringify(fields),
     JSON.stringify(periods),
     JSON.stringify(masked),
+    members.join(','),
     ...ticker,
   ];
 }

@@ -1,5 +1,5 @@
 -- RedisStore ingest: dedupe and every aggregate update of one batch, atomically, in one
--- EVALSHA. Per event only the dedupe check touches Redis (HSETNX + HEXISTS); counters,
+-- EVALSHA. Per event only the dedupe check touches Redis (SADD + SISMEMBER); counters,
 -- distinct-member sets and online records are gathered in Lua tables and written once per
 -- key per batch (HMGET+HSET, SMISMEMBER+SADD, ZMSCORE+ZADD). Contract: server/store/README.md
 --   KEYS[1] = key base "{prefix}:" (every key below starts with it: one hash slot)
@@ -12,7 +12,8 @@
 --            c checkin (a H3 cell) | p points (a points) | a active (member '' = none)
 --   ARGV[14] periods: JSON array of [day, month, quarter]
 --   ARGV[15] the batch's masked events as one JSON array (goes to the stream with the dups)
---   ARGV[16..] ticker items: pairs of event index and item JSON
+--   ARGV[16] dedupe members: per event hash64(id) as a signed 64-bit decimal, ','-separated
+--   ARGV[17..] ticker items: pairs of event index and item JSON
 -- Returns the 0-based indexes of the duplicates.
 local B = KEYS[1]
 local gen = tonumber(ARGV[1])
@@ -28,8 +29,12 @@ local nEvents = tonumber(ARGV[9])
 local hashes = ARGV[12]
 local F = cjson.decode(ARGV[13])
 local periods = cjson.decode(ARGV[14])
+local members = ARGV[16] or ''
 local n = #hashes / 8
-if n ~= nEvents or #F ~= n * FIELDS then return redis.error_reply('ERR zhdj ingest: malformed batch') end
+local _, commas = string.gsub(members, ',', '')
+if n ~= nEvents or #F ~= n * FIELDS or n < 1 or commas ~= n - 1 or #members < 2 * n - 1 then
+  return redis.error_reply('ERR zhdj ingest: malformed batch')
+end
 local SEP = '\031'
 local call = redis.call
 local CHUNK = 2000
@@ -86,21 +91,29 @@ end
 local online, onlineTs, onlineOrder = {}, {}, {}
 
 -- dedupe generations: gen, gen-1, …; each sized once, when it starts, from the ids the
--- generation before it remembered (about 100 per bucket keeps buckets listpack-encoded)
-local ddPrefix, ddBuckets = {}, {}
+-- generation before it remembered (about 100 per bucket). A generation's buckets are sets of
+-- the ids' 64-bit hashes as integers (`fmt` = set: intset-encoded, 8 bytes per id, binary
+-- search); generations written before that (no `fmt`) are hashes of the 8 raw bytes
+-- (listpack, linear scan) and are still checked that way until they expire.
+local ddPrefix, ddBuckets, ddSet = {}, {}, {}
 for k = 1, ngens do
   local g = gen - k + 1
   local prefix = B .. 'dd:' .. g .. ':'
-  local nb = tonumber(call('GET', prefix .. 'nb') or '0')
+  local m = call('MGET', prefix .. 'nb', prefix .. 'fmt')
+  local nb = tonumber(m[1] or '0')
+  local isSet = m[2] == 'set'
   if nb == 0 and k == 1 then
     local before = tonumber(call('GET', B .. 'dd:' .. (g - 1) .. ':n') or '0')
     nb = nbuckets
     while nb * 100 < before and nb < 4194304 do nb = nb * 2 end
     call('SET', prefix .. 'nb', nb)
+    call('SET', prefix .. 'fmt', 'set')
+    isSet = true
   end
   if nb > 0 then
     ddPrefix[#ddPrefix + 1] = prefix
     ddBuckets[#ddBuckets + 1] = nb
+    ddSet[#ddSet + 1] = isSet
   end
 end
 local ngensLive = #ddPrefix
@@ -108,13 +121,20 @@ local dups, tickers = {}, {}
 local accepted = 0
 
 local isDup = {}
+local sub, byte, find = string.sub, string.byte, string.find
+local mFrom = 1
 for e = 0, n - 1 do
-  local h = string.sub(hashes, e * 8 + 1, e * 8 + 8)
-  local x = string.byte(h, 1) * 16777216 + string.byte(h, 2) * 65536 + string.byte(h, 3) * 256 + string.byte(h, 4)
-  local dup = call('HSETNX', ddPrefix[1] .. (x % ddBuckets[1]), h, '') == 0
+  local x = byte(hashes, e * 8 + 1) * 16777216 + byte(hashes, e * 8 + 2) * 65536 + byte(hashes, e * 8 + 3) * 256 + byte(hashes, e * 8 + 4)
+  local comma = find(members, ',', mFrom, true)
+  local mem = sub(members, mFrom, comma and comma - 1 or -1)
+  if comma then mFrom = comma + 1 end
+  local dup
+  if ddSet[1] then dup = call('SADD', ddPrefix[1] .. (x % ddBuckets[1]), mem) == 0
+  else dup = call('HSETNX', ddPrefix[1] .. (x % ddBuckets[1]), sub(hashes, e * 8 + 1, e * 8 + 8), '') == 0 end
   for g = 2, ngensLive do
     if dup then break end
-    dup = call('HEXISTS', ddPrefix[g] .. (x % ddBuckets[g]), h) == 1
+    if ddSet[g] then dup = call('SISMEMBER', ddPrefix[g] .. (x % ddBuckets[g]), mem) == 1
+    else dup = call('HEXISTS', ddPrefix[g] .. (x % ddBuckets[g]), sub(hashes, e * 8 + 1, e * 8 + 8)) == 1 end
   end
   if dup then
     dups[#dups + 1] = e
@@ -186,7 +206,7 @@ for e = 0, n - 1 do
     end
   end
 end
-for j = 16, #ARGV, 2 do
+for j = 17, #ARGV, 2 do
   if not isDup[tonumber(ARGV[j])] then tickers[#tickers + 1] = ARGV[j + 1] end
 end
 

@@ -47,8 +47,10 @@ export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64
   } while (cursor !== '0' && keys.length < samples * 4);
   const pick = keys.slice(0, samples);
   if (pick.length === 0) return 0;
+  // buckets are sets (or, in generations written before sets, hashes)
+  const types = (await pick.reduce((p, k) => p.type(k), redis.pipeline()).exec())!.map(([, t]) => t as string);
   const pipe = redis.pipeline();
-  for (const k of pick) pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k);
+  pick.forEach((k, i) => (types[i] === 'hash' ? pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k) : pipe.memory('USAGE', k, 'SAMPLES', 0).scard(k)));
   const res = (await pipe.exec())!;
   let bytes = 0;
   let ids = 0;
