@@ -3,12 +3,7 @@
 // denominators), never the counters themselves.
 import { containsCode } from '../../geo/codes.ts';
 import type { Org, RegionLevel } from '../contract/index.ts';
-import type { OrgExtra } from './kpi.ts';
-import type { FloatingRecord, RollupInput, RollupOptions, TransferCase } from './model.ts';
 import { ZonedClock } from './period.ts';
-import { isOpen } from './transfer.ts';
-
-const DAY_MS = 86_400_000;
 
 export class RosterIndex {
   readonly byId = new Map<string, Org>();
@@ -62,63 +57,9 @@ export function childCodeOf(regionCode: string, level: RegionLevel, code: string
   return child !== regionCode && containsCode(regionCode, child) ? child : null;
 }
 
-export interface Extras {
-  byOrg: Map<string, OrgExtra>;
-  transfersByOrg: Map<string, TransferCase[]>;
-  floatingByOrg: Map<string, FloatingRecord[]>;
-}
-
 const clocks = new Map<string, ZonedClock>();
 export function clockFor(timeZone: string): ZonedClock {
   let c = clocks.get(timeZone);
   if (!c) clocks.set(timeZone, (c = new ZonedClock(timeZone)));
   return c;
-}
-
-const extrasCache = new WeakMap<RollupInput, { nowMs: number; extras: Extras }>();
-
-/** Per-org figures from the entity records at `nowMs` (cached per input and instant). */
-export function extrasOf(input: RollupInput, nowMs: number, opts: RollupOptions): Extras {
-  const hit = extrasCache.get(input);
-  if (hit && hit.nowMs === nowMs) return hit.extras;
-  const clock = clockFor(opts.timeZone);
-  const today = clock.day(nowMs);
-  const overdueBefore = nowMs - opts.overdueDays * DAY_MS;
-  const contactBefore = nowMs - opts.outOfContactDays * DAY_MS;
-  const onlineAfter = nowMs - opts.onlineWindowMs;
-  const byOrg = new Map<string, OrgExtra>();
-  const get = (org: string): OrgExtra => {
-    let e = byOrg.get(org);
-    if (!e) {
-      e = { transfersOpen: 0, transfersCompletedToday: 0, transfersOverdue: 0, floatingMembers: 0, floatingOutOfContact: 0, onlineNow: 0 };
-      byOrg.set(org, e);
-    }
-    return e;
-  };
-  const transfersByOrg = new Map<string, TransferCase[]>();
-  for (const t of input.transfers) {
-    const e = get(t.org);
-    if (isOpen(t.stage)) {
-      e.transfersOpen += 1;
-      if (t.openedTs < overdueBefore) e.transfersOverdue += 1;
-    } else if (t.stage === 'completed' && clock.day(t.ts) === today) e.transfersCompletedToday += 1;
-    push(transfersByOrg, t.org, t);
-  }
-  const floatingByOrg = new Map<string, FloatingRecord[]>();
-  for (const f of input.floating) {
-    const e = get(f.org);
-    e.floatingMembers += 1;
-    if (f.ts < contactBefore) e.floatingOutOfContact += 1;
-    push(floatingByOrg, f.org, f);
-  }
-  for (const o of input.online) if (o.ts > onlineAfter) get(o.org).onlineNow += 1;
-  const extras = { byOrg, transfersByOrg, floatingByOrg };
-  extrasCache.set(input, { nowMs, extras });
-  return extras;
-}
-
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const a = m.get(k);
-  if (a) a.push(v);
-  else m.set(k, [v]);
 }

@@ -3,23 +3,20 @@
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { MEETING_KINDS, TRANSFER_STAGES } from '../contract/index.ts';
 import { UnknownRegionError } from '../store/types.ts';
-import type { ChildRegion, FloatingFlow, MeetingKind, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
+import type { ChildRegion, FloatingFlow, MeetingKind, RegionLevel, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from './geo.ts';
-import { KpiAcc } from './kpi.ts';
 import type { RollupInput, RollupOptions } from './model.ts';
-import { addDays, dayOfMonth, lastDays } from './period.ts';
-import { childCodeOf, clockFor, extrasOf, rosterIndex } from './rollup.ts';
-import { D_HOUR0, D_LEARNERS, M_KIND0, M_POINTS, type OrgTable } from './slots.ts';
+import { dayOfMonth } from './period.ts';
+import { C_BRANCHES, C_COMPLIANT, C_DAILY0, C_HOUR_TODAY0, C_HOUR_YESTERDAY0, C_KIND0, countersAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
+import { childCodeOf, clockFor } from './rollup.ts';
 import { isOpen } from './transfer.ts';
 
 export const FLOATING_CELL_RESOLUTION = 5;
 export const FLOATING_CELL_MIN_MEMBERS = 5;
 export const TICKER_MAX = 30;
 export const LEADERBOARD_MAX = 10;
-export const DAILY_DAYS = 30;
-
-const EMPTY: OrgTable = new Map();
+export { DAILY_DAYS } from './regions.ts';
 const provinceOfCell = new Map<string, string | null>();
 
 function cellProvince(cell: string, geo: GeoLookup): string | null {
@@ -35,74 +32,36 @@ function cellProvince(cell: string, geo: GeoLookup): string | null {
   return p;
 }
 
-export function buildSnapshot(code: string, nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): Snapshot {
-  const region = geo.region(code);
-  if (!region) throw new UnknownRegionError(code);
-  const clock = clockFor(opts.timeZone);
-  const { day: today, month, quarter } = clock.period(nowMs);
-  const yesterday = addDays(today, -1);
-  const idx = rosterIndex(input.roster);
-  const { orgs, ids } = idx.inRegion(code);
-  const ex = extrasOf(input, nowMs, opts);
-  const dayT = input.days.get(today) ?? EMPTY;
-  const yT = input.days.get(yesterday) ?? EMPTY;
-  const monT = input.months.get(month) ?? EMPTY;
-  const qT = input.quarters.get(quarter) ?? EMPTY;
-  const point = (c: string): LngLat => geo.labelPoint(c) ?? geo.labelPoint(code) ?? [0, 0];
+/** The child region (or the region itself) each organization of the region lies in. */
+function homeChildOf(code: string, level: RegionLevel, rr: RosterRegions): (i: number) => string {
+  const byRegion = new Map<string, string>();
+  return (i) => {
+    const r = rr.orgs[i]!.region;
+    let c = byRegion.get(r);
+    if (c === undefined) byRegion.set(r, (c = childCodeOf(code, level, r) ?? code));
+    return c;
+  };
+}
 
-  const childRefs = geo.children(code);
-  const childAcc = new Map(childRefs.map((c) => [c.code, new KpiAcc()]));
-  const acc = new KpiAcc();
-  const hourlyToday = new Array<number>(24).fill(0);
-  const hourlyYesterday = new Array<number>(24).fill(0);
-  const days = lastDays(today, DAILY_DAYS);
-  const dayTables = days.map((d) => input.days.get(d));
-  const daily = new Array<number>(DAILY_DAYS).fill(0);
-  const byKind = Object.fromEntries(MEETING_KINDS.map((k) => [k, 0])) as Record<MeetingKind, number>;
-  const leaders: Snapshot['leaderboard'] = [];
-  const homeChild = new Map<string, string>();
-
-  for (const org of orgs) {
-    const d = dayT.get(org.id);
-    const m = monT.get(org.id);
-    const q = qT.get(org.id);
-    const e = ex.byOrg.get(org.id);
-    acc.add(org, d, m, q, e);
-    const child = childCodeOf(code, region.level, org.region);
-    homeChild.set(org.id, child ?? code);
-    if (child) childAcc.get(child)?.add(org, d, m, q, e);
-    const y = yT.get(org.id);
-    for (let h = 0; h < 24; h++) {
-      if (d) hourlyToday[h]! += d[D_HOUR0 + h] ?? 0;
-      if (y) hourlyYesterday[h]! += y[D_HOUR0 + h] ?? 0;
-    }
-    for (let i = 0; i < DAILY_DAYS; i++) daily[i]! += dayTables[i]?.get(org.id)?.[D_LEARNERS] ?? 0;
-    if (m) {
-      MEETING_KINDS.forEach((k, i) => (byKind[k] += m[M_KIND0 + i] ?? 0));
-      const pts = m[M_POINTS] ?? 0;
-      if (pts !== 0) leaders.push({ org: org.id, name: org.name, kind: org.kind, region: org.region, points: pts });
-    }
-  }
-
-  const children: Record<string, ChildRegion> = {};
-  for (const c of childRefs) children[c.code] = { ...c, kpi: childAcc.get(c.code)!.kpi() };
-  const kpi = acc.kpi();
-
-  // transfers
+function transferSection(code: string, level: RegionLevel, row: number | undefined, ru: RegionRollup, geo: GeoLookup, home: (i: number) => string, point: (c: string) => LngLat): Pick<Snapshot['transfers'], 'stages' | 'flows'> {
+  const { rr } = ru;
   const stages = Object.fromEntries(TRANSFER_STAGES.map((s) => [s, 0])) as Record<TransferStage, number>;
-  const tFlows: Record<string, TransferFlow> = {};
-  for (const org of orgs) {
-    for (const t of ex.transfersByOrg.get(org.id) ?? []) {
+  const flows: Record<string, TransferFlow> = {};
+  if (row === undefined) return { stages, flows };
+  for (const i of ru.transfers.orgs) {
+    if (!rr.contains(row, i)) continue;
+    const from = home(i);
+    for (const t of ru.transfers.of[i]!) {
       stages[t.stage] += 1;
-      const from = homeChild.get(org.id)!;
       let to: string;
       if (t.dest.startsWith('o:')) {
-        const dest = idx.byId.get(t.dest.slice(2));
-        if (!dest) continue;
-        to = ids.has(dest.id) ? (childCodeOf(code, region.level, dest.region) ?? code) : dest.region.slice(0, 6);
+        const j = rr.indexOf(t.dest.slice(2));
+        if (j < 0) continue;
+        const dest = rr.orgs[j]!;
+        to = rr.contains(row, j) ? (childCodeOf(code, level, dest.region) ?? code) : dest.region.slice(0, 6);
       } else to = t.dest.slice(2);
       const key = `${from}>${to}`;
-      const f = (tFlows[key] ??= {
+      const f = (flows[key] ??= {
         from,
         to,
         toName: geo.region(to)?.name ?? geo.region(`${to.slice(0, 2)}0000`)?.name ?? to,
@@ -117,34 +76,80 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
       else f.rejected += 1;
     }
   }
+  return { stages, flows };
+}
 
-  // floating members: cells (k-anonymous) and home → province flows
+/** Floating members: cells (k-anonymous) and home → province flows. */
+function floatingSection(row: number | undefined, ru: RegionRollup, geo: GeoLookup, home: (i: number) => string, point: (c: string) => LngLat): Pick<Snapshot['floating'], 'cells' | 'flows'> {
+  const { rr } = ru;
   const cellCount = new Map<string, number>();
-  const fFlows: Record<string, FloatingFlow> = {};
-  for (const org of orgs) {
-    for (const f of ex.floatingByOrg.get(org.id) ?? []) {
+  const flows: Record<string, FloatingFlow> = {};
+  const cells: Record<string, number> = {};
+  if (row === undefined) return { cells, flows };
+  for (const i of ru.floating.orgs) {
+    if (!rr.contains(row, i)) continue;
+    const from = home(i);
+    for (const f of ru.floating.of[i]!) {
       cellCount.set(f.cell, (cellCount.get(f.cell) ?? 0) + 1);
       const to = cellProvince(f.cell, geo);
       if (!to) continue;
-      const from = homeChild.get(org.id)!;
       const key = `${from}>${to}`;
-      const flow = (fFlows[key] ??= { from, fromPoint: point(from), to, toName: geo.region(to)?.name ?? to, toPoint: point(to), members: 0 });
+      const flow = (flows[key] ??= { from, fromPoint: point(from), to, toName: geo.region(to)?.name ?? to, toPoint: point(to), members: 0 });
       flow.members += 1;
     }
   }
-  const cells: Record<string, number> = {};
-  for (const [cell, n] of [...cellCount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n >= FLOATING_CELL_MIN_MEMBERS) cells[cell] = n;
+  const kept: string[] = [];
+  for (const [cell, n] of cellCount) if (n >= FLOATING_CELL_MIN_MEMBERS) kept.push(cell);
+  kept.sort();
+  for (const cell of kept) cells[cell] = cellCount.get(cell)!;
+  return { cells, flows };
+}
 
-  leaders.sort((a, b) => b.points - a.points || (a.org < b.org ? -1 : 1));
+export function buildSnapshot(code: string, nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): Snapshot {
+  const region = geo.region(code);
+  if (!region) throw new UnknownRegionError(code);
+  const clock = clockFor(opts.timeZone);
+  const ru = regionRollup(input, nowMs, opts, clock);
+  const { rr } = ru;
+  const today = ru.counters.today;
+  const row = rr.row.get(code);
+  const a = countersAt(ru, row);
+  const point = (c: string): LngLat => geo.labelPoint(c) ?? geo.labelPoint(code) ?? [0, 0];
 
-  const ticker: TickerItem[] = [];
-  for (const t of input.ticker) {
-    if (!ids.has(t.org)) continue;
-    const o = idx.byId.get(t.org)!;
-    ticker.push({ ...t, orgName: o.name, region: o.region });
+  // every organization of a child region lies in this region: the child's own roll-up
+  const childRefs = geo.children(code);
+  const children: Record<string, ChildRegion> = {};
+  for (const c of childRefs) children[c.code] = { ...c, kpi: kpiAt(ru, rr.row.get(c.code)) };
+  const kpi = kpiAt(ru, row);
+  const hourlyToday = Array.from(a.subarray(C_HOUR_TODAY0, C_HOUR_TODAY0 + 24));
+  const hourlyYesterday = Array.from(a.subarray(C_HOUR_YESTERDAY0, C_HOUR_YESTERDAY0 + 24));
+  const daily = ru.counters.days.map((d, i) => ({ day: d, learners: a[C_DAILY0 + i]! }));
+  const byKind = Object.fromEntries(MEETING_KINDS.map((k, i) => [k, a[C_KIND0 + i]!])) as Record<MeetingKind, number>;
+
+  const home = homeChildOf(code, region.level, rr);
+  // transfers, floating cells and flows depend on the records alone: kept per region while the
+  // records stay the same (the overdue and out-of-contact counts are in the kpi)
+  const { stages, flows: tFlows } = ru.transfers.memo(geo, code, () => transferSection(code, region.level, row, ru, geo, home, point));
+  const { cells, flows: fFlows } = ru.floating.memo(geo, code, () => floatingSection(row, ru, geo, home, point));
+
+  // leaderboard: the first organizations of this region on the shared ranking
+  const leaderboard: Snapshot['leaderboard'] = [];
+  for (const { i, points } of row === undefined ? [] : ru.counters.leaders) {
+    if (!rr.contains(row!, i)) continue;
+    const o = rr.orgs[i]!;
+    leaderboard.push({ org: o.id, name: o.name, kind: o.kind, region: o.region, points });
+    if (leaderboard.length === LEADERBOARD_MAX) break;
   }
-  ticker.sort((a, b) => b.ts - a.ts || (a.id < b.id ? 1 : -1));
-  ticker.length = Math.min(ticker.length, TICKER_MAX);
+
+  // ticker: the newest items of this region on the shared newest-first list
+  const ticker: TickerItem[] = [];
+  for (const t of row === undefined ? [] : ru.ticker) {
+    const i = rr.indexOf(t.org);
+    if (!rr.contains(row!, i)) continue;
+    const o = rr.orgs[i]!;
+    ticker.push({ ...t, orgName: o.name, region: o.region });
+    if (ticker.length === TICKER_MAX) break;
+  }
 
   const units = childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
   return {
@@ -154,12 +159,24 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     timeZone: opts.timeZone,
     kpi,
     children,
-    study: { hourlyToday, hourlyYesterday, daily: days.map((d, i) => ({ day: d, learners: daily[i]! })) },
-    meetings: { byKind, branches: acc.branches, compliantBranches: acc.compliantBranches },
+    study: { hourlyToday, hourlyYesterday, daily },
+    meetings: { byKind, branches: a[C_BRANCHES]!, compliantBranches: a[C_COMPLIANT]! },
     transfers: { stages, overdue: kpi.transfersOverdue, flows: tFlows },
     floating: { members: kpi.floatingMembers, outOfContact: kpi.floatingOutOfContact, cells, cellResolution: FLOATING_CELL_RESOLUTION, flows: fFlows },
-    leaderboard: leaders.slice(0, LEADERBOARD_MAX),
+    leaderboard,
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),
   };
+}
+
+/** Several regions' snapshots at one instant from one input (they share the roll-up); a
+ * region's entry is the error buildSnapshot threw for it. */
+export function buildSnapshots(codes: readonly string[], nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): (Snapshot | Error)[] {
+  return codes.map((code) => {
+    try {
+      return buildSnapshot(code, nowMs, input, opts, geo);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  });
 }

@@ -29,6 +29,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** The merge patch turning `a` into `b`, or undefined when they are equal. */
 export function diff(a: unknown, b: unknown): Json | undefined {
+  if (a === b) return undefined; // shared (unchanged) sections of two snapshots
   if (!isObject(a) || !isObject(b)) return jsonEqual(a, b) ? undefined : (b as Json);
   let patch: JsonObject | undefined;
   for (const key of Object.keys(a)) {
@@ -78,11 +79,18 @@ export function newTickerItems(prev: TickerItem[], next: TickerItem[]): TickerIt
   return next.filter((t) => !seen.has(t.id));
 }
 
-/** The frame body between two snapshots, or undefined when nothing but asOf changed. */
+/** The frame body between two snapshots, or undefined when nothing but asOf changed. One
+ * walk over the two snapshots: the patch itself says whether anything but asOf changed. */
 export function frameBody(prev: Snapshot, next: Snapshot): { patch: Record<string, unknown>; ticker: TickerItem[] } | undefined {
-  if (!changed(prev, next)) return undefined;
-  const patch = (diff(withoutTicker(prev), withoutTicker(next)) ?? {}) as Record<string, unknown>;
-  return { patch, ticker: newTickerItems(prev.ticker, next.ticker) };
+  const ticker = newTickerItems(prev.ticker, next.ticker);
+  const patch = diff(withoutTicker(prev), withoutTicker(next)) as Record<string, unknown> | undefined;
+  if (ticker.length === 0 && !hasKeyBesides(patch, 'asOf')) return undefined;
+  return { patch: patch ?? {}, ticker };
+}
+
+function hasKeyBesides(o: Record<string, unknown> | undefined, key: string): boolean {
+  for (const k in o) if (k !== key) return true;
+  return false;
 }
 
 /** The ticker holds at most this many items, newest first (SPEC 5: "the latest ticker items"). */

@@ -55,20 +55,37 @@ export class RegionFeeds {
     for (const region of this.#states.keys()) if (!active.has(region)) this.#states.delete(region);
   }
 
-  /** One interval: for every open region whose data may have changed, rebuild, diff and emit
-   * at most one frame. Overlapping ticks are skipped rather than queued. */
+  /** One interval: every open region whose data may have changed is rebuilt — all of them at
+   * one instant from one read of the store, so they share the roll-up — then diffed and emitted
+   * region by region (at most one frame each). Overlapping ticks are skipped rather than queued. */
   async tick(): Promise<void> {
     if (this.#ticking || this.#states.size === 0) return;
     this.#ticking = true;
     try {
       const version = await this.#deps.store.version();
       const now = this.#now();
-      await Promise.all(
-        [...this.#states.entries()].map(async ([region, state]) => {
-          if (state.version === version && now - state.builtAt < TIME_REFRESH_MS) return;
-          await this.#advance(region, state, version);
-        }),
-      );
+      const due = [...this.#states].filter(([, s]) => s.version !== version || now - s.builtAt >= TIME_REFRESH_MS);
+      if (due.length === 0) return;
+      const start = process.hrtime.bigint();
+      let built: (Snapshot | Error)[];
+      try {
+        built = await this.#deps.store.snapshots(due.map(([region]) => region), now);
+      } catch (err) {
+        for (const [region] of due) this.#deps.onError?.(region, err);
+        return;
+      }
+      due.forEach(([region, state], i) => {
+        const next = built[i]!;
+        if (next instanceof Error) return this.#deps.onError?.(region, next);
+        try {
+          const frame = this.#advance(region, state, version, now, next);
+          // per region: from the start of the tick's read until its frame is ready to go
+          this.#deps.onBuild?.(Number(process.hrtime.bigint() - start) / 1e9);
+          if (frame) this.#deps.emitFrame(region, frame);
+        } catch (err) {
+          this.#deps.onError?.(region, err);
+        }
+      });
     } finally {
       this.#ticking = false;
     }
@@ -89,20 +106,17 @@ export class RegionFeeds {
     return pending;
   }
 
-  async #advance(region: string, state: FeedState, version: number): Promise<void> {
-    try {
-      const next = await this.#build(region);
-      state.version = version;
-      state.builtAt = this.#now();
-      const body = frameBody(state.snapshot, next);
-      if (!body) return;
-      state.seq += 1;
-      state.snapshot = next;
-      if (this.#states.get(region) !== state) return;
-      this.#deps.emitFrame(region, { seq: state.seq, region, asOf: next.asOf, patch: body.patch, ticker: body.ticker });
-    } catch (err) {
-      this.#deps.onError?.(region, err);
-    }
+  /** Moves the region's state to `next`; the frame to emit, if anything but asOf changed and
+   * the region still has walls. */
+  #advance(region: string, state: FeedState, version: number, now: number, next: Snapshot): Frame | undefined {
+    state.version = version;
+    state.builtAt = now;
+    const body = frameBody(state.snapshot, next);
+    if (!body) return undefined;
+    state.seq += 1;
+    state.snapshot = next;
+    if (this.#states.get(region) !== state) return undefined;
+    return { seq: state.seq, region, asOf: next.asOf, patch: body.patch, ticker: body.ticker };
   }
 
   async #build(region: string): Promise<Snapshot> {

@@ -5,10 +5,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
 import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
-import type { RollupInput } from '../aggregate/model.ts';
-import { maskEvent, tickerItems } from '../aggregate/prepare.ts';
+import type { RollupInput, StoredTickerItem } from '../aggregate/model.ts';
+import { maskEvent, tickerItemOf } from '../aggregate/prepare.ts';
 import { clockFor } from '../aggregate/rollup.ts';
-import { buildSnapshot } from '../aggregate/snapshot.ts';
+import { buildSnapshot, buildSnapshots } from '../aggregate/snapshot.ts';
 import { IdGenerations } from './memory/ids.ts';
 import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
 import { loadLine, stateLines } from './memory/serialize.ts';
@@ -40,6 +40,7 @@ export class MemoryStore implements Store {
   private ver = 0;
   private failed: unknown = null;
   private input: RollupInput | null = null;
+  private readonly tickerItemOf = new WeakMap<NormalizedEvent, StoredTickerItem | null>();
   private compacting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   lastCompactionMs: number | null = null;
@@ -170,12 +171,25 @@ export class MemoryStore implements Store {
       transfers: { [Symbol.iterator]: () => st.transfers.values() },
       floating: { [Symbol.iterator]: () => st.floating.values() },
       online: { [Symbol.iterator]: () => st.online.values() },
-      ticker: { [Symbol.iterator]: () => tickerItems(st.recent) },
+      ticker: { [Symbol.iterator]: () => this.tickerItems() },
     });
+  }
+
+  /** Ticker items of the recent notable events, each built once (the ring keeps its events). */
+  private *tickerItems(): Generator<StoredTickerItem> {
+    for (const ev of this.st.recent) {
+      let item = this.tickerItemOf.get(ev);
+      if (item === undefined) this.tickerItemOf.set(ev, (item = tickerItemOf(ev)));
+      if (item) yield item;
+    }
   }
 
   async snapshot(region: string, nowMs: number): Promise<Snapshot> {
     return buildSnapshot(region, nowMs, this.rollupInput(), this.opts, this.geo);
+  }
+
+  async snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> {
+    return buildSnapshots(regions, nowMs, this.rollupInput(), this.opts, this.geo);
   }
 
   async orgPoints(region: string): Promise<OrgPoint[]> {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
 import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
 import { clockFor } from '../aggregate/rollup.ts';
-import { buildSnapshot } from '../aggregate/snapshot.ts';
+import { buildSnapshot, buildSnapshots } from '../aggregate/snapshot.ts';
 import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
@@ -145,6 +145,11 @@ export class RedisStore implements Store {
   async snapshot(region: string, nowMs: number): Promise<Snapshot> {
     const input = await this.guard(() => this.reader.input(nowMs));
     return buildSnapshot(region, nowMs, input, this.opts, this.geo);
+  }
+
+  async snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> {
+    const input = await this.guard(() => this.reader.input(nowMs));
+    return buildSnapshots(regions, nowMs, input, this.opts, this.geo);
   }
 
   async orgPoints(region: string): Promise<OrgPoint[]> {

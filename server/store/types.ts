@@ -61,6 +61,13 @@ export interface Store {
   /** Everything one wall needs for a region (SPEC section 5); throws UnknownRegionError. */
   snapshot(region: string, nowMs: number): Promise<Snapshot>;
 
+  /**
+   * The snapshots of several regions at one instant from one read of the store (one version):
+   * the push feed's frame tick. A region's entry is its Snapshot or what snapshot() would have
+   * thrown for it (UnknownRegionError); a failure to read the store at all rejects.
+   */
+  snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]>;
+
   /** Organizations of a region as map points (no personal data). */
   orgPoints(region: string): Promise<OrgPoint[]>;
 

@@ -1,0 +1,410 @@
+// The all-region roll-up: one pass over the roster accumulates every organization into each
+// region that contains it (its own region and every ancestor: village, township, county,
+// city, province), so that any region's KPIs, series and its children's KPIs are lookups.
+// Computed once per RollupInput (a store version) and calendar day for the counters, and once
+// per instant for the figures that depend on the clock (overdue, out of contact, online);
+// every region's snapshot at that instant shares them. Pure.
+import { containsCode, isRegionCode } from '../../geo/codes.ts';
+import { MEETING_KINDS, type Kpi, type Org } from '../contract/index.ts';
+import { isCompliantBranch, ratio } from './kpi.ts';
+import type { FloatingRecord, OnlineRecord, RollupInput, RollupOptions, StoredTickerItem, TransferCase } from './model.ts';
+import { addDays, lastDays, type ZonedClock } from './period.ts';
+import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, M_ATTENDEES, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './slots.ts';
+import { isOpen } from './transfer.ts';
+
+const DAY_MS = 86_400_000;
+export const DAILY_DAYS = 30;
+const KINDS = MEETING_KINDS.length;
+
+// Counter fields per region (one row of NF numbers per region in one Float64Array).
+export const C_ORGS = 0;
+export const C_MEMBERS = 1;
+export const C_BRANCHES = 2;
+export const C_COMPLIANT = 3;
+export const C_LEARNERS_TODAY = 4;
+export const C_MINUTES_TODAY = 5;
+export const C_EXAMS_TODAY = 6;
+export const C_PASSED_TODAY = 7;
+export const C_LEARNERS_MONTH = 8;
+export const C_MEETINGS_MONTH = 9;
+export const C_ATTENDEES_MONTH = 10;
+export const C_EXPECTED_MONTH = 11;
+export const C_POINTS_MONTH = 12;
+export const C_KIND0 = 13;
+export const C_HOUR_TODAY0 = C_KIND0 + KINDS;
+export const C_HOUR_YESTERDAY0 = C_HOUR_TODAY0 + 24;
+export const C_DAILY0 = C_HOUR_YESTERDAY0 + 24;
+export const NC = C_DAILY0 + DAILY_DAYS;
+
+// Clock-dependent fields per region (NE numbers per region).
+export const E_OPEN = 0;
+export const E_COMPLETED_TODAY = 1;
+export const E_OVERDUE = 2;
+export const E_FLOATING = 3;
+export const E_OUT_OF_CONTACT = 4;
+export const E_ONLINE = 5;
+export const NE = 6;
+
+/** Every region code (of any level) that contains `code`, `code` included. */
+function regionsContaining(code: string): string[] {
+  if (!isRegionCode(code)) return [];
+  const candidates = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6), code.slice(0, 9), code];
+  const out: string[] = [];
+  for (const c of candidates) if (isRegionCode(c) && !out.includes(c) && containsCode(c, code)) out.push(c);
+  return out;
+}
+
+/** The roster laid out for the roll-up: organizations by index (roster order), the regions that
+ * contain any of them, and for each organization the regions it counts in. Cached per roster. */
+export class RosterRegions {
+  readonly index = new Map<string, number>();
+  /** region codes with at least one organization; a region's row is its position here */
+  readonly codes: string[] = [];
+  readonly row = new Map<string, number>();
+  /** rows of the regions containing org i: anc[ancStart[i]] … anc[ancStart[i + 1] - 1] */
+  readonly anc: Int32Array;
+  readonly ancStart: Int32Array;
+
+  constructor(readonly orgs: readonly Org[]) {
+    const lists: number[][] = [];
+    const byCode = new Map<string, number[]>();
+    orgs.forEach((o, i) => {
+      if (!this.index.has(o.id)) this.index.set(o.id, i);
+      let rows = byCode.get(o.region);
+      if (!rows) {
+        rows = regionsContaining(o.region).map((c) => {
+          let r = this.row.get(c);
+          if (r === undefined) {
+            this.row.set(c, (r = this.codes.length));
+            this.codes.push(c);
+          }
+          return r;
+        });
+        byCode.set(o.region, rows);
+      }
+      lists.push(rows);
+    });
+    this.ancStart = new Int32Array(orgs.length + 1);
+    let n = 0;
+    lists.forEach((l, i) => ((this.ancStart[i] = n), (n += l.length)));
+    this.ancStart[orgs.length] = n;
+    this.anc = new Int32Array(n);
+    lists.forEach((l, i) => this.anc.set(l, this.ancStart[i]!));
+  }
+
+  /** True when organization i counts in the region at `row`. */
+  contains(row: number, i: number): boolean {
+    for (let k = this.ancStart[i]!, end = this.ancStart[i + 1]!; k < end; k++) if (this.anc[k] === row) return true;
+    return false;
+  }
+
+  /** The index of an organization id on this roster (the first org with that id), else -1. */
+  indexOf(id: string): number {
+    return this.index.get(id) ?? -1;
+  }
+}
+
+const rosters = new WeakMap<readonly Org[], RosterRegions>();
+export function rosterRegions(roster: readonly Org[]): RosterRegions {
+  let rr = rosters.get(roster);
+  if (!rr) rosters.set(roster, (rr = new RosterRegions(roster)));
+  return rr;
+}
+
+/** The counter roll-up of every region for one calendar day (a store version's counters). */
+export interface Counters {
+  today: string;
+  days: string[];
+  acc: Float64Array;
+  /** organizations with points this month (≠ 0), best first (points desc, id asc) */
+  leaders: { i: number; points: number }[];
+}
+
+/** The clock-dependent roll-up of every region at one instant. */
+export interface ExtraCounters {
+  nowMs: number;
+  ext: Float64Array;
+}
+
+/** What the snapshot of any region reads, at one instant, from one input. */
+export interface RegionRollup {
+  rr: RosterRegions;
+  counters: Counters;
+  extras: ExtraCounters;
+  transfers: RecordGroup<TransferCase>;
+  floating: RecordGroup<FloatingRecord>;
+  /** ticker items of roster organizations, newest first (ts desc, id desc) */
+  ticker: StoredTickerItem[];
+}
+
+/**
+ * Entity records (transfer cases, floating members) grouped by organization, with a memo of
+ * per-region results derived from them alone (flows, cells). A new input whose records are the
+ * same objects in the same order reuses the group: both engines replace a record when it
+ * changes and never modify one in place (MemState, RollupReader's cached sections).
+ */
+export class RecordGroup<T extends { org: string }> {
+  /** per org index: its records (absent when none) */
+  readonly of: (T[] | undefined)[];
+  /** org indexes with records, ascending (roster order) */
+  readonly orgs: number[] = [];
+  readonly #memo = new WeakMap<object, Map<string, unknown>>();
+
+  constructor(
+    readonly records: readonly T[],
+    rr: RosterRegions,
+  ) {
+    this.of = new Array<T[] | undefined>(rr.orgs.length);
+    for (const r of records) {
+      const i = rr.index.get(r.org);
+      if (i !== undefined) (this.of[i] ??= []).push(r);
+    }
+    for (let i = 0; i < this.of.length; i++) if (this.of[i]) this.orgs.push(i);
+  }
+
+  /** `build()` once per (`owner`, `key`) for as long as the records stay the same. */
+  memo<S>(owner: object, key: string, build: () => S): S {
+    let m = this.#memo.get(owner);
+    if (!m) this.#memo.set(owner, (m = new Map()));
+    let v = m.get(key) as S | undefined;
+    if (v === undefined) m.set(key, (v = build()));
+    return v;
+  }
+}
+
+function sameRecords<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** the latest record groups per roster, reused by the next input while its records are the same */
+const latestGroups = new WeakMap<RosterRegions, { transfers?: RecordGroup<TransferCase>; floating?: RecordGroup<FloatingRecord> }>();
+
+function groupOf<T extends { org: string }>(rr: RosterRegions, which: 'transfers' | 'floating', source: Iterable<T>): RecordGroup<T> {
+  let latest = latestGroups.get(rr);
+  if (!latest) latestGroups.set(rr, (latest = {}));
+  const prev = latest[which] as RecordGroup<T> | undefined;
+  const records = Array.isArray(source) ? (source as T[]) : [...source];
+  if (prev && sameRecords(prev.records, records)) return prev;
+  const g = new RecordGroup(records, rr);
+  (latest as Record<string, RecordGroup<T>>)[which] = g;
+  return g;
+}
+
+interface InputCache {
+  rr: RosterRegions;
+  counters?: Counters;
+  extras?: ExtraCounters;
+  transfers?: RecordGroup<TransferCase>;
+  floating?: RecordGroup<FloatingRecord>;
+  ticker?: StoredTickerItem[];
+  /** online records newer than `onlineFrom` (the first instant's window start) */
+  online?: { from: number; records: OnlineRecord[] };
+}
+
+const inputs = new WeakMap<RollupInput, InputCache>();
+
+function cacheOf(input: RollupInput): InputCache {
+  let c = inputs.get(input);
+  if (!c || c.rr.orgs !== input.roster) inputs.set(input, (c = { rr: rosterRegions(input.roster) }));
+  return c;
+}
+
+const EMPTY: OrgTable = new Map();
+
+function countersOf(input: RollupInput, rr: RosterRegions, today: string, month: string, quarter: string): Counters {
+  const R = rr.codes.length;
+  const acc = new Float64Array(R * NC);
+  const dayT = input.days.get(today) ?? EMPTY;
+  const yT = input.days.get(addDays(today, -1)) ?? EMPTY;
+  const monT = input.months.get(month) ?? EMPTY;
+  const qT = input.quarters.get(quarter) ?? EMPTY;
+  const { anc, ancStart, orgs } = rr;
+  const leaders: Counters['leaders'] = [];
+  // roster order, so that every region sums its organizations in the same order as before
+  for (let i = 0; i < orgs.length; i++) {
+    const org = orgs[i]!;
+    const id = org.id;
+    const d = dayT.get(id);
+    const y = yT.get(id);
+    const m = monT.get(id);
+    const branch = org.kind === 'branch';
+    const compliant = branch && isCompliantBranch(m, qT.get(id));
+    const a0 = ancStart[i]!;
+    const a1 = ancStart[i + 1]!;
+    for (let k = a0; k < a1; k++) {
+      const b = anc[k]! * NC;
+      acc[b + C_ORGS]! += 1;
+      acc[b + C_MEMBERS]! += org.members;
+      if (branch) {
+        acc[b + C_BRANCHES]! += 1;
+        if (compliant) acc[b + C_COMPLIANT]! += 1;
+      }
+    }
+    if (d) {
+      const learners = d[D_LEARNERS] ?? 0;
+      const minutes = d[D_MINUTES] ?? 0;
+      const exams = d[D_EXAMS] ?? 0;
+      const passed = d[D_PASSED] ?? 0;
+      for (let k = a0; k < a1; k++) {
+        const b = anc[k]! * NC;
+        acc[b + C_LEARNERS_TODAY]! += learners;
+        acc[b + C_MINUTES_TODAY]! += minutes;
+        acc[b + C_EXAMS_TODAY]! += exams;
+        acc[b + C_PASSED_TODAY]! += passed;
+        for (let h = 0; h < 24; h++) acc[b + C_HOUR_TODAY0 + h]! += d[D_HOUR0 + h] ?? 0;
+      }
+    }
+    if (y) {
+      for (let k = a0; k < a1; k++) {
+        const b = anc[k]! * NC + C_HOUR_YESTERDAY0;
+        for (let h = 0; h < 24; h++) acc[b + h]! += y[D_HOUR0 + h] ?? 0;
+      }
+    }
+    if (m) {
+      const points = m[M_POINTS] ?? 0;
+      for (let k = a0; k < a1; k++) {
+        const b = anc[k]! * NC;
+        acc[b + C_LEARNERS_MONTH]! += m[M_LEARNERS] ?? 0;
+        acc[b + C_MEETINGS_MONTH]! += m[M_MEETINGS] ?? 0;
+        acc[b + C_ATTENDEES_MONTH]! += m[M_ATTENDEES] ?? 0;
+        acc[b + C_EXPECTED_MONTH]! += m[M_EXPECTED] ?? 0;
+        acc[b + C_POINTS_MONTH]! += points;
+        for (let j = 0; j < KINDS; j++) acc[b + C_KIND0 + j]! += m[M_KIND0 + j] ?? 0;
+      }
+      if (points !== 0) leaders.push({ i, points });
+    }
+  }
+  // 30 days of distinct learners: whole integers, so any order gives the same sums; walk each
+  // day's rows (the organizations active that day) instead of looking up every organization.
+  const days = lastDays(today, DAILY_DAYS);
+  days.forEach((day, j) => {
+    const t = input.days.get(day);
+    if (!t) return;
+    for (const [id, row] of t) {
+      const learners = row[D_LEARNERS] ?? 0;
+      if (learners === 0) continue;
+      const i = rr.index.get(id);
+      if (i === undefined) continue;
+      for (let k = ancStart[i]!, end = ancStart[i + 1]!; k < end; k++) acc[anc[k]! * NC + C_DAILY0 + j]! += learners;
+    }
+  });
+  const ids = orgs.map((o) => o.id);
+  leaders.sort((a, b) => b.points - a.points || (ids[a.i]! < ids[b.i]! ? -1 : 1));
+  return { today, days, acc, leaders };
+}
+
+function onlineOf(cache: InputCache, input: RollupInput, onlineAfter: number): OnlineRecord[] | Iterable<OnlineRecord> {
+  const hit = cache.online;
+  if (hit && onlineAfter >= hit.from) return hit.records;
+  // keep the records inside this window: later instants of the same input only need fewer
+  const records: OnlineRecord[] = [];
+  for (const o of input.online) if (o.ts > onlineAfter) records.push(o);
+  if (!hit || onlineAfter < hit.from) cache.online = { from: onlineAfter, records };
+  return records;
+}
+
+function extrasOf(cache: InputCache, input: RollupInput, clock: ZonedClock, nowMs: number, opts: RollupOptions): ExtraCounters {
+  const { rr } = cache;
+  const { anc, ancStart } = rr;
+  const ext = new Float64Array(rr.codes.length * NE);
+  const add = (i: number, field: number): void => {
+    for (let k = ancStart[i]!, end = ancStart[i + 1]!; k < end; k++) ext[anc[k]! * NE + field]! += 1;
+  };
+  const today = clock.day(nowMs);
+  const overdueBefore = nowMs - opts.overdueDays * DAY_MS;
+  const contactBefore = nowMs - opts.outOfContactDays * DAY_MS;
+  for (const t of transfersOf(cache, input).records) {
+    const i = rr.index.get(t.org);
+    if (i === undefined) continue;
+    if (isOpen(t.stage)) {
+      add(i, E_OPEN);
+      if (t.openedTs < overdueBefore) add(i, E_OVERDUE);
+    } else if (t.stage === 'completed' && clock.day(t.ts) === today) add(i, E_COMPLETED_TODAY);
+  }
+  for (const f of floatingOf(cache, input).records) {
+    const i = rr.index.get(f.org);
+    if (i === undefined) continue;
+    add(i, E_FLOATING);
+    if (f.ts < contactBefore) add(i, E_OUT_OF_CONTACT);
+  }
+  const onlineAfter = nowMs - opts.onlineWindowMs;
+  for (const o of onlineOf(cache, input, onlineAfter)) {
+    if (!(o.ts > onlineAfter)) continue;
+    const i = rr.index.get(o.org);
+    if (i !== undefined) add(i, E_ONLINE);
+  }
+  return { nowMs, ext };
+}
+
+function transfersOf(cache: InputCache, input: RollupInput): RecordGroup<TransferCase> {
+  return (cache.transfers ??= groupOf(cache.rr, 'transfers', input.transfers));
+}
+
+function floatingOf(cache: InputCache, input: RollupInput): RecordGroup<FloatingRecord> {
+  return (cache.floating ??= groupOf(cache.rr, 'floating', input.floating));
+}
+
+function tickerOf(cache: InputCache, input: RollupInput): StoredTickerItem[] {
+  if (cache.ticker) return cache.ticker;
+  const items: StoredTickerItem[] = [];
+  for (const t of input.ticker) if (cache.rr.index.has(t.org)) items.push(t);
+  items.sort((a, b) => b.ts - a.ts || (a.id < b.id ? 1 : -1));
+  return (cache.ticker = items);
+}
+
+/** The shared roll-up of `input` at `nowMs` (cached per input: counters per day, the rest per
+ * instant). */
+export function regionRollup(input: RollupInput, nowMs: number, opts: RollupOptions, clock: ZonedClock): RegionRollup {
+  const cache = cacheOf(input);
+  const { day: today, month, quarter } = clock.period(nowMs);
+  if (cache.counters?.today !== today) cache.counters = countersOf(input, cache.rr, today, month, quarter);
+  if (cache.extras?.nowMs !== nowMs) cache.extras = extrasOf(cache, input, clock, nowMs, opts);
+  return {
+    rr: cache.rr,
+    counters: cache.counters,
+    extras: cache.extras,
+    transfers: transfersOf(cache, input),
+    floating: floatingOf(cache, input),
+    ticker: tickerOf(cache, input),
+  };
+}
+
+const ZERO_C = new Float64Array(NC);
+const ZERO_E = new Float64Array(NE);
+
+/** The SPEC 5 KPIs of the region at `row` (undefined: a region with no organizations). */
+export function kpiAt(ru: RegionRollup, row: number | undefined): Kpi {
+  const a = row === undefined ? ZERO_C : ru.counters.acc.subarray(row * NC, row * NC + NC);
+  const e = row === undefined ? ZERO_E : ru.extras.ext.subarray(row * NE, row * NE + NE);
+  const members = a[C_MEMBERS]!;
+  return {
+    orgs: a[C_ORGS]!,
+    members,
+    learnersToday: a[C_LEARNERS_TODAY]!,
+    studyRateToday: ratio(a[C_LEARNERS_TODAY]!, members),
+    learnersMonth: a[C_LEARNERS_MONTH]!,
+    studyRateMonth: ratio(a[C_LEARNERS_MONTH]!, members),
+    // minutes are summed floats: round away binary noise so equal inputs give equal JSON
+    studyMinutesToday: Math.round(a[C_MINUTES_TODAY]! * 1000) / 1000,
+    examsToday: a[C_EXAMS_TODAY]!,
+    examPassRateToday: ratio(a[C_PASSED_TODAY]!, a[C_EXAMS_TODAY]!),
+    meetingsMonth: a[C_MEETINGS_MONTH]!,
+    meetingComplianceMonth: ratio(a[C_COMPLIANT]!, a[C_BRANCHES]!),
+    attendanceRateMonth: ratio(a[C_ATTENDEES_MONTH]!, a[C_EXPECTED_MONTH]!),
+    transfersOpen: e[E_OPEN]!,
+    transfersCompletedToday: e[E_COMPLETED_TODAY]!,
+    transfersOverdue: e[E_OVERDUE]!,
+    floatingMembers: e[E_FLOATING]!,
+    floatingOutOfContact: e[E_OUT_OF_CONTACT]!,
+    pointsMonth: a[C_POINTS_MONTH]!,
+    onlineNow: e[E_ONLINE]!,
+  };
+}
+
+/** The counter row of the region at `row` (zeros for a region with no organizations). */
+export function countersAt(ru: RegionRollup, row: number | undefined): Float64Array {
+  return row === undefined ? ZERO_C : ru.counters.acc.subarray(row * NC, row * NC + NC);
+}
