@@ -248,14 +248,25 @@ for k, orgs in pairs(inc) do
   call('EXPIRE', k, ttl[k])
 end
 
--- online: latest ts per member, org of that event
+-- online: latest ts per member, org of that event. A member whose online entry is under the
+-- same org (nearly all) needs no score read: ZADD GT keeps the later ts (CH counts changes).
+-- Only a member new to `ono` or moved to another org reads its previous score.
 if #onlineOrder > 0 then
   local on, ono = B .. 'on', B .. 'ono'
   local porgs = {}
   chunked('HMGET', ono, onlineOrder, 1, porgs)
-  local olds, oldIdx = {}, {}
+  local same, olds, oldIdx = {}, {}, {}
   for j, m in ipairs(onlineOrder) do
-    if porgs[j] then olds[#olds + 1] = porgs[j] .. SEP .. m; oldIdx[#olds] = j end
+    local i = online[m] * FIELDS
+    local org = F[i + 2]
+    local porg = porgs[j]
+    if porg == org then
+      same[#same + 1] = F[i + 9]
+      same[#same + 1] = org .. SEP .. m
+    elseif porg then
+      olds[#olds + 1] = porg .. SEP .. m
+      oldIdx[#olds] = j
+    end
   end
   local pscore = {}
   if #olds > 0 then
@@ -263,21 +274,28 @@ if #onlineOrder > 0 then
     chunked('ZMSCORE', on, olds, 1, got)
     for k, j in ipairs(oldIdx) do pscore[j] = got[k] end
   end
+  local changed = 0
+  for k = 1, #same, CHUNK * 2 do
+    changed = changed + call('ZADD', on, 'GT', 'CH', unpack(same, k, math.min(k + CHUNK * 2 - 1, #same)))
+  end
   local zadd, hset, zrem = {}, {}, {}
   for j, m in ipairs(onlineOrder) do
     local i = online[m] * FIELDS
     local org, ts = F[i + 2], F[i + 9]
-    local ps = pscore[j]
-    if (not ps) or onlineTs[m] > tonumber(ps) then
-      local porg = porgs[j]
-      if porg and porg ~= org then zrem[#zrem + 1] = porg .. SEP .. m end
-      if porg ~= org then hset[#hset + 1] = m; hset[#hset + 1] = org end
-      zadd[#zadd + 1] = ts; zadd[#zadd + 1] = org .. SEP .. m
+    local porg = porgs[j]
+    if porg ~= org then
+      local ps = pscore[j]
+      if (not ps) or onlineTs[m] > tonumber(ps) then
+        if porg then zrem[#zrem + 1] = porg .. SEP .. m end
+        hset[#hset + 1] = m; hset[#hset + 1] = org
+        zadd[#zadd + 1] = ts; zadd[#zadd + 1] = org .. SEP .. m
+      end
     end
   end
   if #zrem > 0 then chunked('ZREM', on, zrem, 1) end
   if #hset > 0 then chunked('HSET', ono, hset, 2) end
-  if #zadd > 0 then chunked('ZADD', on, zadd, 2); sections['on'] = true end
+  if #zadd > 0 then chunked('ZADD', on, zadd, 2) end
+  if #zadd > 0 or changed > 0 then sections['on'] = true end
   -- forget online records long past the window (bounded work per batch)
   local old = call('ZRANGEBYSCORE', on, '-inf', '(' .. onlineBefore, 'LIMIT', 0, 500)
   for _, m in ipairs(old) do
