@@ -70,6 +70,15 @@ export function localDate(day: number): { year: number; month: number; date: num
   const month = d.getUTCMonth() + 1;
   return { year, month, date: d.getUTCDate(), daysInMonth: new Date(Date.UTC(year, month, 0)).getUTCDate() };
 }
+/** Local day of the 1st of the month `day` lies in. */
+export function monthStartDay(day: number): number {
+  return day - (localDate(day).date - 1);
+}
+/** Local day of the 1st of the calendar quarter `day` lies in. */
+export function quarterStartDay(day: number): number {
+  const { year, month } = localDate(day);
+  return Math.round(Date.UTC(year, month - 1 - ((month - 1) % 3), 1) / DAY_MS);
+}
 export function isExamCampaign(day: number): boolean {
   const { date } = localDate(day);
   return date >= EXAM_CAMPAIGN_DAYS[0] && date <= EXAM_CAMPAIGN_DAYS[1];

@@ -2,7 +2,7 @@
 // check-ins, plus the resends and late arrivals real upstream systems produce. A lazy iterator:
 // memory stays flat however many events are drawn.
 import type { IngestEvent } from '../server/contract/events.ts';
-import { activitySlot, SLOT_MS, type ActivityContext, type Timed } from './gen/activity.ts';
+import { activitySlot, SLOT_MS, type ActivityContext, type Timed, type TypeStarts } from './gen/activity.ts';
 import { checkinsOfDay } from './gen/checkins.ts';
 import { MeetingCalendar } from './gen/meetings.ts';
 import { transfersOfDay } from './gen/transfers.ts';
@@ -27,6 +27,8 @@ export interface StreamOptions {
   endMs?: number;
   /** multiplies the realistic activity volume (default 1); meetings, transfers and check-ins are not scaled */
   scale?: number;
+  /** activity of a type only from this moment on (e.g. heartbeats for the last minutes of a backfill); +Infinity for none */
+  typeStarts?: TypeStarts;
 }
 
 /** The id prefix of a run: different seeds and scales never share ids. */
@@ -82,7 +84,7 @@ export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, 
       if (slotStart >= end) return;
       const slotEnd = slotStart + SLOT_MS;
       const merged: Timed[] = [];
-      const activity = slotEnd > startMs && scale > 0 ? activitySlot(ctx, slot) : [];
+      const activity = slotEnd > startMs && scale > 0 ? activitySlot(ctx, slot, opts.typeStarts) : [];
       let a = 0;
       while (a < activity.length && activity[a]!.t < startMs) a++;
       while (next < structured.length && structured[next]!.t < historyStart) next++;

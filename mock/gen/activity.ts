@@ -1,6 +1,6 @@
-// The high-volume stream: app heartbeats, study, points and exams, as a Poisson process in
+// The high-volume stream: app heartbeats, study, points and exams, as Poisson processes in
 // one-minute slots. Each slot is a pure function of (seed, scale, slot), so any minute can be
-// regenerated on its own.
+// regenerated on its own; each type of it, and each event, too.
 import type { IngestEvent } from '../../server/contract/events.ts';
 import { memberId, memberName, type Branch, type Population } from '../population.ts';
 import { hash4, pickCumulative, Rng, unit } from '../prng.ts';
@@ -77,26 +77,45 @@ function makeEvent(ctx: ActivityContext, type: ActivityType, id: string, t: numb
   }
 }
 
-/** The activity events of one slot, in time order. */
-export function activitySlot(ctx: ActivityContext, slot: number): Timed[] {
+/** Id letter per type: a slot's ids are `<tag>-<slot>-<letter><n>`. */
+const TYPE_LETTER: Readonly<Record<ActivityType, string>> = {
+  'member.active': 'a',
+  'study.completed': 's',
+  'points.awarded': 'p',
+  'exam.submitted': 'e',
+};
+
+/** Earliest moment per type (epoch ms); a type left out starts at once, +Infinity never. */
+export type TypeStarts = Partial<Readonly<Record<ActivityType, number>>>;
+
+/**
+ * The activity events of one slot, in time order. Each type is its own Poisson stream keyed
+ * on (seed, scale, slot, type), so leaving a type out (`from`) changes nothing in the others.
+ */
+export function activitySlot(ctx: ActivityContext, slot: number, from: TypeStarts = {}): Timed[] {
   const start = slot * SLOT_MS;
+  const end = start + SLOT_MS;
   const day = localDay(start);
   const hour = localHour(start);
-  const perSlot = ACTIVITY_TYPES.map((type) => intensity(type, day, hour) * ctx.pop.members * ctx.scale * SLOT_MS);
-  const total = perSlot.reduce((a, b) => a + b, 0);
-  const rng = Rng.of(ctx.pop.seed, slot, 0xac, Math.round(ctx.scale * 1e6));
-  const n = rng.poisson(total);
-  const offsets = new Float64Array(n);
-  for (let i = 0; i < n; i++) offsets[i] = Math.floor(rng.next() * SLOT_MS);
-  offsets.sort();
-  const out: Timed[] = new Array(n);
+  const scaleKey = Math.round(ctx.scale * 1e6);
   const prefix = `${ctx.tag}-${slot.toString(36)}-`;
-  for (let i = 0; i < n; i++) {
-    let x = rng.next() * total;
-    let k = 0;
-    while (k < perSlot.length - 1 && (x -= perSlot[k]!) >= 0) k++;
-    const t = start + offsets[i]!;
-    out[i] = { t, ev: makeEvent(ctx, ACTIVITY_TYPES[k]!, prefix + i.toString(36), t, day, rng) };
-  }
-  return out;
+  const out: Timed[] = [];
+  ACTIVITY_TYPES.forEach((type, k) => {
+    const first = from[type] ?? start;
+    if (first >= end) return;
+    const rng = Rng.of(ctx.pop.seed, slot, 0xac + k, scaleKey);
+    const n = rng.poisson(intensity(type, day, hour) * ctx.pop.members * ctx.scale * SLOT_MS);
+    const offsets = new Float64Array(n);
+    for (let i = 0; i < n; i++) offsets[i] = Math.floor(rng.next() * SLOT_MS);
+    offsets.sort();
+    const idPrefix = prefix + TYPE_LETTER[type];
+    for (let i = 0; i < n; i++) {
+      const t = start + offsets[i]!;
+      if (t < first) continue;
+      // each event draws from its own stream: skipping some leaves the rest as they are
+      out.push({ t, ev: makeEvent(ctx, type, idPrefix + i.toString(36), t, day, Rng.of(ctx.pop.seed, slot, k, i, scaleKey)) });
+    }
+  });
+  // stable: equal times keep type order, then index
+  return out.sort((a, b) => a.t - b.t);
 }
