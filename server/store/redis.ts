@@ -113,6 +113,7 @@ export class RedisStore implements Store {
 
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, duplicateIndexes: [] };
+    const n = events.length;
     const args = encodeBatch(events, nowMs, this.enc);
     const run = (this.redis as unknown as { zhdjIngest: IngestFn }).zhdjIngest;
     const dups = await this.guard(() => run.call(this.redis, this.base, ...args));
@@ -122,7 +123,7 @@ export class RedisStore implements Store {
       this.sweptGen = gen;
       this.sweeping = sweepDedupe(this.redis, this.base, gen, this.enc.gens).catch(() => ((this.sweptGen = -1), 0));
     }
-    return { accepted: events.length - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
+    return { accepted: n - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
   }
 
   /** Runs a command; connection trouble becomes StoreUnavailableError (503 + Retry-After). */

@@ -5,7 +5,7 @@
 import type { NormalizedEvent } from '../../contract/index.ts';
 import { hash64To } from '../../aggregate/hash.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
-import type { ZonedClock } from '../../aggregate/period.ts';
+import type { Period, ZonedClock } from '../../aggregate/period.ts';
 import { cellOf, maskEvent, tickerItemOf } from '../../aggregate/prepare.ts';
 import { KIND_INDEX } from '../../aggregate/slots.ts';
 import { STAGE_RANK } from '../../aggregate/transfer.ts';
@@ -50,9 +50,10 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
   const fields: (string | number)[] = [];
   const periodIndex = new Map<string, number>();
   const periods: [string, string, string][] = [];
-  const masked: NormalizedEvent[] = new Array<NormalizedEvent>(events.length);
   const ticker: (string | Buffer)[] = [];
   let tickerFrom = 0;
+  let lastPer: Period | null = null;
+  let lastPi = 0;
   for (let i = events.length - 1, n = 0; i >= 0; i--) {
     if (TICKER_TYPES.has(events[i]!.type) && ++n === Math.min(TICKER_PER_BATCH, TICKER_KEEP)) {
       tickerFrom = i;
@@ -60,17 +61,20 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     }
   }
   for (let i = 0; i < events.length; i++) {
-    const ev = (masked[i] = maskEvent(events[i]!));
+    const ev = maskEvent(events[i]!); // in place: `events` is the masked batch from here on
     hash64To(ev.id, h64);
     hashes.writeUInt32BE(h64[0]!, i * 8);
     hashes.writeUInt32BE(h64[1]!, i * 8 + 4);
     members[i] = dedupeMember(h64[0]!, h64[1]!);
     const per = p.clock.period(ev.ts);
-    let pi = periodIndex.get(per.day);
+    // period objects are shared per local hour: consecutive events mostly repeat the last one
+    let pi = per === lastPer ? lastPi : periodIndex.get(per.day);
     if (pi === undefined) {
       periodIndex.set(per.day, (pi = periods.length));
       periods.push([per.day, per.month, per.quarter]);
     }
+    lastPer = per;
+    lastPi = pi;
     const member = 'member' in ev ? ev.member : '';
     let t = 'a';
     let a = '';
@@ -78,22 +82,32 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     let c = '';
     switch (ev.type) {
       case 'study.completed':
-        [t, a] = ['s', String(ev.minutes)];
+        t = 's';
+        a = String(ev.minutes);
         break;
       case 'exam.submitted':
-        [t, a] = ['e', ev.passed ? '1' : '0'];
+        t = 'e';
+        a = ev.passed ? '1' : '0';
         break;
       case 'meeting.held':
-        [t, a, b, c] = ['m', String(KIND_INDEX[ev.kind]), String(ev.attendees), String(ev.expected)];
+        t = 'm';
+        a = String(KIND_INDEX[ev.kind]);
+        b = String(ev.attendees);
+        c = String(ev.expected);
         break;
       case 'transfer.updated':
-        [t, a, b, c] = ['t', String(STAGE_RANK[ev.stage]), ev.transfer, ev.toOrg !== undefined ? `o:${ev.toOrg}` : `r:${ev.toRegion ?? ''}`];
+        t = 't';
+        a = String(STAGE_RANK[ev.stage]);
+        b = ev.transfer;
+        c = ev.toOrg !== undefined ? `o:${ev.toOrg}` : `r:${ev.toRegion ?? ''}`;
         break;
       case 'member.checkin':
-        [t, a] = ['c', cellOf(ev.lng, ev.lat)];
+        t = 'c';
+        a = cellOf(ev.lng, ev.lat);
         break;
       case 'points.awarded':
-        [t, a] = ['p', String(ev.points)];
+        t = 'p';
+        a = String(ev.points);
         break;
       case 'member.active':
         break;
@@ -120,7 +134,7 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     hashes,
     JSON.stringify(fields),
     JSON.stringify(periods),
-    JSON.stringify(masked),
+    JSON.stringify(events),
     members.join(','),
     ...ticker,
   ];

@@ -78,6 +78,9 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
         if (v.ok) valid.push(v.event);
         else rejected.push(v.rejection);
       }
+      // release the parsed body: while the store makes the batch durable (an fsync, a Redis
+      // round trip) only what the store kept stays reachable, so the events die young
+      (request as { body: unknown }).body = undefined;
       let accepted = 0;
       let duplicates = 0;
       if (valid.length > 0) {
