@@ -13,8 +13,9 @@ const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
   roster   --region 610100 [--roster-seed 1]                 the roster JSON array
   events   --region 610100 --seed 42 --count N [--start ISO] [--scale X] [--history-days D]
                                                              N events as NDJSON
-  live     --url URL [--rate EV_PER_S] [--token T] [--region 610100] [--seed S]
-  backfill --url URL [--days 30] [--per-day 8000] [--rate-limit EV_PER_S] [--token T]
+  live     --url URL [--scale 1 | --rate EV_PER_S] [--token T] [--region 610100] [--seed S]
+  backfill --url URL [--days 30] [--scale 1 | --per-day N] [--history-days 34]
+           [--retention-days 35] [--detail-days 2] [--rate-limit EV_PER_S] [--token T]
            [--region 610100] [--seed S] [--batch-size 5000] [--concurrency 2]
 common: --roster-seed (default 1) must match the roster the server was given`;
 
@@ -32,6 +33,8 @@ const OPTIONS = {
   days: { type: 'string' },
   'per-day': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'retention-days': { type: 'string' },
+  'detail-days': { type: 'string' },
   'batch-size': { type: 'string' },
   concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -116,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
       return writeEvents(values);
     case 'live': {
       const ctl = abortOnSignals();
-      await runLive({ ...common, url: need(values, 'url'), rate: num(values, 'rate'), signal: ctl.signal });
+      await runLive({ ...common, url: need(values, 'url'), scale: num(values, 'scale'), rate: num(values, 'rate'), signal: ctl.signal });
       return;
     }
     case 'backfill': {
@@ -132,7 +135,11 @@ async function main(argv: string[]): Promise<void> {
           ...common,
           url: need(values, 'url'),
           days: num(values, 'days'),
+          scale: num(values, 'scale'),
           perDay: num(values, 'per-day'),
+          historyDays: num(values, 'history-days'),
+          retentionDays: num(values, 'retention-days'),
+          detailDays: num(values, 'detail-days'),
           rateLimit: num(values, 'rate-limit'),
           batchSize: num(values, 'batch-size'),
           concurrency: num(values, 'concurrency'),

@@ -2,17 +2,21 @@
 // Exported for the server's demo mode, which runs it in-process with an AbortSignal.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BATCH_EVENTS, type IngestEvent } from '../server/contract/events.ts';
-import { scaleForRate, simulation, type SimulationOptions } from './setup.ts';
+import { activityPerDay } from './population.ts';
+import { DAY_MS } from './rhythm.ts';
+import { DEFAULT_SCALE, scaleForRate, simulation, type SimulationOptions } from './setup.ts';
 import { eventStream, tsOf } from './stream.ts';
 import { emptyStats, postBatch, STDERR_LOG, type SendOptions, type SendStats } from './transport.ts';
 
 export const LIVE_INTERVAL_MS = 250;
-/** Average events per second over a day (the rhythm makes nights quieter and peaks busier). */
-export const DEFAULT_LIVE_RATE = 50;
 
 export interface LiveOptions extends SendOptions, SimulationOptions {
-  /** average events per second (default 50) */
+  /** multiplies the realistic activity volume (default 1, as `runBackfill`): keep both equal */
+  scale?: number;
+  /** average activity events per second over a day, instead of `scale` (the rhythm makes nights quieter and peaks busier) */
   rate?: number;
+  /** first event at this moment (default: the clock at the start); a backfill's end, so that nothing is missing or sent twice */
+  startMs?: number;
   intervalMs?: number;
   /** clock, for tests */
   now?: () => number;
@@ -25,14 +29,15 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? STDERR_LOG;
   const { pop } = simulation(opts);
-  const scale = scaleForRate(pop, opts.rate ?? DEFAULT_LIVE_RATE);
-  const stream = eventStream({ pop, startMs: now(), scale });
+  const scale = opts.rate !== undefined ? scaleForRate(pop, opts.rate) : (opts.scale ?? DEFAULT_SCALE);
+  const stream = eventStream({ pop, startMs: opts.startMs ?? now(), scale });
   const stats = emptyStats();
   const interval = opts.intervalMs ?? LIVE_INTERVAL_MS;
   let pending: IngestEvent | undefined;
   let unacknowledged = 0;
   const branches = pop.branches.filter((b) => b.kind === 'branch').length;
-  log.info(`live: ${pop.members} members in ${branches} branches, ~${opts.rate ?? DEFAULT_LIVE_RATE} events/s on average to ${opts.url}`);
+  const perSecond = (scale * activityPerDay(pop)) / (DAY_MS / 1000);
+  log.info(`live: ${pop.members} members in ${branches} branches, scale ${scale.toFixed(3)}: ~${perSecond.toFixed(1)} events/s on average to ${opts.url}`);
   try {
     while (!opts.signal?.aborted) {
       await sleep(interval, undefined, { signal: opts.signal });

@@ -8,6 +8,8 @@ import { buildRoster, DEFAULT_ROSTER_SEED } from './roster.ts';
 
 export const DEFAULT_REGION = '610100';
 export const DEFAULT_SEED = 42;
+/** The activity scale of live and backfill by default: the realistic volume (~1.8 events per member and day). */
+export const DEFAULT_SCALE = 1;
 
 export interface SimulationOptions {
   /** a 陕西 city or county code (default 610100 西安) */

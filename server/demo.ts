@@ -1,29 +1,71 @@
-// `npm start`: the server with the configured store, the default roster, 30 days of history
-// and the simulator feeding live events, all in one process. Prints the wall URL.
+// `npm start`: the server with the configured store, the default roster, history and the
+// simulator feeding live events, all in one process. Prints the wall URL.
+//
+// History and live run at one scale, the realistic volume (DEMO_SCALE), and meet at one instant:
+// the backfill ends where the live stream starts. History reaches back to the start of the
+// quarter (三会一课 counts the quarter's 党员大会 and 党课); when RETENTION_DAYS is not set, the
+// demo raises the retention so that the server accepts it.
 import { pathToFileURL } from 'node:url';
-import { runBackfill } from '../mock/backfill.ts';
-import { DEFAULT_LIVE_RATE, runLive } from '../mock/live.ts';
-import { DEFAULT_REGION, simulation } from '../mock/setup.ts';
+import { DEFAULT_BACKFILL_DAYS, DEFAULT_RETENTION_DAYS, HISTORY_DAYS, runBackfill } from '../mock/backfill.ts';
+import { runLive } from '../mock/live.ts';
+import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../mock/rhythm.ts';
+import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
+import type { Config } from './config.ts';
 import { closeGracefully, configOrExit, startServer, type Started } from './server.ts';
 
-const BACKFILL_DAYS = 30;
+/** The activity scale of both history and live events: the realistic volume. */
+export const DEMO_SCALE = DEFAULT_SCALE;
 
 export interface DemoOptions {
   region?: string;
-  rate?: number;
+  /** activity scale of history and live (default DEMO_SCALE) */
+  scale?: number;
+  /** calendar days of activity history (default 30, or the month so far if longer) */
   backfillDays?: number;
+  /** the clock, for tests */
+  now?: () => number;
+}
+
+/** Start of the calendar quarter (Asia/Shanghai) that `nowMs` lies in. */
+export function quarterStartMs(nowMs: number): number {
+  return dayStartMs(quarterStartDay(localDay(nowMs)));
+}
+
+/** The retention the demo's history needs: the quarter so far and a day's margin, at least `base`. */
+export function demoRetentionDays(nowMs: number, base = DEFAULT_RETENTION_DAYS): number {
+  return Math.max(base, Math.ceil((nowMs - quarterStartMs(nowMs)) / DAY_MS) + 2);
+}
+
+/** The configuration with the retention raised for the quarter's history, unless the environment sets RETENTION_DAYS. */
+export function demoConfig(config: Config, env: NodeJS.ProcessEnv, nowMs: number): Config {
+  if (env.RETENTION_DAYS !== undefined && env.RETENTION_DAYS !== '') return config;
+  const days = demoRetentionDays(nowMs, config.RETENTION_DAYS);
+  return days === config.RETENTION_DAYS ? config : { ...config, RETENTION_DAYS: days };
+}
+
+/**
+ * What the backfill covers, ending at `end`: activity over the wall's 30 days (and the whole
+ * month), meetings, transfers and check-ins from the quarter's start (and at least 34 days, for
+ * 失联 and overdue) — each inside the server's retention, a day to spare.
+ */
+export function demoHistory(end: number, retentionDays: number, backfillDays?: number): { days: number; historyStartMs: number } {
+  const inside = retentionDays - 2;
+  const days = Math.max(1, Math.min(backfillDays ?? Math.max(DEFAULT_BACKFILL_DAYS, localDate(localDay(end)).date), inside));
+  const wanted = Math.min(quarterStartMs(end), end - HISTORY_DAYS * DAY_MS);
+  return { days, historyStartMs: Math.max(wanted, end - (retentionDays - 1) * DAY_MS) };
 }
 
 /** Loads the roster and history when the store has none, then runs the simulator until the
  * signal aborts. Live events start at once, alongside the backfill, so the wall moves from
- * the first second. */
+ * the first second; the backfill ends where they start. */
 export async function runDemo(started: Started, signal: AbortSignal, opts: DemoOptions = {}): Promise<void> {
   const { fastify, url, config } = started;
   const region = opts.region ?? DEFAULT_REGION;
   const log: MockLog = { info: (m) => fastify.log.info(m), warn: (m) => fastify.log.warn(m) };
   const token = config.ingestTokens[0];
-  const common = { url, region, signal, log, ...(token ? { token } : {}) };
+  const scale = opts.scale ?? DEMO_SCALE;
+  const common = { url, region, signal, log, scale, ...(token ? { token } : {}) };
   const { store } = fastify;
 
   if ((await store.getRoster()).length === 0) {
@@ -31,20 +73,31 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     await store.putRoster(roster);
     fastify.log.info({ orgs: roster.length, region }, 'demo: default roster loaded');
   }
-  const backfill = (await store.isEmpty())
-    ? runBackfill({ ...common, days: opts.backfillDays ?? BACKFILL_DAYS }).then((s) =>
-        fastify.log.info({ accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected }, 'demo: backfill done'),
-      )
-    : Promise.resolve(fastify.log.info('demo: store has history, no backfill'));
-  const live = runLive({ ...common, rate: opts.rate ?? DEFAULT_LIVE_RATE });
+  const seam = (opts.now ?? Date.now)();
+  let backfill: Promise<void>;
+  if (await store.isEmpty()) {
+    const history = demoHistory(seam, config.RETENTION_DAYS, opts.backfillDays);
+    const t0 = performance.now();
+    backfill = runBackfill({ ...common, ...history, retentionDays: config.RETENTION_DAYS, now: () => seam }).then((s) =>
+      fastify.log.info(
+        { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected, seconds: Math.round((performance.now() - t0) / 100) / 10 },
+        'demo: backfill done',
+      ),
+    );
+  } else backfill = Promise.resolve(fastify.log.info('demo: store has history, no backfill'));
+  const live = runLive({ ...common, startMs: seam, ...(opts.now ? { now: opts.now } : {}) });
   await Promise.all([backfill, live]).catch((err: unknown) => {
     if (!signal.aborted) throw err;
   });
 }
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const base = configOrExit();
+  const config = demoConfig(base, process.env, Date.now());
   const started = await startServer(config);
+  if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
+    started.fastify.log.info(`demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; set it to override`);
+  }
   const abort = new AbortController();
   closeGracefully(started.fastify, async () => abort.abort());
   const wall = `${started.url}/`;

@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestEvent, IngestResponse } from '../../server/contract/events.ts';
-import { runBackfill } from '../../mock/backfill.ts';
+import { backfillEvents, backfillPlan, runBackfill } from '../../mock/backfill.ts';
 import { runLive } from '../../mock/live.ts';
 import { activityPerDay } from '../../mock/population.ts';
 import { DAY_MS } from '../../mock/rhythm.ts';
 import { scaleForRate, simulation } from '../../mock/setup.ts';
-import { eventStream, type StreamOptions } from '../../mock/stream.ts';
+import { eventStream } from '../../mock/stream.ts';
 import { emptyStats, IngestRefused, postBatch, retryAfterMs, type MockLog } from '../../mock/transport.ts';
 
 type Answer = (req: IncomingMessage, res: ServerResponse, events: IngestEvent[]) => void;
@@ -154,9 +154,10 @@ describe('runBackfill', () => {
       },
     });
     const { pop } = simulation({ region: '610113', seed: 42 });
-    const opts: StreamOptions = { pop, startMs: T0 - DAY_MS, historyStartMs: T0 - 2 * DAY_MS, endMs: T0, scale: 3000 / activityPerDay(pop) };
-    const expected = [...eventStream(opts)];
-    expect(expected.length).toBeGreaterThan(2000);
+    const plan = backfillPlan(pop, T0, { days: 1, historyDays: 2, perDay: 3000 });
+    expect(plan.stream).toMatchObject({ historyStartMs: T0 - 2 * DAY_MS, endMs: T0, scale: 3000 / activityPerDay(pop) });
+    const expected = [...backfillEvents(plan)];
+    expect(expected.length).toBeGreaterThan(1000);
     expect(lines(r.acked.flat()).sort()).toEqual(lines(expected).sort());
     expect(total).toBe(expected.length);
     expect(progress.length).toBeGreaterThan(3);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../server/config.ts';
-import { runDemo } from '../../server/demo.ts';
+import { demoConfig, demoHistory, demoRetentionDays, quarterStartMs, runDemo } from '../../server/demo.ts';
 import { startServer, type Started } from '../../server/server.ts';
 
 let dir: string;
@@ -19,11 +19,38 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const DAY_MS = 86_400_000;
+const at = (iso: string) => Date.parse(`${iso}+08:00`);
+
+describe('demo history and retention', () => {
+  it('raises the retention to hold the quarter so far, only when RETENTION_DAYS is not set', () => {
+    const now = at('2026-11-27T22:00:00');
+    expect(quarterStartMs(now)).toBe(at('2026-10-01T00:00:00'));
+    expect(demoRetentionDays(now)).toBe(60);
+    expect(demoRetentionDays(at('2026-10-20T10:00:00'))).toBe(35);
+    expect(demoRetentionDays(at('2026-09-30T23:00:00'))).toBe(94);
+    const base = testConfig();
+    expect(demoConfig(base, {}, now).RETENTION_DAYS).toBe(60);
+    expect(demoConfig(base, { RETENTION_DAYS: '' }, now).RETENTION_DAYS).toBe(60);
+    expect(demoConfig(base, { RETENTION_DAYS: '35' }, now)).toBe(base);
+    expect(demoConfig(base, {}, at('2026-10-20T10:00:00'))).toBe(base);
+  });
+
+  it('backfills the quarter’s meetings inside the retention, and the 30-day window (or the month)', () => {
+    const now = at('2026-11-27T22:00:00');
+    expect(demoHistory(now, 60)).toEqual({ days: 30, historyStartMs: at('2026-10-01T00:00:00') });
+    // with the default retention the history stops a day inside it, at 34 days
+    expect(demoHistory(now, 35)).toEqual({ days: 30, historyStartMs: now - 34 * DAY_MS });
+    expect(demoHistory(at('2026-12-31T09:00:00'), 94).days).toBe(31);
+    expect(demoHistory(now, 10)).toEqual({ days: 8, historyStartMs: now - 9 * DAY_MS });
+  });
+});
+
 describe('runDemo', () => {
   it('loads the 610100 roster, backfills and runs live until aborted', async () => {
     expect(await started.fastify.store.isEmpty()).toBe(true);
     const abort = new AbortController();
-    const demo = runDemo(started, abort.signal, { backfillDays: 1, rate: 200 });
+    const demo = runDemo(started, abort.signal, { backfillDays: 1 });
     const kpi = async () => (await started.fastify.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100' })).json().kpi;
     let k = await kpi();
     const deadline = Date.now() + 60_000;
