@@ -3,7 +3,7 @@
 // 主题党日 each month; lagging branches hold theirs late or skip some.
 import type { MeetingKind } from '../../server/contract/events.ts';
 import type { Population } from '../population.ts';
-import { hashInts, Rng } from '../prng.ts';
+import { hashInts, Rng, unit } from '../prng.ts';
 import { dayStartMs, HOUR_MS, localDate, localDay, rfc3339Local } from '../rhythm.ts';
 import type { Timed } from './activity.ts';
 
@@ -13,6 +13,15 @@ const THEME_DAYS = [1, 5, 8, 10, 15, 20, 25];
 const GROUP_SIZE = 12;
 const LAG_SKIP_MONTHLY = 0.35;
 const LAG_SKIP_QUARTERLY = 0.3;
+/** Cumulative share of branches holding a quarter's 党员大会 (and 党课) by its first, second, third month: most early, a few at the quarter's end. */
+const QUARTER_MONTH_CUM = [0.7, 0.92, 1];
+/** Share of branches that give the 党课 at the 党员大会; the others in a month drawn the same way. */
+const LECTURE_WITH_ASSEMBLY = 0.6;
+
+function quarterMonthOf(h: number): number {
+  const u = unit(h);
+  return QUARTER_MONTH_CUM.findIndex((c) => u < c);
+}
 
 const KIND_LETTER: Readonly<Record<MeetingKind, string>> = { assembly: 'a', committee: 'c', group: 'g', lecture: 'l' };
 
@@ -63,13 +72,14 @@ export function meetingsOfMonth(pop: Population, tag: string, anyDay: number): T
     for (let g = 1; g <= groups; g++) {
       add('group', themeDay + rng.int(8) + lateBy, Math.max(2, Math.round(b.members / groups)), g);
     }
-    const assemblyMonth = hashInts(pop.seed, b.h, year, Math.floor((month - 1) / 3), 0xa5) % 3;
+    const quarter = Math.floor((month - 1) / 3);
+    const assemblyMonth = quarterMonthOf(hashInts(pop.seed, b.h, year, quarter, 0xa5));
     if (quarterMonth === assemblyMonth && !(b.lagging && rng.chance(LAG_SKIP_QUARTERLY))) {
       add('assembly', themeDay + lateBy, b.members);
     }
     // 党课 often on the same 主题党日 as the assembly, otherwise in another month of the quarter.
-    const lectureRoll = hashInts(pop.seed, b.h, year, Math.floor((month - 1) / 3), 0x1e);
-    const lectureMonth = lectureRoll % 2 === 0 ? assemblyMonth : (assemblyMonth + 1 + ((lectureRoll >>> 1) % 2)) % 3;
+    const withAssembly = unit(hashInts(pop.seed, b.h, year, quarter, 0x1e)) < LECTURE_WITH_ASSEMBLY;
+    const lectureMonth = withAssembly ? assemblyMonth : quarterMonthOf(hashInts(pop.seed, b.h, year, quarter, 0x1f));
     if (quarterMonth === lectureMonth && !(b.lagging && rng.chance(LAG_SKIP_QUARTERLY))) {
       add('lecture', themeDay + lateBy, b.members);
     }
