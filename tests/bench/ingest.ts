@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 8] [--ndjson] [--no-proxy]
+// npm run bench:ingest -- [--store memory|redis] [--seconds 60] [--batch 2000] [--connections 8] [--ndjson] [--no-proxy] [--steady]
 // The server runs as a child process (MemoryStore in a temp dir, or RedisStore against a
 // private redis-server); autocannon posts pre-generated simulator batches from this process.
 // Afterwards the linear KPIs of the snapshot must equal what the accepted events add, exactly.
@@ -18,6 +18,9 @@ const warmupS = Number(arg('warmup', '5'));
 const ndjson = flag('ndjson');
 // --no-proxy: Redis without the counting proxy in between (no round-trip figures)
 const useProxy = !flag('no-proxy');
+// --steady (Redis): a previous dedupe generation exists, as after the first retention period
+// of a deployment, so every new id is checked in two generations (fresh: one)
+const steady = flag('steady');
 if (store !== 'memory' && store !== 'redis') throw new Error('--store must be memory or redis');
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 // auth on, as in production: the bearer check is part of the measured path
@@ -114,7 +117,7 @@ async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number
 }
 
 async function main(): Promise<void> {
-  log(`bench:ingest store=${store} seconds=${seconds} batch=${batch} connections=${connections} ${ndjson ? 'ndjson' : 'json'}`);
+  log(`bench:ingest store=${store} seconds=${seconds} batch=${batch} connections=${connections} ${ndjson ? 'ndjson' : 'json'}${store === 'redis' ? (steady ? ' dedupe=steady' : ' dedupe=fresh') : ''}`);
   const { roster, templates } = buildBatches({ count: templateCount, size: batch, ndjson });
   log(`generated ${templates.length} batches of ${batch} simulator events (${Math.round(templates[0]!.parts.join('').length / 1024)} KiB each)`);
   const children: Child[] = [];
@@ -124,6 +127,13 @@ async function main(): Promise<void> {
     const prefix = `zhdjbench${process.pid}`;
     const proxy = redis && useProxy ? await startRespProxy(redis.port) : undefined;
     if (proxy) children.push({ url: '', pid: 0, stop: proxy.close });
+    if (redis && steady) {
+      const { Redis } = await import('ioredis');
+      const r = new Redis(redis.url);
+      const gen = Math.floor(Date.now() / (35 * 86_400_000)); // RETENTION_DAYS default, 2 generations
+      await r.mset(`{${prefix}}:dd:${gen - 1}:nb`, '4096', `{${prefix}}:dd:${gen - 1}:fmt`, 'set');
+      r.disconnect();
+    }
     const server = await startServerChild({ ...AUTH_ENV, ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : {}) });
     children.unshift(server);
     const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(roster) });
@@ -163,6 +173,7 @@ async function main(): Promise<void> {
       batchSize: batch,
       connections,
       format: ndjson ? 'ndjson' : 'json',
+      dedupe: store === 'redis' ? (steady ? 'steady: 2 generations checked' : 'fresh: 1 generation') : null,
       batches,
       non2xx: run.non2xx,
       errors: run.errors,

@@ -85,8 +85,13 @@ local function key(kind, period)
   if not k then k = B .. kind .. period; c[period] = k end
   return k
 end
+local secCache = {}
 local function sec(kind, period)
-  return string.sub(key(kind, period), #B + 1)
+  local c = secCache[kind]
+  if not c then c = {}; secCache[kind] = c end
+  local s = c[period]
+  if not s then s = kind .. period; c[period] = s end
+  return s
 end
 local online, onlineTs, onlineOrder = {}, {}, {}
 
