@@ -142,7 +142,15 @@ async function main(): Promise<void> {
     const warm = await load(server.url, templates, { duration: warmupS }, 'w');
     const rate = warm.result.requests.total / warmupS;
     log(`warmup: ${round(rate * batch)} events/s`);
-    await new Promise((r) => setTimeout(r, 500));
+    // a duration run stops without waiting for the requests still in flight: wait until the
+    // server has answered them (accepted count steady), or they would count in the measured run
+    let settled = await kpiAndAccepted(server.url);
+    for (let i = 0; i < 120; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = await kpiAndAccepted(server.url);
+      if (now.accepted === settled.accepted) break;
+      settled = now;
+    }
     const before = await kpiAndAccepted(server.url);
     const counters0 = redis ? await redisCounters(redis.url) : undefined;
     const wire0 = proxy?.counts();
