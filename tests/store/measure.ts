@@ -55,7 +55,7 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   // (a fresh prefix has none, and the script skips it)
   const gen = Math.floor(Date.now() / (35 * 86_400_000));
   const raw = new (await import('ioredis')).Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9');
-  await raw.set(`${store.base}dd:${gen - 1}:nb`, '4096');
+  await raw.mset(`${store.base}dd:${gen - 1}:nb`, '4096', `${store.base}dd:${gen - 1}:fmt`, 'set');
   raw.disconnect();
   return { store, done: () => store.destroyAllData() }; // before close()
 }
