@@ -9,7 +9,7 @@ import { MEETING_KINDS, type Kpi, type Org } from '../contract/index.ts';
 import { isCompliantBranch, ratio } from './kpi.ts';
 import type { FloatingRecord, OnlineRecord, RollupInput, RollupOptions, StoredTickerItem, TransferCase } from './model.ts';
 import { addDays, lastDays, type ZonedClock } from './period.ts';
-import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, M_ATTENDEES, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './slots.ts';
+import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, D_STUDIES, M_ATTENDEES, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './slots.ts';
 import { isOpen } from './transfer.ts';
 
 const DAY_MS = 86_400_000;
@@ -32,9 +32,7 @@ export const C_EXPECTED_MONTH = 11;
 export const C_POINTS_MONTH = 12;
 export const C_KIND0 = 13;
 export const C_HOUR_TODAY0 = C_KIND0 + KINDS;
-export const C_HOUR_YESTERDAY0 = C_HOUR_TODAY0 + 24;
-export const C_DAILY0 = C_HOUR_YESTERDAY0 + 24;
-export const NC = C_DAILY0 + DAILY_DAYS;
+export const NC = C_HOUR_TODAY0 + 24;
 
 // Clock-dependent fields per region (NE numbers per region).
 export const E_OPEN = 0;
@@ -64,19 +62,28 @@ export class RosterRegions {
   /** rows of the regions containing org i: anc[ancStart[i]] … anc[ancStart[i + 1] - 1] */
   readonly anc: Int32Array;
   readonly ancStart: Int32Array;
+  /** each row's enclosing row (-1 at the top) */
+  readonly parent: Int32Array;
+  /** rows, deepest first: a row comes before its parent */
+  readonly bottomUp: Int32Array;
 
   constructor(readonly orgs: readonly Org[]) {
     const lists: number[][] = [];
     const byCode = new Map<string, number[]>();
+    const parents: number[] = [];
+    const depths: number[] = [];
     orgs.forEach((o, i) => {
       if (!this.index.has(o.id)) this.index.set(o.id, i);
       let rows = byCode.get(o.region);
       if (!rows) {
-        rows = regionsContaining(o.region).map((c) => {
+        // shallowest first, the organization's own region last
+        rows = regionsContaining(o.region).map((c, depth, chain) => {
           let r = this.row.get(c);
           if (r === undefined) {
             this.row.set(c, (r = this.codes.length));
             this.codes.push(c);
+            parents.push(depth > 0 ? this.row.get(chain[depth - 1]!)! : -1);
+            depths.push(depth);
           }
           return r;
         });
@@ -84,6 +91,8 @@ export class RosterRegions {
       }
       lists.push(rows);
     });
+    this.parent = Int32Array.from(parents);
+    this.bottomUp = Int32Array.from(depths.map((_, r) => r).sort((a, b) => depths[b]! - depths[a]! || a - b));
     this.ancStart = new Int32Array(orgs.length + 1);
     let n = 0;
     lists.forEach((l, i) => ((this.ancStart[i] = n), (n += l.length)));
@@ -115,7 +124,12 @@ export function rosterRegions(roster: readonly Org[]): RosterRegions {
 export interface Counters {
   today: string;
   days: string[];
+  /** NC fields per region row: today's and this month's figures */
   acc: Float64Array;
+  /** study events per hour of yesterday: 24 per region row */
+  hourlyYesterday: Float64Array;
+  /** distinct learners per day of `days`, one value per region row (null: today, in acc) */
+  daily: (Float64Array | null)[];
   /** organizations with points this month (≠ 0), best first (points desc, id asc) */
   leaders: { i: number; points: number }[];
 }
@@ -214,86 +228,136 @@ function cacheOf(input: RollupInput): InputCache {
 
 const EMPTY: OrgTable = new Map();
 
+/**
+ * Per-region sums of a past day's rows (distinct learners, study events per hour), kept while
+ * the day's table is the same object with the same row count and the same totals of learners
+ * and study events. Exact because counters only ever grow (a row is never lowered or removed,
+ * in either engine; a swept day is a whole table gone) and every study event adds 1 to both
+ * D_STUDIES and its hour (slots.ts): equal totals mean equal rows.
+ */
+interface DayRollup {
+  rr: RosterRegions;
+  size: number;
+  learners: number;
+  studies: number;
+  daily?: Float64Array;
+  hourly?: Float64Array;
+}
+const dayRollups = new WeakMap<OrgTable, DayRollup>();
+
+function dayRollupOf(t: OrgTable, rr: RosterRegions): DayRollup {
+  let learners = 0;
+  let studies = 0;
+  for (const row of t.values()) {
+    learners += row[D_LEARNERS] ?? 0;
+    studies += row[D_STUDIES] ?? 0;
+  }
+  const hit = dayRollups.get(t);
+  if (hit && hit.rr === rr && hit.size === t.size && hit.learners === learners && hit.studies === studies) return hit;
+  const fresh: DayRollup = { rr, size: t.size, learners, studies };
+  dayRollups.set(t, fresh);
+  return fresh;
+}
+
+/** Distinct learners of one day per region row (whole numbers: any order gives the same sums). */
+function dailyOf(t: OrgTable, rr: RosterRegions): Float64Array {
+  const dr = dayRollupOf(t, rr);
+  if (dr.daily) return dr.daily;
+  const out = new Float64Array(rr.codes.length);
+  const { anc, ancStart } = rr;
+  for (const [id, row] of t) {
+    const learners = row[D_LEARNERS] ?? 0;
+    if (learners === 0) continue;
+    const i = rr.index.get(id);
+    if (i === undefined) continue;
+    for (let k = ancStart[i]!, end = ancStart[i + 1]!; k < end; k++) out[anc[k]!]! += learners;
+  }
+  return (dr.daily = out);
+}
+
+/** Study events per hour of one day, 24 per region row. */
+function hourlyOf(t: OrgTable, rr: RosterRegions): Float64Array {
+  const dr = dayRollupOf(t, rr);
+  if (dr.hourly) return dr.hourly;
+  const out = new Float64Array(rr.codes.length * 24);
+  const { anc, ancStart } = rr;
+  for (const [id, row] of t) {
+    const i = rr.index.get(id);
+    if (i === undefined) continue;
+    for (let k = ancStart[i]!, end = ancStart[i + 1]!; k < end; k++) {
+      const b = anc[k]! * 24;
+      for (let h = 0; h < 24; h++) out[b + h]! += row[D_HOUR0 + h] ?? 0;
+    }
+  }
+  return (dr.hourly = out);
+}
+
+const NO_HOURS = new Float64Array(0);
+
 function countersOf(input: RollupInput, rr: RosterRegions, today: string, month: string, quarter: string): Counters {
   const R = rr.codes.length;
   const acc = new Float64Array(R * NC);
   const dayT = input.days.get(today) ?? EMPTY;
-  const yT = input.days.get(addDays(today, -1)) ?? EMPTY;
+  const yT = input.days.get(addDays(today, -1));
   const monT = input.months.get(month) ?? EMPTY;
   const qT = input.quarters.get(quarter) ?? EMPTY;
   const { anc, ancStart, orgs } = rr;
   const leaders: Counters['leaders'] = [];
-  // roster order, so that every region sums its organizations in the same order as before
+  // Today and this month change with every version. Whole-number fields go to the
+  // organization's own region and are then added up the tree (exact in any order); minutes are
+  // floats, so they are summed into every enclosing region in roster order, as a
+  // region-by-region sum would.
   for (let i = 0; i < orgs.length; i++) {
     const org = orgs[i]!;
     const id = org.id;
     const d = dayT.get(id);
-    const y = yT.get(id);
     const m = monT.get(id);
-    const branch = org.kind === 'branch';
-    const compliant = branch && isCompliantBranch(m, qT.get(id));
-    const a0 = ancStart[i]!;
     const a1 = ancStart[i + 1]!;
-    for (let k = a0; k < a1; k++) {
-      const b = anc[k]! * NC;
-      acc[b + C_ORGS]! += 1;
-      acc[b + C_MEMBERS]! += org.members;
-      if (branch) {
-        acc[b + C_BRANCHES]! += 1;
-        if (compliant) acc[b + C_COMPLIANT]! += 1;
-      }
+    const b = anc[a1 - 1]! * NC;
+    acc[b + C_ORGS]! += 1;
+    acc[b + C_MEMBERS]! += org.members;
+    if (org.kind === 'branch') {
+      acc[b + C_BRANCHES]! += 1;
+      if (isCompliantBranch(m, qT.get(id))) acc[b + C_COMPLIANT]! += 1;
     }
     if (d) {
-      const learners = d[D_LEARNERS] ?? 0;
+      acc[b + C_LEARNERS_TODAY]! += d[D_LEARNERS] ?? 0;
+      acc[b + C_EXAMS_TODAY]! += d[D_EXAMS] ?? 0;
+      acc[b + C_PASSED_TODAY]! += d[D_PASSED] ?? 0;
+      for (let h = 0; h < 24; h++) acc[b + C_HOUR_TODAY0 + h]! += d[D_HOUR0 + h] ?? 0;
       const minutes = d[D_MINUTES] ?? 0;
-      const exams = d[D_EXAMS] ?? 0;
-      const passed = d[D_PASSED] ?? 0;
-      for (let k = a0; k < a1; k++) {
-        const b = anc[k]! * NC;
-        acc[b + C_LEARNERS_TODAY]! += learners;
-        acc[b + C_MINUTES_TODAY]! += minutes;
-        acc[b + C_EXAMS_TODAY]! += exams;
-        acc[b + C_PASSED_TODAY]! += passed;
-        for (let h = 0; h < 24; h++) acc[b + C_HOUR_TODAY0 + h]! += d[D_HOUR0 + h] ?? 0;
-      }
-    }
-    if (y) {
-      for (let k = a0; k < a1; k++) {
-        const b = anc[k]! * NC + C_HOUR_YESTERDAY0;
-        for (let h = 0; h < 24; h++) acc[b + h]! += y[D_HOUR0 + h] ?? 0;
-      }
+      for (let k = ancStart[i]!; k < a1; k++) acc[anc[k]! * NC + C_MINUTES_TODAY]! += minutes;
     }
     if (m) {
       const points = m[M_POINTS] ?? 0;
-      for (let k = a0; k < a1; k++) {
-        const b = anc[k]! * NC;
-        acc[b + C_LEARNERS_MONTH]! += m[M_LEARNERS] ?? 0;
-        acc[b + C_MEETINGS_MONTH]! += m[M_MEETINGS] ?? 0;
-        acc[b + C_ATTENDEES_MONTH]! += m[M_ATTENDEES] ?? 0;
-        acc[b + C_EXPECTED_MONTH]! += m[M_EXPECTED] ?? 0;
-        acc[b + C_POINTS_MONTH]! += points;
-        for (let j = 0; j < KINDS; j++) acc[b + C_KIND0 + j]! += m[M_KIND0 + j] ?? 0;
-      }
+      acc[b + C_LEARNERS_MONTH]! += m[M_LEARNERS] ?? 0;
+      acc[b + C_MEETINGS_MONTH]! += m[M_MEETINGS] ?? 0;
+      acc[b + C_ATTENDEES_MONTH]! += m[M_ATTENDEES] ?? 0;
+      acc[b + C_EXPECTED_MONTH]! += m[M_EXPECTED] ?? 0;
+      acc[b + C_POINTS_MONTH]! += points;
+      for (let j = 0; j < KINDS; j++) acc[b + C_KIND0 + j]! += m[M_KIND0 + j] ?? 0;
       if (points !== 0) leaders.push({ i, points });
     }
   }
-  // 30 days of distinct learners: whole integers, so any order gives the same sums; walk each
-  // day's rows (the organizations active that day) instead of looking up every organization.
+  const { parent, bottomUp } = rr;
+  for (const r of bottomUp) {
+    const p = parent[r]!;
+    if (p < 0) continue;
+    const from = r * NC;
+    const to = p * NC;
+    for (let f = 0; f < NC; f++) if (f !== C_MINUTES_TODAY) acc[to + f]! += acc[from + f]!;
+  }
+  // past days rarely change (late events): per-day sums, kept while the day's rows are unchanged
   const days = lastDays(today, DAILY_DAYS);
-  days.forEach((day, j) => {
+  const daily = days.map((day) => {
+    if (day === today) return null;
     const t = input.days.get(day);
-    if (!t) return;
-    for (const [id, row] of t) {
-      const learners = row[D_LEARNERS] ?? 0;
-      if (learners === 0) continue;
-      const i = rr.index.get(id);
-      if (i === undefined) continue;
-      for (let k = ancStart[i]!, end = ancStart[i + 1]!; k < end; k++) acc[anc[k]! * NC + C_DAILY0 + j]! += learners;
-    }
+    return t ? dailyOf(t, rr) : new Float64Array(R);
   });
+  const hourlyYesterday = yT ? hourlyOf(yT, rr) : NO_HOURS;
   const ids = orgs.map((o) => o.id);
   leaders.sort((a, b) => b.points - a.points || (ids[a.i]! < ids[b.i]! ? -1 : 1));
-  return { today, days, acc, leaders };
+  return { today, days, acc, hourlyYesterday, daily, leaders };
 }
 
 function onlineOf(cache: InputCache, input: RollupInput, onlineAfter: number): OnlineRecord[] | Iterable<OnlineRecord> {
@@ -402,6 +466,19 @@ export function kpiAt(ru: RegionRollup, row: number | undefined): Kpi {
     pointsMonth: a[C_POINTS_MONTH]!,
     onlineNow: e[E_ONLINE]!,
   };
+}
+
+/** Yesterday's study events per hour of the region at `row`. */
+export function hourlyYesterdayAt(ru: RegionRollup, row: number | undefined): number[] {
+  const h = ru.counters.hourlyYesterday;
+  return row === undefined || h.length === 0 ? new Array<number>(24).fill(0) : Array.from(h.subarray(row * 24, row * 24 + 24));
+}
+
+/** Distinct learners per day (`ru.counters.days`) of the region at `row`. */
+export function dailyAt(ru: RegionRollup, row: number | undefined): number[] {
+  const { daily, acc } = ru.counters;
+  if (row === undefined) return daily.map(() => 0);
+  return daily.map((d) => (d ? d[row]! : acc[row * NC + C_LEARNERS_TODAY]!));
 }
 
 /** The counter row of the region at `row` (zeros for a region with no organizations). */

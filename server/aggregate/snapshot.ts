@@ -8,7 +8,7 @@ import { evaluateAlerts } from './alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from './geo.ts';
 import type { RollupInput, RollupOptions } from './model.ts';
 import { dayOfMonth } from './period.ts';
-import { C_BRANCHES, C_COMPLIANT, C_DAILY0, C_HOUR_TODAY0, C_HOUR_YESTERDAY0, C_KIND0, countersAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
+import { C_BRANCHES, C_COMPLIANT, C_HOUR_TODAY0, C_KIND0, countersAt, dailyAt, hourlyYesterdayAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
 import { childCodeOf, clockFor } from './rollup.ts';
 import { isOpen } from './transfer.ts';
 
@@ -122,8 +122,9 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
   for (const c of childRefs) children[c.code] = { ...c, kpi: kpiAt(ru, rr.row.get(c.code)) };
   const kpi = kpiAt(ru, row);
   const hourlyToday = Array.from(a.subarray(C_HOUR_TODAY0, C_HOUR_TODAY0 + 24));
-  const hourlyYesterday = Array.from(a.subarray(C_HOUR_YESTERDAY0, C_HOUR_YESTERDAY0 + 24));
-  const daily = ru.counters.days.map((d, i) => ({ day: d, learners: a[C_DAILY0 + i]! }));
+  const hourlyYesterday = hourlyYesterdayAt(ru, row);
+  const learners = dailyAt(ru, row);
+  const daily = ru.counters.days.map((d, i) => ({ day: d, learners: learners[i]! }));
   const byKind = Object.fromEntries(MEETING_KINDS.map((k, i) => [k, a[C_KIND0 + i]!])) as Record<MeetingKind, number>;
 
   const home = homeChildOf(code, region.level, rr);

@@ -127,7 +127,7 @@ describe('all-region roll-up ≡ per-region reference', () => {
     const ctx = { nowMs: end, retentionMs: 35 * F.DAY, isKnownOrg: () => true };
     const events = function* (): Generator<NormalizedEvent> {
       let i = 0;
-      for (const raw of eventStream({ pop, startMs: end - 2 * F.DAY, historyStartMs: end - 34 * F.DAY, endMs: end, scale: 2000 / activityPerDay(pop) })) {
+      for (const raw of eventStream({ pop, startMs: end - 2 * F.DAY, historyStartMs: end - 12 * F.DAY, endMs: end, scale: 1000 / activityPerDay(pop) })) {
         const v = validateEvent(raw, i++, ctx);
         if (v.ok) yield v.event;
       }
