@@ -8,7 +8,7 @@ import { computeLayout } from './layout.ts';
 import type { WallParams } from './params.ts';
 import { PALETTES } from './palette.ts';
 import { t } from './i18n.ts';
-import { useNow } from './useNow.ts';
+import { useTimed } from './useNow.ts';
 import { useConfig, useOrgs, useWindowSize } from './useData.ts';
 import { Header } from './panels/Header.tsx';
 import { KpiGrid } from './panels/KpiGrid.tsx';
@@ -34,14 +34,14 @@ export function App({ params }: { params: WallParams }) {
   const replaceKey = `${lang}:${layout.width}x${layout.height}`;
   const config = useConfig();
   const orgs = useOrgs(region, token);
-  const now = useNow();
 
   const snap = useWall((s) => s.snapshot);
   const connected = useWall((s) => s.connected);
   const lastDataAt = useWall((s) => s.lastDataAt);
   const error = useWall((s) => s.error);
   const stateRegion = useWall((s) => s.region);
-  const live = isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS);
+  const frameIntervalMs = config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
+  const live = useTimed((now) => isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, frameIntervalMs));
 
   useEffect(() => {
     dispatch({ kind: 'region', region, at: Date.now() });
@@ -90,7 +90,7 @@ export function App({ params }: { params: WallParams }) {
 
   return (
     <div className={`wall wall-${layout.mode}${stale ? ' wall-stale' : ''}`} style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }} data-mode={layout.mode}>
-      <Header layout={layout} lang={lang} now={now} regionName={snap?.region.name ?? null} live={live} asOf={snap?.asOf ?? null} connecting={!connected && snap === null} scopeNote={scopeNote} />
+      <Header layout={layout} lang={lang} regionName={snap?.region.name ?? null} live={live} asOf={snap?.asOf ?? null} connecting={!connected && snap === null} scopeNote={scopeNote} />
       <div className="wall-body">
         {p.kpis ? (
           <Panel id="kpis" rect={p.kpis} title={t(lang, 'panelKpi')} subtitle={undefined} untitled>

@@ -6,6 +6,7 @@ import { echarts, type ECOption } from './echarts.ts';
 import { noteReady } from '../state/store.ts';
 import { cancelChart, scheduleChart } from './scheduler.ts';
 import { stats } from '../stats.ts';
+import { optionDelta, serializeKeys, type OptionKeys } from './optionDelta.ts';
 
 interface Props {
   option: ECOption;
@@ -24,6 +25,8 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
   const chart = useRef<echarts.ECharts | null>(null);
   const painted = useRef(false);
   const lastKey = useRef<string | undefined>(undefined);
+  /** what the chart shows, serialized per top-level key */
+  const onChart = useRef<OptionKeys | null>(null);
 
   useLayoutEffect(() => {
     const inst = echarts.init(el.current!, null, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1, useDirtyRect: true });
@@ -47,20 +50,29 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
     if (!inst) return;
     const replace = lastKey.current !== replaceKey;
     lastKey.current = replaceKey;
-    // setOption paints synchronously (lazyUpdate false): inside the measured commit
+    const keys = serializeKeys(option);
+    // same content as on screen (a rebuilt but equal option): nothing to paint, and a waiting
+    // older paint is obsolete
+    const same = !replace && optionDelta(onChart.current, option, keys) === null;
+    // setOption paints synchronously (lazyUpdate false): inside the measured commit. The delta
+    // is taken when the paint runs, against what the chart then shows.
     const apply = () => {
       const t0 = performance.now();
-      inst.setOption(option, { notMerge: replace, lazyUpdate: false, silent: true });
+      const delta = replace ? option : optionDelta(onChart.current, option, keys);
+      onChart.current = keys;
+      if (delta) inst.setOption(delta, { notMerge: replace, lazyUpdate: false, silent: true });
       const c = (stats.chartCost[name] ??= { n: 0, ms: 0 });
       c.n++;
       c.ms += performance.now() - t0;
     };
-    if (painted.current && !replace) {
+    if (same) cancelChart(inst);
+    else if (painted.current && !replace) {
       scheduleChart(inst, apply);
       return;
+    } else {
+      cancelChart(inst);
+      apply();
     }
-    cancelChart(inst);
-    apply();
     if (!painted.current && !placeholder) {
       painted.current = true;
       stats.chartsPainted++;

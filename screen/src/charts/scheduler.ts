@@ -23,7 +23,7 @@ export function withAllCharts(fn: () => void): void {
   }
 }
 let quietTimer: ReturnType<typeof setTimeout> | undefined;
-let onQuietFlush: ((ms: number) => void) | undefined;
+let onQuietFlush: ((t0: number) => void) | undefined;
 
 export function scheduleChart(key: object, apply: () => void): void {
   if (immediate) {
@@ -56,8 +56,8 @@ export function pendingCharts(): number {
   return pending.size;
 }
 
-/** the store reports quiet flushes as update time too */
-export function setQuietFlushObserver(fn: (ms: number) => void): void {
+/** the store reports quiet flushes as update time too (given their start time) */
+export function setQuietFlushObserver(fn: (t0: number) => void): void {
   onQuietFlush = fn;
 }
 
@@ -65,7 +65,12 @@ function armQuietFlush(): void {
   if (quietTimer !== undefined) clearTimeout(quietTimer);
   quietTimer = setTimeout(() => {
     quietTimer = undefined;
-    const t0 = performance.now();
-    if (runPendingCharts(Infinity) > 0) onQuietFlush?.(performance.now() - t0);
+    // painted inside an animation frame, like a commit, so that its measure covers the rendering
+    const flush = () => {
+      const t0 = performance.now();
+      if (runPendingCharts(Infinity) > 0) onQuietFlush?.(t0);
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+    else flush();
   }, QUIET_FLUSH_MS);
 }

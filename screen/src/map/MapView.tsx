@@ -8,6 +8,7 @@ import { Map as MapLibreMap, setWorkerUrl, type MapLayerMouseEvent } from 'mapli
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
+import { lazyFrames } from './lazyFrames.ts';
 import type { GeoJSONSource, StyleSpecification } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
 import type { Palette } from '../palette.ts';
@@ -39,6 +40,9 @@ interface Props {
 }
 
 const GLOW_MS = 1200;
+/** design px kept free above and below the fitted shape (breadcrumb and tabs; legend) */
+const FIT_TOP_U = 66;
+const FIT_BOTTOM_U = 66;
 
 setWorkerUrl(workerUrl);
 
@@ -50,6 +54,7 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
+  const wakeRef = useRef<() => void>(() => undefined);
   const [loaded, setLoaded] = useState(false);
   const [geomKey, setGeomKey] = useState('');
   const drill = useRef(onDrill);
@@ -77,7 +82,14 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
       pixelRatio: window.devicePixelRatio || 1,
       fadeDuration: 0,
     });
-    const overlay = new MapLibreOverlay({ interleaved: false, layers: [] });
+    const frames = lazyFrames(() => {
+      // the overlay's Deck is private; it exists once the control is added
+      const deck = (overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): false | string; layerManager?: { needsUpdate(): false | string } | null } })._deck;
+      return !deck || Boolean(deck.needsRedraw({ clearRedrawFlags: false })) || Boolean(deck.layerManager?.needsUpdate());
+    });
+    // animationFrameProvider is passed through Deck to its AnimationLoop
+    const overlay = new MapLibreOverlay({ interleaved: false, layers: [], animationFrameProvider: frames.provider } as ConstructorParameters<typeof MapLibreOverlay>[0]);
+    wakeRef.current = frames.wake;
     map.addControl(overlay);
     mapRef.current = map;
     overlayRef.current = overlay;
@@ -121,7 +133,10 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
     setVisible(map, CITY_LAYERS, view === 'city');
     setVisible(map, NATIONAL_LAYERS, view === 'national');
     const fit = (b: Bounds | null) => {
-      if (b) map.fitBounds(b, { padding: Math.round(36 * u), duration: 0 });
+      // the breadcrumb/tabs (top) and the legend/示意 note (bottom) sit over the map: the shape
+      // is fitted between them, so no overlay covers a region
+      const side = Math.round(36 * u);
+      if (b) map.fitBounds(b, { padding: { top: Math.round(FIT_TOP_U * u), bottom: Math.round(FIT_BOTTOM_U * u), left: side, right: side }, duration: 0 });
     };
     if (view === 'national') {
       loadChina()
@@ -182,6 +197,7 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
 
   useEffect(() => {
     overlayRef.current?.setProps({ layers });
+    wakeRef.current();
   }, [layers]);
 
   useEffect(() => {

@@ -4,6 +4,7 @@ import { t } from '../i18n.ts';
 import type { WallLayout } from '../layout.ts';
 import type { Lang } from '../params.ts';
 import { rectStyle } from './Panel.tsx';
+import { useNow } from '../useNow.ts';
 
 const WEEKDAYS: Record<Lang, string[]> = {
   zh: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
@@ -13,7 +14,6 @@ const WEEKDAYS: Record<Lang, string[]> = {
 interface Props {
   layout: WallLayout;
   lang: Lang;
-  now: number;
   regionName: string | null;
   live: boolean;
   asOf: number | null;
@@ -21,19 +21,13 @@ interface Props {
   scopeNote: string | null;
 }
 
-export function Header({ layout, lang, now, regionName, live, asOf, connecting, scopeNote }: Props) {
-  const clock = clockParts(now);
+export function Header({ layout, lang, regionName, live, asOf, connecting, scopeNote }: Props) {
   const title = `${regionName ?? ''}${t(lang, 'titleSuffix')}`.trim();
   const stale = asOf === null ? null : clockParts(asOf).time;
   return (
     <>
       <div className="hdr hdr-clock" style={rectStyle(layout.header.clock)}>
-        <span className="clock-time" data-clock>
-          {clock.time}
-        </span>
-        <span className="clock-date">
-          {clock.date} {WEEKDAYS[lang][clock.weekday] ?? ''}
-        </span>
+        <Clock lang={lang} />
       </div>
       <div className="hdr hdr-title" style={rectStyle(layout.header.title)}>
         <h1 data-title>{title}</h1>
@@ -51,6 +45,21 @@ export function Header({ layout, lang, now, regionName, live, asOf, connecting, 
                 : t(lang, 'noData')}
         </span>
       </div>
+    </>
+  );
+}
+
+/** the one part of the wall that renders every second */
+function Clock({ lang }: { lang: Lang }) {
+  const clock = clockParts(useNow());
+  return (
+    <>
+      <span className="clock-time" data-clock>
+        {clock.time}
+      </span>
+      <span className="clock-date">
+        {clock.date} {WEEKDAYS[lang][clock.weekday] ?? ''}
+      </span>
     </>
   );
 }

@@ -7,7 +7,7 @@ import { initialState, reduceAll, type WallMessage, type WallState } from './app
 import { checkFirstFrame, recordPhases, recordUpdate, stats } from '../stats.ts';
 import { runPendingCharts, setQuietFlushObserver, withAllCharts } from '../charts/scheduler.ts';
 
-setQuietFlushObserver((ms) => recordUpdate(ms));
+setQuietFlushObserver((t0) => recordUpdate(t0));
 
 /** fallback drain when rAF is throttled (hidden tab, headless without focus) */
 const DRAIN_FALLBACK_MS = 250;
@@ -57,7 +57,7 @@ function drain(): void {
   stats.region = next.snapshot?.region.code ?? '';
   if (applied > 0 || snapshotChanged) {
     const ms = performance.now() - t0;
-    recordUpdate(ms);
+    recordUpdate(t0);
     // visible in a DevTools trace; cleared at once so the timeline buffer does not grow for days
     performance.measure?.('wall-commit', { start: t0, end: t0 + ms });
     performance.clearMeasures?.('wall-commit');

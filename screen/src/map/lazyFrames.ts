@@ -1,0 +1,58 @@
+// deck.gl's render loop (luma.gl AnimationLoop) asks for every animation frame, 60 a second,
+// even when nothing on the overlay changes: each tick costs main-thread time and keeps the
+// browser producing frames (style, paint, compositor commit) for an idle wall. This frame
+// provider gives the loop animation frames only while the deck is busy (a redraw or layer
+// update pending, or recent activity); otherwise the loop ticks every IDLE_TICK_MS, and wake()
+// (new layers) brings it back at once. View changes redraw at once anyway (the overlay's
+// map 'render' handler calls deck.redraw()).
+const IDLE_TICK_MS = 500;
+/** multi-frame work (heatmap aggregation, async props) keeps frames coming for this long */
+const BUSY_GRACE_MS = 1000;
+
+export interface LazyFrames {
+  provider: { requestAnimationFrame(cb: FrameRequestCallback): number; cancelAnimationFrame(id: number): void };
+  wake(): void;
+}
+
+export function lazyFrames(isBusy: () => boolean): LazyFrames {
+  let pending: FrameRequestCallback | null = null;
+  let raf = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let activeUntil = 0;
+
+  const fire = (t: number) => {
+    raf = 0;
+    const cb = pending;
+    pending = null;
+    cb?.(t);
+  };
+  const now = () => performance.now();
+  const frameNow = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (raf === 0) raf = requestAnimationFrame(fire);
+  };
+
+  return {
+    provider: {
+      requestAnimationFrame(cb) {
+        pending = cb;
+        if (isBusy()) activeUntil = now() + BUSY_GRACE_MS;
+        if (now() < activeUntil) frameNow();
+        else if (timer === undefined && raf === 0) timer = setTimeout(frameNow, IDLE_TICK_MS);
+        return 1;
+      },
+      cancelAnimationFrame() {
+        pending = null;
+        if (raf !== 0) cancelAnimationFrame(raf);
+        if (timer !== undefined) clearTimeout(timer);
+        raf = 0;
+        timer = undefined;
+      },
+    },
+    wake() {
+      activeUntil = now() + BUSY_GRACE_MS;
+      if (pending) frameNow();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lazyFrames } from '../../screen/src/map/lazyFrames.ts';
+
+describe('lazyFrames (deck.gl loop pacing)', () => {
+  let rafs: FrameRequestCallback[];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    rafs = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => rafs.push(cb));
+    vi.stubGlobal('cancelAnimationFrame', () => undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+  const runFrame = () => rafs.splice(0).forEach((cb) => cb(performance.now()));
+
+  it('gives a busy deck every animation frame', () => {
+    const f = lazyFrames(() => true);
+    const tick = vi.fn();
+    f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(1);
+    runFrame();
+    expect(tick).toHaveBeenCalledTimes(1);
+  });
+
+  it('ticks an idle deck only after the idle interval', () => {
+    const f = lazyFrames(() => false);
+    const tick = vi.fn();
+    f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(0);
+    vi.advanceTimersByTime(499);
+    expect(rafs).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    runFrame();
+    expect(tick).toHaveBeenCalledTimes(1);
+  });
+
+  it('wake() brings a waiting idle tick forward to the next frame', () => {
+    const f = lazyFrames(() => false);
+    const tick = vi.fn();
+    f.provider.requestAnimationFrame(tick);
+    f.wake();
+    expect(rafs).toHaveLength(1);
+    runFrame();
+    expect(tick).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancel drops the waiting tick', () => {
+    const f = lazyFrames(() => false);
+    const tick = vi.fn();
+    f.provider.requestAnimationFrame(tick);
+    f.provider.cancelAnimationFrame(1);
+    vi.advanceTimersByTime(1000);
+    runFrame();
+    expect(tick).not.toHaveBeenCalled();
+  });
+});
