@@ -64,7 +64,7 @@ const TEXT = {
   panelMeetings: { zh: '三会一课', en: 'Meetings' },
   panelTransfers: { zh: '组织关系转接', en: 'Relationship transfers' },
   panelLeaderboard: { zh: '积分排行', en: 'Points leaderboard' },
-  panelFloating: { zh: '流动党员去向', en: 'Floating: destinations' },
+  panelFloating: { zh: '流动党员去向', en: 'Destinations' },
   panelTicker: { zh: '实时动态', en: 'Live events' },
   panelKpi: { zh: '核心指标', en: 'Key figures' },
   today: { zh: '今日', en: 'Today' },

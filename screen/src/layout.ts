@@ -46,7 +46,7 @@ const HEADER_U = 84;
 const PAD_U = 16;
 const GAP_U = 12;
 const SIDE_U = 470;
-const BOTTOM_U = 200;
+const BOTTOM_U = 214;
 const ALERTS_U = 46;
 
 /** split a length into parts by weights, with a gap between them */
@@ -85,11 +85,12 @@ function standard(width: number, height: number): WallLayout {
   const mapH = bodyH - bottom - alerts - 2 * gap;
   panels.map = rect(centerX, top, centerW, mapH);
   panels.alerts = rect(centerX, top + mapH + gap, centerW, alerts);
-  const [tk, dl, ex] = split(centerX, centerW, [44, 34, 22], gap);
+  // the ticker needs the width for a whole line (time · name · action · organisation); the
+  // exam pass rate and count are KPI cards here, so the 16:9 wall has no separate exam gauge
+  const [tk, dl] = split(centerX, centerW, [64, 36], gap);
   const by = top + mapH + alerts + 2 * gap;
   panels.ticker = rect(tk![0], by, tk![1], bottom);
   panels.daily = rect(dl![0], by, dl![1], bottom);
-  panels.exam = rect(ex![0], by, ex![1], bottom);
   const [mt, tr, lb, fl] = split(top, bodyH, [25, 26, 27, 22], gap);
   panels.meetings = rect(rightX, mt![0], side, mt![1]);
   panels.transfers = rect(rightX, tr![0], side, tr![1]);
@@ -138,7 +139,7 @@ function ultrawide(width: number, height: number): WallLayout {
   panels.kpis = rect(leftX, kp![0], leftW, kp![1]);
   const [lc1, lc2] = split(leftX, leftW, [1, 1], gap);
   panels.ranking = rect(lc1![0], r2![0], lc1![1], r2![1] + gap + r3![1]);
-  const [hr, dly, exm] = split(r2![0], r2![1] + gap + r3![1], [40, 30, 30], gap);
+  const [hr, dly, exm] = split(r2![0], r2![1] + gap + r3![1], [36, 28, 36], gap);
   panels.hourly = rect(lc2![0], hr![0], lc2![1], hr![1]);
   panels.daily = rect(lc2![0], dly![0], lc2![1], dly![1]);
   panels.exam = rect(lc2![0], exm![0], lc2![1], exm![1]);

@@ -39,7 +39,10 @@ describe.each(SIZES)('layout %ix%i', (w, h, mode, u) => {
   });
 
   it('has every panel the wall shows', () => {
-    for (const id of ['kpis', 'ranking', 'hourly', 'daily', 'exam', 'map', 'ticker', 'alerts', 'meetings', 'transfers', 'leaderboard', 'floating']) expect(l.panels, id).toHaveProperty(id);
+    for (const id of ['kpis', 'ranking', 'hourly', 'daily', 'map', 'ticker', 'alerts', 'meetings', 'transfers', 'leaderboard', 'floating']) expect(l.panels, id).toHaveProperty(id);
+    // 16:9: the exam figures are KPI cards (the ticker takes the gauge's width)
+    if (mode === 'ultrawide') expect(l.panels).toHaveProperty('exam');
+    else expect(l.panels).not.toHaveProperty('exam');
     if (mode === 'ultrawide') expect(l.panels).toHaveProperty('mapNational');
   });
 

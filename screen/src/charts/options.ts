@@ -14,6 +14,9 @@ export interface ChartCtx {
   u: number;
 }
 
+/** the smallest label on the wall, in design px (WALL-DESIGN: ≥ 18 px at 1920×1080) */
+export const LABEL_U = 18;
+
 export const FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
 
 export function base(ctx: ChartCtx): ECOption {
@@ -24,7 +27,15 @@ export function base(ctx: ChartCtx): ECOption {
   };
 }
 
-export const axisText = (ctx: ChartCtx, size = 15) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
+export const axisText = (ctx: ChartCtx, size = LABEL_U) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
+
+/** axis numbers in few characters (1.2万 / 12k) so the axis leaves the plot its width */
+function compactAxis(lang: Lang): (v: number) => string {
+  return (v) => {
+    if (Math.abs(v) < 1_000) return String(v);
+    return lang === 'zh' ? `${+(v / 10_000).toFixed(1)}万` : `${+(v / 1_000).toFixed(1)}k`;
+  };
+}
 
 /** child regions by today's study rate, best on top; regions without members last */
 export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
@@ -39,7 +50,7 @@ export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: n
     yAxis: {
       type: 'category',
       data: rows.map((r) => r.name),
-      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text, interval: 0 },
+      axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
       axisLine: { show: false },
       axisTick: { show: false },
     },
@@ -55,7 +66,7 @@ export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: n
           show: true,
           position: 'right',
           color: ctx.pal.text,
-          fontSize: 16 * ctx.u,
+          fontSize: LABEL_U * ctx.u,
           formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData')),
         },
       },
@@ -79,17 +90,17 @@ export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: s
       right: 8 * ctx.u,
       itemWidth: 22 * ctx.u,
       itemHeight: 10 * ctx.u,
-      textStyle: { color: ctx.pal.text, fontSize: 15 * ctx.u },
+      textStyle: { color: ctx.pal.text, fontSize: LABEL_U * ctx.u },
       data: [t(ctx.lang, 'today'), t(ctx.lang, 'yesterday')],
     },
     xAxis: {
       type: 'category',
       data: Array.from({ length: 24 }, (_, i) => `${i}`),
-      axisLabel: { ...axisText(ctx), interval: 3 },
+      axisLabel: { ...axisText(ctx), interval: 5 },
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: { type: 'value', axisLabel: axisText(ctx), splitLine: { lineStyle: { color: ctx.pal.grid } } },
+    yAxis: { type: 'value', splitNumber: 3, axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) }, splitLine: { lineStyle: { color: ctx.pal.grid } } },
     series: [
       {
         name: t(ctx.lang, 'yesterday'),
@@ -118,11 +129,11 @@ export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx): E
     xAxis: {
       type: 'category',
       data: daily.map((d) => d.day.slice(5)),
-      axisLabel: { ...axisText(ctx, 14), interval: 6 },
+      axisLabel: { ...axisText(ctx), interval: 6 },
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: { type: 'value', axisLabel: axisText(ctx, 14), splitLine: { lineStyle: { color: ctx.pal.grid } } },
+    yAxis: { type: 'value', splitNumber: 3, axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) }, splitLine: { lineStyle: { color: ctx.pal.grid } } },
     series: [{ type: 'bar', data: daily.map((d) => d.learners), barWidth: '60%', itemStyle: { color: ctx.pal.accent } }],
   };
 }
@@ -138,7 +149,7 @@ export function gaugeOption(rate: number, caption: string, ctx: ChartCtx, color?
         endAngle: -270,
         min: 0,
         max: 100,
-        radius: '88%',
+        radius: '94%',
         center: ['50%', '52%'],
         pointer: { show: false },
         progress: { show: true, roundCap: true, width: 12 * ctx.u, itemStyle: { color: color ?? ctx.pal.accent } },
@@ -146,11 +157,11 @@ export function gaugeOption(rate: number, caption: string, ctx: ChartCtx, color?
         axisTick: { show: false },
         splitLine: { show: false },
         axisLabel: { show: false },
-        title: { show: true, offsetCenter: [0, '38%'], color: ctx.pal.textDim, fontSize: 15 * ctx.u },
+        title: { show: true, offsetCenter: [0, '38%'], color: ctx.pal.textDim, fontSize: LABEL_U * ctx.u },
         detail: {
           valueAnimation: false,
           offsetCenter: [0, '-6%'],
-          fontSize: 34 * ctx.u,
+          fontSize: 30 * ctx.u,
           fontWeight: 'bold',
           color: ctx.pal.text,
           formatter: (v: number) => `${v.toFixed(1)}%`,

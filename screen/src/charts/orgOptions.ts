@@ -4,7 +4,7 @@ import type { Snapshot } from '../../../server/contract/index.ts';
 import { MEETING_KINDS, TRANSFER_STAGES } from '../../../server/contract/events.ts';
 import type { ECOption } from './echarts.ts';
 import { MEETING_LABELS, STAGE_LABELS } from '../i18n.ts';
-import { axisText, base, type ChartCtx } from './options.ts';
+import { axisText, base, LABEL_U, type ChartCtx } from './options.ts';
 
 export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): ECOption {
   return {
@@ -14,7 +14,7 @@ export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): E
     yAxis: {
       type: 'category',
       data: MEETING_KINDS.map((k) => MEETING_LABELS[k][ctx.lang]),
-      axisLabel: { ...axisText(ctx, 16), color: ctx.pal.text },
+      axisLabel: { ...axisText(ctx), color: ctx.pal.text },
       axisLine: { show: false },
       axisTick: { show: false },
     },
@@ -24,7 +24,7 @@ export function meetingsOption(meetings: Snapshot['meetings'], ctx: ChartCtx): E
         data: MEETING_KINDS.map((k) => meetings.byKind[k] ?? 0),
         barWidth: '55%',
         itemStyle: { color: ctx.pal.accent2 },
-        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 16 * ctx.u },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: LABEL_U * ctx.u },
       },
     ],
   };
@@ -37,7 +37,8 @@ export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: Ch
     xAxis: {
       type: 'category',
       data: TRANSFER_STAGES.map((s) => STAGE_LABELS[s][ctx.lang]),
-      axisLabel: { ...axisText(ctx, ctx.lang === 'en' ? 14 : 16), color: ctx.pal.text, interval: 0 },
+      // every stage is named (interval 0), never hidden as overlapping
+      axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
@@ -47,7 +48,7 @@ export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: Ch
         type: 'bar',
         barWidth: '56%',
         data: TRANSFER_STAGES.map((s) => ({ value: stages[s] ?? 0, itemStyle: { color: ctx.pal.stage[s] } })),
-        label: { show: true, position: 'top', color: ctx.pal.text, fontSize: 17 * ctx.u, fontWeight: 'bold' },
+        label: { show: true, position: 'top', color: ctx.pal.text, fontSize: 20 * ctx.u, fontWeight: 'bold' },
       },
     ],
   };
@@ -62,7 +63,7 @@ export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, 
     yAxis: {
       type: 'category',
       data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text, width: 230 * ctx.u, overflow: 'truncate' },
+      axisLabel: { ...axisText(ctx), color: ctx.pal.text, width: 250 * ctx.u, overflow: 'truncate' },
       axisLine: { show: false },
       axisTick: { show: false },
     },
@@ -72,7 +73,7 @@ export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, 
         data: top.map((r) => r.points),
         barWidth: '56%',
         itemStyle: { color: ctx.pal.highlight },
-        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: 15 * ctx.u },
+        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: LABEL_U * ctx.u },
       },
     ],
   };
@@ -98,7 +99,7 @@ export function floatingOption(rows: { name: string; members: number }[], ctx: C
     yAxis: {
       type: 'category',
       data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx, 15), color: ctx.pal.text },
+      axisLabel: { ...axisText(ctx), color: ctx.pal.text },
       axisLine: { show: false },
       axisTick: { show: false },
     },
@@ -108,7 +109,7 @@ export function floatingOption(rows: { name: string; members: number }[], ctx: C
         data: top.map((r) => r.members),
         barWidth: '56%',
         itemStyle: { color: ctx.pal.accent },
-        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: 15 * ctx.u },
+        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: LABEL_U * ctx.u },
       },
     ],
   };

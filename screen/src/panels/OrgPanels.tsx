@@ -33,7 +33,7 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
   const stages = snap?.transfers.stages;
   const leaderboard = snap?.leaderboard;
   const flows = snap?.floating.flows;
-  const rows = (h: number) => Math.max(4, Math.floor((h / u - 56) / 26));
+  const rows = (h: number) => Math.max(4, Math.floor((h / u - 56) / 28));
 
   const compliance = meetings && meetings.branches > 0 ? meetings.compliantBranches / meetings.branches : null;
   const meetingsTotal = meetings ? Object.values(meetings.byKind).reduce((a, b) => a + b, 0) : 0;

@@ -21,7 +21,7 @@ export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
   const p = layout.panels;
   const children = snap?.children;
   const study = snap?.study;
-  const rankRows = p.ranking ? Math.max(5, Math.floor((p.ranking.h / ctx.u - 50) / 20)) : 0;
+  const rankRows = p.ranking ? Math.max(5, Math.floor((p.ranking.h / ctx.u - 50) / 23)) : 0;
 
   const ranking = useMemo(() => {
     const list = children ? Object.values(children) : [];

@@ -6,7 +6,7 @@ import { MEETING_LABELS, STAGE_LABELS, t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import { Empty } from './Panel.tsx';
 
-const SHOWN_ITEMS = 12;
+const SHOWN_ITEMS = 6;
 
 export function describe(item: TickerItem, lang: Lang): string {
   const d = item.detail;
@@ -37,13 +37,16 @@ export function Ticker({ items, lang, animateFrom }: { items: TickerItem[]; lang
       {items.slice(0, SHOWN_ITEMS).map((item) => (
         <li key={item.id} className={item.ts > animateFrom ? 'tick tick-new' : 'tick'} data-ticker-id={item.id}>
           <span className="tick-time">{clockParts(item.ts).time.slice(0, 5)}</span>
+          {/* line 1: who did what; line 2: where (the organisation) — each line has its width */}
+          <span className="tick-line">
+            {item.who !== null ? (
+              <span className="tick-who" data-who>
+                {item.who}
+              </span>
+            ) : null}
+            <span className="tick-what">{describe(item, lang)}</span>
+          </span>
           <span className="tick-org">{item.orgName}</span>
-          {item.who !== null ? (
-            <span className="tick-who" data-who>
-              {item.who}
-            </span>
-          ) : null}
-          <span className="tick-what">{describe(item, lang)}</span>
         </li>
       ))}
     </ul>
