@@ -19,7 +19,7 @@ describe('hierarchy counts (SPEC section 7)', () => {
     ['610100', 'village', 3223],
     ['610000', 'city', 10],
     ['610000', 'county', 107],
-  ] as const)('%s has %i %s', (code, level, n) => {
+  ] as const)('$0 has $2 $1 regions', (code, level, n) => {
     expect(descendantsAt(code, level)).toHaveLength(n);
   });
 
