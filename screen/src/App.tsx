@@ -85,8 +85,9 @@ export function App({ params }: { params: WallParams }) {
   const ultra = layout.mode === 'ultrawide';
   const stale = snap !== null && !live;
   const scopeNote = error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
-  // the map (WebGL setup is the heaviest start-up work) mounts once the first numbers are on screen
-  const mapReady = config !== null && snap !== null;
+  // the map (WebGL setup is the heaviest start-up work) starts as soon as the config says which
+  // style to use: its set-up overlaps the socket handshake and the snapshot instead of following them
+  const mapReady = config !== null;
 
   return (
     <div className={`wall wall-${layout.mode}${stale ? ' wall-stale' : ''}`} style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }} data-mode={layout.mode}>

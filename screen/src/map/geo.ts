@@ -49,6 +49,14 @@ export function loadChina(): Promise<GeoCollection> {
   return fetchJson<GeoCollection>('/geo/china.json');
 }
 
+/** at start-up, before the snapshot says the region's level: fetch the file its boundaries are in
+ * (shared with loadChildren through the cache), so it is not waited for after the snapshot */
+export function prefetchRegion(code: string): void {
+  if (!/^\d{6,}$/.test(code)) return;
+  const url = code.slice(2, 6) === '0000' ? '/geo/shaanxi.json' : `/geo/city/${code.slice(0, 4)}00.json`;
+  fetchJson<unknown>(url).catch(() => undefined);
+}
+
 /** the features that draw `code`'s child regions (and, for context, the parent's other children) */
 export async function loadChildren(code: string, level: RegionLevel): Promise<GeoCollection> {
   const empty: GeoCollection = { type: 'FeatureCollection', features: [] };
