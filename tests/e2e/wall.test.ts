@@ -139,6 +139,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
     expect(size).toBeGreaterThanOrEqual(96);
     const label = await page.$eval('[data-kpi="members"] .kpi-label', (e) => parseFloat(getComputedStyle(e).fontSize));
     expect(label).toBeGreaterThanOrEqual(36);
+    // labels ≥ 18 design px = 36 px here: ticker lines, map legend
+    for (const sel of ['.tick-line', '.tick-org', '.legend']) {
+      const px = await page.$eval(sel, (e) => parseFloat(getComputedStyle(e).fontSize));
+      expect(px, sel).toBeGreaterThanOrEqual(36);
+    }
     const map = await page.$eval('[data-panel="map"]', (e) => e.getBoundingClientRect().width);
     expect(map / 3840).toBeGreaterThanOrEqual(0.45);
     await page.waitForTimeout(1500);
@@ -189,6 +194,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
     await page.waitForSelector('[data-live="true"]', { timeout: 30_000 });
     await expectKpisMatchApi(page, REGION);
     expectAllLocal(requests);
+    await page.close();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('a wall whose token is scoped to a county', () => {
+  const TOKEN = 'e2e-county-wall';
+  let scoped: ServerProc;
+  let browser: Launched;
+
+  beforeAll(async () => {
+    ensureScreenBuilt();
+    scoped = await serverProcess('server/server.ts', { FRAME_INTERVAL_MS: '1000', SCREEN_TOKENS: `${TOKEN}:${DRILL}` });
+    await postJson(`${scoped.url}/api/v1/roster`, simulation({ region: REGION }).roster, 'PUT');
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await scoped?.stop();
+  });
+
+  it('a breadcrumb level above the scope is refused: the wall stays and hides that level and those above', async () => {
+    const page = await browser.newPage(1920, 1080);
+    await page.goto(`${scoped.url}/?region=${DRILL}&token=${TOKEN}&theme=0`);
+    await page.waitForFunction(() => window.__wallStats?.firstFrameMs != null, null, { timeout: 60_000 });
+    const crumbs = () => page.$$eval('[data-crumb]', (els) => els.map((e) => e.getAttribute('data-crumb')));
+    expect(await crumbs()).toEqual(['610000', REGION, DRILL]);
+
+    await page.click(`[data-crumb="${REGION}"]`);
+    await page.waitForFunction((code) => [...document.querySelectorAll('[data-crumb]')].map((e) => e.getAttribute('data-crumb')).join() === code, DRILL, { timeout: 15_000 });
+    expect(await crumbs()).toEqual([DRILL]);
+    expect(await page.locator('[data-title]').textContent()).toMatch(/^雁塔区/);
     await page.close();
   });
 });
