@@ -30,16 +30,25 @@ export function transferColor(f: TransferFlow, pal: Palette): RGB {
   return hexToRgb(pal.stage.rejected);
 }
 
+/** a city-wide snapshot can carry hundreds of flows: the wall draws the largest, readably */
+export const MAX_TRANSFER_ARCS = 40;
+
+const cases = (f: TransferFlow) => f.open + f.completed + f.rejected;
+
+export function topTransferFlows(flows: TransferFlow[]): TransferFlow[] {
+  return [...flows].sort((a, b) => cases(b) - cases(a)).slice(0, MAX_TRANSFER_ARCS);
+}
+
 export function transferArcs(flows: TransferFlow[], pal: Palette, u: number, visible: boolean): Layer {
   return new ArcLayer<TransferFlow>({
     id: 'transfer-arcs',
-    data: flows,
+    data: topTransferFlows(flows),
     visible,
     getSourcePosition: (f) => f.fromPoint,
     getTargetPosition: (f) => f.toPoint,
-    getSourceColor: (f) => [...transferColor(f, pal), 230] as [number, number, number, number],
-    getTargetColor: (f) => [...transferColor(f, pal), 120] as [number, number, number, number],
-    getWidth: (f) => (1 + Math.log2(1 + f.open + f.completed + f.rejected)) * u,
+    getSourceColor: (f) => [...transferColor(f, pal), 200] as [number, number, number, number],
+    getTargetColor: (f) => [...transferColor(f, pal), 90] as [number, number, number, number],
+    getWidth: (f) => (0.8 + 0.5 * Math.log2(1 + cases(f))) * u,
     widthUnits: 'pixels',
     getHeight: 0.5,
   });
