@@ -41,9 +41,23 @@ function startWalls(url: string, count: number): { child: ChildProcess; ready: P
   return { child, ready, results: ready.then(nextMessage) };
 }
 
-async function loopDelay(url: string): Promise<{ p99Ms: number; maxMs: number }> {
+async function loopDelay(url: string): Promise<{ p99Ms: number; maxMs: number; text: string }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return { maxMs: metric(text, 'zhdj_event_loop_delay_max_seconds') * 1000, p99Ms: metric(text, 'zhdj_event_loop_delay_p99_seconds') * 1000 };
+  return { maxMs: metric(text, 'zhdj_event_loop_delay_max_seconds') * 1000, p99Ms: metric(text, 'zhdj_event_loop_delay_p99_seconds') * 1000, text };
+}
+
+const BUILD = 'zhdj_frame_build_seconds';
+/** zhdj_frame_build_seconds between two scrapes: count, sum and the cumulative bucket counts. */
+function buildWindow(before: string, after: string): { count: number; sumMs: number; buckets: [leMs: number, share: number][] } {
+  const count = metric(after, `${BUILD}_count`) - metric(before, `${BUILD}_count`);
+  const sumMs = (metric(after, `${BUILD}_sum`) - metric(before, `${BUILD}_sum`)) * 1000;
+  const buckets: [number, number][] = [];
+  for (const m of after.matchAll(new RegExp(`^${BUILD}_bucket\\{le="([0-9.e+-]+)"\\} ([0-9]+)$`, 'gm'))) {
+    const le = m[1]!;
+    const n = Number(m[2]) - metric(before, `${BUILD}_bucket`, `{le="${le}"}`);
+    buckets.push([round(Number(le) * 1000, 1), count > 0 ? round(n / count, 3) : Number.NaN]);
+  }
+  return { count, sumMs, buckets };
 }
 
 /** For each frame: every ack after the previous frame's asOf and at or before this frame's
@@ -109,7 +123,7 @@ async function main(): Promise<void> {
     const snapshotBytes = Math.max(...ready.map((m) => (m.kind === 'ready' ? m.snapshotBytes : 0)));
     log(`${connected} walls connected; steady state for ${seconds} s`);
     await new Promise((r) => setTimeout(r, 2000));
-    await loopDelay(server.url); // opens the measurement window
+    const opened = await loopDelay(server.url); // opens the measurement window
     const start = Date.now();
     const acceptedAtStart = accepted;
     await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -118,8 +132,9 @@ async function main(): Promise<void> {
     const elapsedS = (Date.now() - start) / 1000;
     abort.abort();
     await live;
-    const buildText = await (await fetch(`${server.url}/metrics`)).text();
-    const frameBuildMs = (metric(buildText, 'zhdj_frame_build_seconds_sum') / metric(buildText, 'zhdj_frame_build_seconds_count')) * 1000;
+    // frame builds inside the measurement window (the joins before it are not steady state)
+    const build = buildWindow(opened.text, loop.text);
+    const frameBuildMs = build.sumMs / build.count;
     for (const g of groups) g.child.send('stop');
     const results = (await Promise.all(groups.map((g) => g.results))).flatMap((m) => (m.kind === 'results' ? [m] : []));
     const walls = results.flatMap((r) => r.walls);
@@ -144,6 +159,8 @@ async function main(): Promise<void> {
       loopDelayP99Ms: round(loop.p99Ms, 1),
       loopDelayMaxMs: round(loop.maxMs, 1),
       frameBuildMeanMs: round(frameBuildMs, 1),
+      frameBuilds: build.count,
+      frameBuildShareUnderMs: Object.fromEntries(build.buckets),
       framesPerWall: round(walls.reduce((n, w) => n + w.frames.length, 0) / Math.max(1, walls.length), 1),
       seqGaps: walls.reduce((n, w) => n + w.seqGaps, 0),
       errors: results.flatMap((r) => r.errors),
@@ -152,7 +169,8 @@ async function main(): Promise<void> {
     log(`${out.walls} walls, ${out.eventsPerSec} events/s ingested, frame interval ${intervalMs} ms`);
     log(`ack → frame latency p50 ${out.latencyP50Ms} ms, p99 ${out.latencyP99Ms} ms (${lat.length} samples, city walls)`);
     log(`frame ${deltaBytes} B (p50; p95 ${out.deltaBytesP95} B) vs snapshot ${snapshotBytes} B = ${round(out.deltaRatio * 100, 1)} %`);
-    log(`server event-loop delay p99 ${out.loopDelayP99Ms} ms (max ${out.loopDelayMaxMs} ms); snapshot build mean ${out.frameBuildMeanMs} ms; seq gaps ${out.seqGaps}`);
+    log(`server event-loop delay p99 ${out.loopDelayP99Ms} ms (max ${out.loopDelayMaxMs} ms); seq gaps ${out.seqGaps}`);
+    log(`frame build (tick start → frame ready, ${build.count} in the window): mean ${out.frameBuildMeanMs} ms; share ≤ ${build.buckets.map(([le, f]) => `${le} ms: ${round(f * 100, 1)} %`).join(', ')}`);
     console.log(JSON.stringify(out));
     process.exitCode = out.errors.length === 0 && out.seqGaps === 0 ? 0 : 1;
   } finally {
