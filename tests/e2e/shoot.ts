@@ -28,7 +28,9 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => window.__wallStats?.firstFrameMs != null, null, { timeout: 30_000 }).catch(() => console.log('no first frame'));
       await page.waitForTimeout(2500);
       const file = `artifacts/wall-${w}x${h}${query ? '-' + query.replace(/[^a-z0-9=]/gi, '_') : ''}.png`;
-      await page.screenshot({ path: file });
+      // between slide-ins (a live ticker is always sliding something in)
+      await page.waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => undefined);
+      await page.screenshot({ path: file, animations: 'disabled' });
       console.log(file, await page.evaluate(() => JSON.stringify({ ...window.__wallStats, updateMs: window.__wallStats?.updateMs.length })));
       await page.close();
     }
