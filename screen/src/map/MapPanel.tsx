@@ -66,6 +66,7 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
           region={region}
           values={values}
           exposeProject={id === 'map'}
+          ticker={snap?.ticker}
           orgs={orgs}
           layers={layers}
           pal={pal}

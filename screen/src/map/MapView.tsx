@@ -15,7 +15,8 @@ import type { Palette } from '../palette.ts';
 import { mapStyle, CITY_LAYERS, NATIONAL_LAYERS } from './style.ts';
 import { LOCAL_IDEOGRAPH_FONT } from './fonts.ts';
 import { boundsOf, CHINA_BOUNDS, labelPoints, loadChildren, loadChina, type Bounds, type GeoCollection } from './geo.ts';
-import type { OrgPoint, RegionLevel } from '../../../server/contract/index.ts';
+import type { OrgPoint, RegionLevel, TickerItem } from '../../../server/contract/index.ts';
+import { pickPulses } from './pulse.ts';
 import { stats } from '../stats.ts';
 import { noteReady } from '../state/store.ts';
 
@@ -37,9 +38,14 @@ interface Props {
   onGeometry?: (fc: GeoCollection) => void;
   /** publish map.project on window.__wallStats (the city map) */
   exposeProject?: boolean;
+  /** the live ticker: its new items' organisations pulse */
+  ticker?: readonly TickerItem[] | undefined;
 }
 
 const GLOW_MS = 1200;
+const PULSE_MS = 900;
+/** pulse times older than this are dropped (the throttle's memory stays small) */
+const PULSE_FORGET_MS = 10_000;
 /** design px kept free above and below the fitted shape (breadcrumb and tabs; legend) */
 const FIT_TOP_U = 66;
 const FIT_BOTTOM_U = 66;
@@ -50,7 +56,7 @@ function setVisible(map: MapLibreMap, ids: string[], on: boolean): void {
   for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
 }
 
-export function MapView({ width, height, view, region, values, orgs, layers, pal, u, styleUrl, onDrill, onGeometry, exposeProject }: Props) {
+export function MapView({ width, height, view, region, values, orgs, layers, pal, u, styleUrl, onDrill, onGeometry, exposeProject, ticker }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -194,6 +200,30 @@ export function MapView({ width, height, view, region, values, orgs, layers, pal
     }, GLOW_MS);
     return () => clearTimeout(id);
   }, [values, loaded, view, geomKey]);
+
+  // organisation pulses: the first ticker seen sets the baseline (no pulses for old items)
+  const pulseSince = useRef<number | null>(null);
+  const pulsedAt = useRef(new Map<string, number>());
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ticker || ticker.length === 0) return;
+    if (pulseSince.current === null || !map || !loaded || view !== 'city') {
+      pulseSince.current = Math.max(pulseSince.current ?? 0, ...ticker.map((t) => t.ts));
+      return;
+    }
+    const now = performance.now();
+    const pick = pickPulses(ticker, pulseSince.current, pulsedAt.current, now);
+    pulseSince.current = pick.newest;
+    for (const org of pick.orgs) {
+      pulsedAt.current.set(org, now);
+      map.setFeatureState({ source: 'orgs', id: org }, { pulse: true });
+    }
+    for (const [org, at] of pulsedAt.current) if (now - at > PULSE_FORGET_MS) pulsedAt.current.delete(org);
+    if (pick.orgs.length === 0) return;
+    setTimeout(() => {
+      for (const org of pick.orgs) mapRef.current?.setFeatureState({ source: 'orgs', id: org }, { pulse: false });
+    }, PULSE_MS);
+  }, [ticker, loaded, view]);
 
   useEffect(() => {
     overlayRef.current?.setProps({ layers });

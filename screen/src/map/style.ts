@@ -27,7 +27,7 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
       context: { type: 'geojson', data: empty() },
       regions: { type: 'geojson', data: empty(), promoteId: 'code' },
       labels: { type: 'geojson', data: empty() },
-      orgs: { type: 'geojson', data: empty() },
+      orgs: { type: 'geojson', data: empty(), promoteId: 'id' },
       china: { type: 'geojson', data: empty(), promoteId: 'code' },
       chinaLabels: { type: 'geojson', data: empty() },
     },
@@ -52,6 +52,23 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
         type: 'circle',
         source: 'orgs',
         paint: { 'circle-radius': 1.3 * u, 'circle-color': pal.accent2, 'circle-opacity': 0.35 },
+      },
+      {
+        // an organisation where an event just happened: a ring that opens and fades (pulse.ts)
+        id: 'org-pulse',
+        type: 'circle',
+        source: 'orgs',
+        paint: {
+          'circle-radius': ['case', ['boolean', ['feature-state', 'pulse'], false], 11 * u, 2 * u],
+          'circle-radius-transition': { duration: 700 },
+          'circle-color': pal.accent2,
+          'circle-opacity': ['case', ['boolean', ['feature-state', 'pulse'], false], 0.25, 0],
+          'circle-stroke-width': 1.5 * u,
+          'circle-stroke-color': pal.accent2,
+          'circle-stroke-opacity': ['case', ['boolean', ['feature-state', 'pulse'], false], 0.95, 0],
+          'circle-opacity-transition': { duration: 900 },
+          'circle-stroke-opacity-transition': { duration: 900 },
+        },
       },
       {
         id: 'china-fill',
@@ -87,5 +104,5 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
   };
 }
 
-export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'orgs', 'labels'];
+export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'orgs', 'org-pulse', 'labels'];
 export const NATIONAL_LAYERS = ['china-fill', 'china-line', 'china-labels'];
