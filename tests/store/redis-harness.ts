@@ -1,26 +1,12 @@
 // RedisStore harness: a random key prefix per run on REDIS_TEST_URL (default db 9 on the
 // local Redis), removed afterwards; nothing outside the prefix is touched. When Redis is
 // unreachable the suite fails with REQUIRE_REDIS=1 and otherwise skips with a loud warning.
-import { Redis } from 'ioredis';
 import { RedisStore } from '../../server/store/redis.ts';
 import type { Store } from '../../server/store/types.ts';
 import type { EngineHarness } from './engines.ts';
+import { REDIS_TEST_URL, REQUIRE_REDIS, redisReachable } from '../server/lib/redis.ts';
 
-export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/9';
-export const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
-
-export async function redisReachable(url = REDIS_TEST_URL): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
+export { REDIS_TEST_URL, REQUIRE_REDIS, redisReachable };
 
 export function runId(): string {
   return `zhdj-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
