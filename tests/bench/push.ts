@@ -1,7 +1,7 @@
 // npm run bench:push -- [--walls 500] [--seconds 30] [--rate 50] [--backfill-days 30] [--procs 2] [--spread] [--store memory|redis]
 // The server runs as a child process with the demo's state (roster, 30 days of history);
 // walls are real socket.io-client connections in --procs other processes; this process
-// ingests simulator events at a steady rate (default: the demo's 50 events/s). Measures
+// ingests simulator events at a steady rate. Measures
 // ack → frame latency per wall, frame and snapshot sizes and the server's event-loop delay.
 // Prints a summary and, as the last line, one JSON object.
 import { fork, type ChildProcess } from 'node:child_process';
