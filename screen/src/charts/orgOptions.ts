@@ -54,29 +54,31 @@ export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: Ch
   };
 }
 
-export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
-  const top = rows.slice(0, maxRows).reverse();
+/** A ranked horizontal bar list, largest on top (leaderboard, floating destinations). */
+function rankedBars(names: string[], values: number[], ctx: ChartCtx, colors: { bar: string; label: string }, nameWidth?: number): ECOption {
+  const axisLabel = nameWidth === undefined
+    ? { ...axisText(ctx), color: ctx.pal.text }
+    : { ...axisText(ctx), color: ctx.pal.text, width: nameWidth, overflow: 'truncate' as const };
   return {
     ...base(ctx),
     grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
     xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx), color: ctx.pal.text, width: 250 * ctx.u, overflow: 'truncate' },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
+    yAxis: { type: 'category', data: names, axisLabel, axisLine: { show: false }, axisTick: { show: false } },
     series: [
       {
         type: 'bar',
-        data: top.map((r) => r.points),
+        data: values,
         barWidth: '56%',
-        itemStyle: { color: ctx.pal.highlight },
-        label: { show: true, position: 'right', color: ctx.pal.accent2, fontSize: LABEL_U * ctx.u },
+        itemStyle: { color: colors.bar },
+        label: { show: true, position: 'right', color: colors.label, fontSize: LABEL_U * ctx.u },
       },
     ],
   };
+}
+
+export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
+  const top = rows.slice(0, maxRows).reverse();
+  return rankedBars(top.map((r) => r.name), top.map((r) => r.points), ctx, { bar: ctx.pal.highlight, label: ctx.pal.accent2 }, 250 * ctx.u);
 }
 
 /** floating members by destination province, largest first */
@@ -92,25 +94,5 @@ export function destinations(flows: Snapshot['floating']['flows']): { name: stri
 
 export function floatingOption(rows: { name: string; members: number }[], ctx: ChartCtx, maxRows: number): ECOption {
   const top = rows.slice(0, maxRows).reverse();
-  return {
-    ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
-    xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: top.map((r) => r.name),
-      axisLabel: { ...axisText(ctx), color: ctx.pal.text },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
-    series: [
-      {
-        type: 'bar',
-        data: top.map((r) => r.members),
-        barWidth: '56%',
-        itemStyle: { color: ctx.pal.accent },
-        label: { show: true, position: 'right', color: ctx.pal.text, fontSize: LABEL_U * ctx.u },
-      },
-    ],
-  };
+  return rankedBars(top.map((r) => r.name), top.map((r) => r.members), ctx, { bar: ctx.pal.accent, label: ctx.pal.text });
 }
