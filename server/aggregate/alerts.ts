@@ -46,7 +46,7 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
         level: v >= OVERDUE_CRITICAL ? 'critical' : 'warn',
         value: v,
         threshold: 0,
-        message: { zh: `${n}有${v}件组织关系转接超期未办结`, en: `${n}: ${v} overdue organization-relationship transfer${v === 1 ? '' : 's'}` },
+        message: { zh: `${n}有${v}件组织关系转接超期未办结`, en: `${n}: ${v} transfer${v === 1 ? '' : 's'} overdue` },
       });
     }
     if (kpi.floatingMembers >= OUT_OF_CONTACT_MIN_MEMBERS) {
@@ -61,7 +61,7 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
           threshold: OUT_OF_CONTACT_WARN_SHARE,
           message: {
             zh: `${n}流动党员失联${kpi.floatingOutOfContact}人，占${pct(share)}`,
-            en: `${n}: ${kpi.floatingOutOfContact} floating members out of contact (${pct(share)})`,
+            en: `${n}: ${kpi.floatingOutOfContact} out of contact (${pct(share)})`,
           },
         });
       }
@@ -78,7 +78,7 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
         threshold: floor,
         message: {
           zh: `${n}本月学习率${pct(rate)}，低于同级中位数${pct(peerMedian)}的一半`,
-          en: `${n}: study rate this month ${pct(rate)}, under half the peer median ${pct(peerMedian)}`,
+          en: `${n}: study rate ${pct(rate)}, peers ${pct(peerMedian)}`,
         },
       });
     }
@@ -91,7 +91,7 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
         level: c < COMPLIANCE_CRITICAL ? 'critical' : 'warn',
         value: c,
         threshold: COMPLIANCE_WARN,
-        message: { zh: `${n}“三会一课”落实率${pct(c)}`, en: `${n}: meeting compliance (三会一课) ${pct(c)}` },
+        message: { zh: `${n}“三会一课”落实率${pct(c)}`, en: `${n}: meeting compliance ${pct(c)}` },
       });
     }
   }

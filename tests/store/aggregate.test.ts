@@ -127,7 +127,7 @@ describe('evaluateAlerts', () => {
       ['study-rate-low:3', 'warn'],
     ]);
     expect(alerts[0]!.message.zh).toContain('5件');
-    expect(alerts[0]!.message.en).toContain('5 overdue');
+    expect(alerts[0]!.message.en).toContain('5 transfers overdue');
     expect(evaluateAlerts([{ region: region('3'), kpi: kpi({ meetingComplianceMonth: 0.1 }) }], 10)).toEqual([]);
   });
 });
