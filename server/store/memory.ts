@@ -164,17 +164,7 @@ export class MemoryStore implements Store {
   }
 
   private rollupInput(): RollupInput {
-    const st = this.st;
-    return (this.input ??= {
-      roster: st.roster,
-      days: st.days,
-      months: st.months,
-      quarters: st.quarters,
-      transfers: { [Symbol.iterator]: () => st.transfers.values() },
-      floating: { [Symbol.iterator]: () => st.floating.values() },
-      online: { [Symbol.iterator]: () => st.online.values() },
-      ticker: { [Symbol.iterator]: () => this.tickerItems() },
-    });
+    return (this.input ??= this.st.rollupInput(() => this.tickerItems()));
   }
 
   /** Ticker items of the recent notable events, each built once (the ring keeps its events). */

@@ -61,16 +61,7 @@ function stateOf(roster: Org[], events: Iterable<NormalizedEvent>, st = new MemS
   st.setRoster(roster);
   for (const ev of events) st.apply(ev);
   // a fresh input object per call, as a store gives per version
-  return () => ({
-    roster: st.roster,
-    days: st.days,
-    months: st.months,
-    quarters: st.quarters,
-    transfers: { [Symbol.iterator]: () => st.transfers.values() },
-    floating: { [Symbol.iterator]: () => st.floating.values() },
-    online: { [Symbol.iterator]: () => st.online.values() },
-    ticker: { [Symbol.iterator]: () => tickerItems(st.recent) },
-  });
+  return () => st.rollupInput(() => tickerItems(st.recent));
 }
 
 /** Regions with organizations, their children, and a few without any. */

@@ -2,7 +2,7 @@
 // a few Map lookups and counter increments on Float64Array rows, no allocation per event
 // beyond the (rare) new row or record.
 import type { NormalizedEvent, Org } from '../../contract/index.ts';
-import type { FloatingRecord, OnlineRecord, TransferCase } from '../../aggregate/model.ts';
+import type { FloatingRecord, OnlineRecord, RollupInput, StoredTickerItem, TransferCase } from '../../aggregate/model.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
 import { type ZonedClock } from '../../aggregate/period.ts';
 import { cellOf } from '../../aggregate/prepare.ts';
@@ -50,6 +50,21 @@ export class MemState {
     private readonly retentionDays: number,
     private readonly onlineWindowMs: number,
   ) {}
+
+  /** The read-side view of this state that the snapshot builder takes; live iterators, so
+   * one view serves every version. `ticker` yields the items of the recent events. */
+  rollupInput(ticker: () => Iterator<StoredTickerItem>): RollupInput {
+    return {
+      roster: this.roster,
+      days: this.days,
+      months: this.months,
+      quarters: this.quarters,
+      transfers: { [Symbol.iterator]: () => this.transfers.values() },
+      floating: { [Symbol.iterator]: () => this.floating.values() },
+      online: { [Symbol.iterator]: () => this.online.values() },
+      ticker: { [Symbol.iterator]: ticker },
+    };
+  }
 
   setRoster(orgs: Org[]): void {
     this.roster = orgs;
