@@ -1,7 +1,6 @@
 // Types of the region registry (geo/). Pure data; no framework imports.
-import type { RegionLevel } from '../server/contract/snapshot.ts';
 
-export type { RegionLevel };
+export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
 export type LngLat = [lng: number, lat: number];
 
 export interface RegionRecord {

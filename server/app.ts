@@ -4,7 +4,8 @@ import { LogController, type FastifyError, type FastifyInstance, type FastifySer
 import fp from 'fastify-plugin';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
-import { UnknownRegionError, type Store } from './store/types.ts';
+import { UnknownRegionError } from './contract/errors.ts';
+import type { Store } from './store/types.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import metrics from './plugins/metrics.ts';

@@ -2,7 +2,7 @@
 // Pure (geo lookups are injected); both engines call it.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { MEETING_KINDS, TRANSFER_STAGES } from '../contract/index.ts';
-import { UnknownRegionError } from '../store/types.ts';
+import { UnknownRegionError } from '../contract/errors.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, RegionLevel, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from './geo.ts';

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'member.checkin',
   'points.awarded',
   'member.active',
+  'dues.paid',
+  'development.stage',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -25,6 +27,15 @@ export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const TRANSFER_STAGES = ['applied', 'approved', 'received', 'completed', 'rejected'] as const;
 export type TransferStage = (typeof TRANSFER_STAGES)[number];
 export const OPEN_TRANSFER_STAGES: readonly TransferStage[] = ['applied', 'approved', 'received'];
+
+/** 发展党员: 入党申请人 → 入党积极分子 → 发展对象 → 预备党员 → 正式党员, or dropped. */
+export const DEVELOPMENT_STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const;
+export type DevelopmentStage = (typeof DEVELOPMENT_STAGES)[number];
+/** Stages of an open case (the funnel); `full` and `dropped` close it. */
+export const OPEN_DEVELOPMENT_STAGES: readonly DevelopmentStage[] = ['applicant', 'activist', 'candidate', 'probationary'];
+
+/** 党费 amount limits, yuan */
+export const MAX_DUES_AMOUNT = 100_000;
 
 export const CRS = ['gcj02', 'wgs84', 'bd09'] as const;
 export type Crs = (typeof CRS)[number];
@@ -98,6 +109,31 @@ export const PointsAwarded = Type.Object(
   strict,
 );
 export const MemberActive = Type.Object({ ...base, type: Type.Literal('member.active'), ...person }, strict);
+export const DuesPaid = Type.Object(
+  {
+    ...base,
+    type: Type.Literal('dues.paid'),
+    ...person,
+    /** the month the dues are for (may differ from the month of `ts`) */
+    month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }),
+    /** yuan, > 0, ≤ MAX_DUES_AMOUNT, at most two decimals (checked in validate.ts) */
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: MAX_DUES_AMOUNT }),
+  },
+  strict,
+);
+export const DevelopmentStageEvent = Type.Object(
+  {
+    ...base,
+    type: Type.Literal('development.stage'),
+    /** the development case id (a person being developed; not a member yet) */
+    person: Str(),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_NAME })),
+    stage: Literals(DEVELOPMENT_STAGES),
+    /** the day the case entered the stage, YYYY-MM-DD; never after `ts` (validate.ts) */
+    since: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' }),
+  },
+  strict,
+);
 
 export const EVENT_SCHEMAS = {
   'study.completed': StudyCompleted,
@@ -107,6 +143,8 @@ export const EVENT_SCHEMAS = {
   'member.checkin': MemberCheckin,
   'points.awarded': PointsAwarded,
   'member.active': MemberActive,
+  'dues.paid': DuesPaid,
+  'development.stage': DevelopmentStageEvent,
 } as const;
 
 export const IngestEvent = Type.Union(Object.values(EVENT_SCHEMAS));
@@ -135,6 +173,8 @@ export const REJECT_REASONS = [
   'ts_too_old',
   'unknown_org',
   'invalid_destination',
+  'invalid_amount',
+  'invalid_since',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

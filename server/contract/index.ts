@@ -2,3 +2,4 @@ export * from './events.ts';
 export * from './roster.ts';
 export * from './snapshot.ts';
 export * from './socket.ts';
+export * from './errors.ts';

@@ -5,6 +5,34 @@ import { MAX_STRING } from './events.ts';
 export const ORG_KINDS = ['committee', 'general-branch', 'branch'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
+/** 党员结构 bands (SPEC section 4): counts of an organization's members, never records. */
+export const STRUCTURE_BANDS = {
+  gender: ['male', 'female'],
+  age: ['le30', '31to45', '46to60', 'gt60'],
+  education: ['postgraduate', 'bachelor', 'college', 'secondary'],
+  tenure: ['lt5', '5to20', 'gt20'],
+} as const;
+export type StructureDimension = keyof typeof STRUCTURE_BANDS;
+export const STRUCTURE_DIMENSIONS = Object.keys(STRUCTURE_BANDS) as StructureDimension[];
+
+const Count = Type.Integer({ minimum: 0 });
+const bandsOf = <D extends StructureDimension>(d: D) =>
+  Type.Object(Object.fromEntries(STRUCTURE_BANDS[d].map((b) => [b, Count])) as Record<(typeof STRUCTURE_BANDS)[D][number], typeof Count>, {
+    additionalProperties: false,
+  });
+
+/** Each given dimension's bands sum to the organization's `members` (checked on import). */
+export const OrgStructure = Type.Object(
+  {
+    gender: Type.Optional(bandsOf('gender')),
+    age: Type.Optional(bandsOf('age')),
+    education: Type.Optional(bandsOf('education')),
+    tenure: Type.Optional(bandsOf('tenure')),
+  },
+  { additionalProperties: false },
+);
+export type OrgStructure = Static<typeof OrgStructure>;
+
 export const Org = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: MAX_STRING }),
@@ -16,6 +44,7 @@ export const Org = Type.Object(
     members: Type.Integer({ minimum: 0 }),
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    structure: Type.Optional(OrgStructure),
   },
   { additionalProperties: false },
 );

@@ -2,8 +2,11 @@
 // frames (deltas). Aggregates only: no member id, name or exact coordinate appears here.
 // Collections that change piecemeal are keyed records so that a frame can be an
 // RFC 7386 JSON merge patch of the snapshot (a key set to null is removed).
-import type { EventType, MeetingKind, TransferStage } from './events.ts';
-import type { OrgKind } from './roster.ts';
+import type { RegionLevel } from '../../geo/types.ts';
+import type { DevelopmentStage, EventType, MeetingKind, TransferStage } from './events.ts';
+import type { OrgKind, STRUCTURE_BANDS, StructureDimension } from './roster.ts';
+
+export type { RegionLevel };
 
 /** SPEC section 5; names are the contract. Rates are 0…1, null when the denominator is 0. */
 export interface Kpi {
@@ -26,10 +29,17 @@ export interface Kpi {
   floatingOutOfContact: number;
   pointsMonth: number;
   onlineNow: number;
+  /** distinct members with a dues.paid for the current month (by the event's `month`) */
+  duesPaidMonth: number;
+  duesRateMonth: number | null;
+  /** yuan paid this calendar month (by `ts`), whatever months they were for */
+  duesAmountMonth: number;
+  developmentOpen: number;
+  probationOverdue: number;
+  newProbationaryYear: number;
+  newFullYear: number;
 }
 export type KpiName = keyof Kpi;
-
-export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
 
 export interface RegionRef {
   code: string;
@@ -88,6 +98,9 @@ export interface TickerItem {
     attendees?: number;
     expected?: number;
     stage?: TransferStage;
+    developmentStage?: DevelopmentStage;
+    month?: string;
+    amount?: number;
     points?: number;
     reason?: string;
   };
@@ -98,7 +111,14 @@ export interface Alert {
   /** stable for as long as the condition holds, e.g. "overdue:610113" */
   id: string;
   level: AlertLevel;
-  rule: 'transfers-overdue' | 'out-of-contact' | 'study-rate-low' | 'compliance-low' | 'ingest-stalled';
+  rule:
+    | 'transfers-overdue'
+    | 'out-of-contact'
+    | 'study-rate-low'
+    | 'compliance-low'
+    | 'ingest-stalled'
+    | 'dues-low'
+    | 'probation-overdue';
   region: string;
   regionName: string;
   value: number;
@@ -145,6 +165,18 @@ export interface Snapshot {
     cellResolution: number;
     /** keyed by `${from}>${to}` */
     flows: Record<string, FloatingFlow>;
+  };
+  development: {
+    /** cases by latest stage (closed ones too): the funnel */
+    stages: Record<DevelopmentStage, number>;
+    probationOverdue: number;
+  };
+  /** 党员结构, counts only: organizations that report structure, and their members by band */
+  structure: {
+    /** organizations of the region that carry `structure`, and their members */
+    orgs: number;
+    members: number;
+    bands: { [D in StructureDimension]: Record<(typeof STRUCTURE_BANDS)[D][number], number> };
   };
   /** organizations by points this month, best first (top 10) */
   leaderboard: { org: string; name: string; kind: OrgKind; region: string; points: number }[];

@@ -43,6 +43,20 @@ function reject(index: number, raw: unknown, reason: RejectReason, message: stri
   return { ok: false, rejection: { index, id, reason, message } };
 }
 
+/** UTC+14, the earliest local calendar: `since` may be the local date of `ts` in any zone. */
+const LATEST_UTC_OFFSET_MS = 14 * 3_600_000;
+
+function hasAtMostTwoDecimals(x: number): boolean {
+  const fen = x * 100;
+  return Math.abs(fen - Math.round(fen)) < 1e-6;
+}
+
+/** Epoch ms of `YYYY-MM-DD` at 00:00 UTC; NaN for a date that does not exist (2026-02-30). */
+export function dayStartUtcMs(day: string): number {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day ? Number.NaN : ms;
+}
+
 /** Epoch ms from a number or an RFC 3339 string; NaN when neither. */
 export function parseTs(ts: unknown): number {
   if (typeof ts === 'number') return Number.isFinite(ts) && Number.isInteger(ts) ? ts : Number.NaN;
@@ -109,6 +123,14 @@ function validate(raw: unknown, index: number, ctx: ValidateContext, inPlace: bo
     const hasRegion = ev.toRegion !== undefined;
     if (hasOrg === hasRegion) return reject(index, raw, 'invalid_destination', 'transfer.updated needs exactly one of toOrg or toRegion');
     if (hasOrg && !ctx.isKnownOrg(ev.toOrg!)) return reject(index, raw, 'invalid_destination', `toOrg "${ev.toOrg!.slice(0, 60)}" is not in the roster`);
+  }
+  if (ev.type === 'dues.paid' && !hasAtMostTwoDecimals(ev.amount)) {
+    return reject(index, raw, 'invalid_amount', 'amount: at most two decimals (yuan and fen)');
+  }
+  if (ev.type === 'development.stage') {
+    const sinceMs = dayStartUtcMs(ev.since);
+    if (Number.isNaN(sinceMs)) return reject(index, raw, 'invalid_since', `since: ${ev.since} is not a calendar date`);
+    if (sinceMs - LATEST_UTC_OFFSET_MS > ts) return reject(index, raw, 'invalid_since', 'since is after the event\'s ts');
   }
   if (ev.type === 'member.checkin') {
     const { crs, ...rest } = ev;

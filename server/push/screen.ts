@@ -3,7 +3,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { SCREEN_NAMESPACE, type ScreenError } from '../contract/index.ts';
-import { UnknownRegionError } from '../store/types.ts';
+import { UnknownRegionError } from '../contract/errors.ts';
 import { RegionFeeds } from './feeds.ts';
 import { checkJoin } from './scope.ts';
 

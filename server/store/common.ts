@@ -2,7 +2,7 @@
 import type { Org, OrgPoint } from '../contract/index.ts';
 import type { GeoLookup } from '../aggregate/geo.ts';
 import { rosterIndex } from '../aggregate/rollup.ts';
-import { UnknownRegionError } from './types.ts';
+import { UnknownRegionError } from '../contract/errors.ts';
 
 export function orgPointsOf(region: string, roster: readonly Org[], geo: GeoLookup): OrgPoint[] {
   if (!geo.region(region)) throw new UnknownRegionError(region);

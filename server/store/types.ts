@@ -78,10 +78,3 @@ export interface Store {
   /** Bytes per remembered event id of the dedupe index (SPEC section 3), measured. */
   dedupeBytesPerId(): Promise<number>;
 }
-
-export class UnknownRegionError extends Error {
-  constructor(readonly region: string) {
-    super(`unknown region "${region}": not a code of the configured area`);
-    this.name = 'UnknownRegionError';
-  }
-}

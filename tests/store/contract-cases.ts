@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { Snapshot } from '../../server/contract/index.ts';
 import type { Store } from '../../server/store/types.ts';
-import { UnknownRegionError } from '../../server/store/types.ts';
+import { UnknownRegionError } from '../../server/contract/errors.ts';
 import * as F from './fixtures.ts';
 
 export interface ContractCtx {

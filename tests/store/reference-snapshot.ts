@@ -3,7 +3,7 @@
 // this for every region.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { MEETING_KINDS, TRANSFER_STAGES } from '../../server/contract/index.ts';
-import { UnknownRegionError } from '../../server/store/types.ts';
+import { UnknownRegionError } from '../../server/contract/errors.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, Snapshot, TickerItem, TransferFlow, TransferStage } from '../../server/contract/index.ts';
 import { evaluateAlerts } from '../../server/aggregate/alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from '../../server/aggregate/geo.ts';

@@ -1,5 +1,5 @@
 // Roster rules beyond the Org schema (SPEC 4). Pure: the region lookup is passed in.
-import type { Org } from '../../../contract/index.ts';
+import { STRUCTURE_BANDS, STRUCTURE_DIMENSIONS, type Org } from '../../../contract/index.ts';
 
 export interface RosterProblem {
   index: number;
@@ -9,7 +9,7 @@ export interface RosterProblem {
 
 const MAX_PROBLEMS = 50;
 
-/** Unique ids, parents present, no cycles, regions known. Returns at most 50 problems. */
+/** Unique ids, parents present, no cycles, regions known, structure bands summing to members. Returns at most 50 problems. */
 export function checkRoster(orgs: readonly Org[], isKnownRegion: (code: string) => boolean): RosterProblem[] {
   const problems: RosterProblem[] = [];
   const add = (index: number, id: string, message: string) => {
@@ -25,6 +25,12 @@ export function checkRoster(orgs: readonly Org[], isKnownRegion: (code: string) 
     if (o.parent === o.id) add(i, o.id, 'an organization cannot be its own parent');
     if (!isKnownRegion(o.region)) add(i, o.id, `region "${o.region}" is not a known region code`);
     if ((o.lng === undefined) !== (o.lat === undefined)) add(i, o.id, 'lng and lat go together');
+    for (const d of STRUCTURE_DIMENSIONS) {
+      const bands = o.structure?.[d] as Record<string, number> | undefined;
+      if (!bands) continue;
+      const sum = STRUCTURE_BANDS[d].reduce((s, b) => s + (bands[b] ?? 0), 0);
+      if (sum !== o.members) add(i, o.id, `structure.${d} sums to ${sum}, not to members (${o.members})`);
+    }
   });
   if (problems.length > 0) return problems;
   // Every chain of parents must end at a root within orgs.length steps.
