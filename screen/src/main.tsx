@@ -1,15 +1,29 @@
-// Entry: read the kiosk parameters, set language and skin, mount the wall.
+// Entry: read the kiosk parameters, set language and skin, then load the page this path names
+// as its own chunk, so that a page without a map never downloads maplibre, deck.gl or echarts.
+import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
-import { parseParams } from './params.ts';
+import { parseParams, type WallParams } from './params.ts';
 import { resetStore } from './state/store.ts';
 import { prefetchRegion } from './map/geo.ts';
+import { pageFor, type PageName } from './pages/routes.ts';
 import './styles.css';
 
+type Page = LazyExoticComponent<ComponentType<{ params: WallParams }>>;
+
+const PAGES: Record<PageName, Page> = {
+  wall: lazy(() => import('./pages/wall/WallPage.tsx').then((m) => ({ default: m.WallPage }))),
+};
+
 const params = parseParams(window.location.search);
+const page = pageFor(window.location.pathname);
 document.documentElement.lang = params.lang === 'en' ? 'en' : 'zh-CN';
 document.documentElement.dataset.skin = params.skin;
 resetStore(params.region);
-// the boundaries load while the bundle runs and the socket connects, not after the snapshot
-prefetchRegion(params.region);
-createRoot(document.getElementById('root')!).render(<App params={params} />);
+// the boundaries load while the wall's chunk downloads and the socket connects, not after them
+if (page === 'wall') prefetchRegion(params.region);
+const Page = PAGES[page];
+createRoot(document.getElementById('root')!).render(
+  <Suspense fallback={null}>
+    <Page params={params} />
+  </Suspense>,
+);

@@ -1,6 +1,8 @@
 // The built screen at / and the geography at /geo/ (boundaries are large and change only on
 // a rebuild: cacheable, revalidated by ETag).
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
@@ -8,6 +10,8 @@ import { GEO_DATA_URL } from '../../geo/registry.ts';
 
 export const SCREEN_DIST_URL = new URL('../../dist/screen/', import.meta.url);
 const GEO_MAX_AGE_MS = 3_600_000;
+/** the screen's other pages: the same index.html, whose entry picks the page by path */
+export const SCREEN_PAGE_PATHS = ['/console', '/control'];
 
 const MISSING_SCREEN_HTML = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ZHDJ Screen</title>
 <body style="font-family:sans-serif;background:#0b1020;color:#e8ecf5;padding:3em">
@@ -37,6 +41,12 @@ export default fp<{ screenDir?: string }>(
           if (/[\\/]assets[\\/]/.test(path)) reply.header('cache-control', 'public, max-age=31536000, immutable');
         },
       });
+      for (const url of SCREEN_PAGE_PATHS) {
+        fastify.get(url, { schema: { hide: true } }, async (_req, reply) => {
+          const html = await readFile(join(screenRoot, 'index.html'));
+          return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+        });
+      }
     } else {
       fastify.log.warn({ screenRoot }, 'screen not built: / explains how to build it');
       fastify.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(MISSING_SCREEN_HTML));

@@ -42,6 +42,12 @@ describe('static files and docs', () => {
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toContain('immutable');
   });
+  it.each(['/console', '/control'])('%s serves the same index.html (the entry picks the page)', async (url) => {
+    const r = await built.inject({ method: 'GET', url });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toContain('text/html');
+    expect(r.body).toContain('<title>wall</title>');
+  });
   it('/geo/ serves geo/data cacheably', async () => {
     const r = await bare.app.inject({ method: 'GET', url: '/geo/regions.json' });
     expect(r.statusCode).toBe(200);

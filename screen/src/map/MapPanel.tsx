@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { Layer } from '@deck.gl/core';
 import type { OrgPoint, RegionRef, Snapshot } from '../../../server/contract/index.ts';
 import { t, type TextKey } from '../i18n.ts';
-import type { Rect } from '../layout.ts';
+import type { Rect } from '../pages/wall/layout.ts';
 import type { Lang } from '../params.ts';
 import type { Palette } from '../palette.ts';
 import { Panel } from '../panels/Panel.tsx';

@@ -2,7 +2,7 @@
 import { useRef, type ReactNode } from 'react';
 import { EChart } from '../charts/EChart.tsx';
 import type { ECOption } from '../charts/echarts.ts';
-import type { Rect } from '../layout.ts';
+import type { Rect } from '../pages/wall/layout.ts';
 import { Empty, Panel } from './Panel.tsx';
 
 export const TITLE_U = 40;

@@ -1,7 +1,7 @@
 // Clock and date (Beijing time whatever the machine's zone), the title, the live indicator.
 import { clockParts } from '../format.ts';
 import { t } from '../i18n.ts';
-import type { WallLayout } from '../layout.ts';
+import type { WallLayout } from '../pages/wall/layout.ts';
 import type { Lang } from '../params.ts';
 import { rectStyle } from './Panel.tsx';
 import { useNow } from '../useNow.ts';

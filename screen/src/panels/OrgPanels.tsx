@@ -7,7 +7,7 @@ import { gaugeOption, type ChartCtx } from '../charts/options.ts';
 import { destinations, floatingOption, leaderboardOption, meetingsOption, transfersOption } from '../charts/orgOptions.ts';
 import { formatKpi, formatNumber } from '../format.ts';
 import { t } from '../i18n.ts';
-import type { WallLayout } from '../layout.ts';
+import type { WallLayout } from '../pages/wall/layout.ts';
 import { ChartPanel } from './ChartPanel.tsx';
 
 interface Props {

@@ -1,6 +1,6 @@
 // The one frame style every panel shares: thin border, corner marks, a short title bar.
 import type { CSSProperties, ReactNode } from 'react';
-import type { Rect } from '../layout.ts';
+import type { Rect } from '../pages/wall/layout.ts';
 
 export function rectStyle(r: Rect): CSSProperties {
   return { left: r.x, top: r.y, width: r.w, height: r.h };

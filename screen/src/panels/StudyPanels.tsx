@@ -4,7 +4,7 @@ import type { Snapshot } from '../../../server/contract/index.ts';
 import { dailyOption, gaugeOption, hourlyOption, rankingOption, type ChartCtx } from '../charts/options.ts';
 import { formatNumber } from '../format.ts';
 import { t } from '../i18n.ts';
-import type { WallLayout } from '../layout.ts';
+import type { WallLayout } from '../pages/wall/layout.ts';
 import { ChartPanel } from './ChartPanel.tsx';
 
 interface Props {

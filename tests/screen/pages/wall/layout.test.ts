@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, SEAM_PITCH_PX, type Rect, type WallLayout } from '../../screen/src/layout.ts';
+import { computeLayout, SEAM_PITCH_PX, type Rect, type WallLayout } from '../../../../screen/src/pages/wall/layout.ts';
 
 const SIZES: [number, number, WallLayout['mode'], number][] = [
   [1920, 1080, 'standard', 1],

@@ -1,27 +1,28 @@
-// Orchestration: region (drill-down), transport, theme rotation, layout; panels are pure views.
+// The wall page: region (drill-down), transport, theme rotation and layout; panels are pure views.
+// Loaded as its own chunk (main.tsx): the map stack (maplibre, deck.gl, echarts) lives behind it.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { RegionRef } from '../../server/contract/index.ts';
-import { isLive, DEFAULT_FRAME_INTERVAL_MS } from './state/apply.ts';
-import { dispatch, useWall } from './state/store.ts';
-import { connect } from './transport.ts';
+import type { RegionRef } from '../../../../server/contract/index.ts';
+import { isLive, DEFAULT_FRAME_INTERVAL_MS } from '../../state/apply.ts';
+import { dispatch, useWall } from '../../state/store.ts';
+import { connect } from '../../transport.ts';
 import { computeLayout } from './layout.ts';
-import type { WallParams } from './params.ts';
-import { PALETTES } from './palette.ts';
-import { t } from './i18n.ts';
-import { useTimed } from './useNow.ts';
-import { useConfig, useOrgs, useWindowSize } from './useData.ts';
-import { Header } from './panels/Header.tsx';
-import { KpiGrid } from './panels/KpiGrid.tsx';
-import { Panel } from './panels/Panel.tsx';
-import { Ticker } from './panels/Ticker.tsx';
-import { Alerts } from './panels/Alerts.tsx';
-import { StudyPanels } from './panels/StudyPanels.tsx';
-import { OrgPanels } from './panels/OrgPanels.tsx';
-import { MapPanel } from './map/MapPanel.tsx';
-import { THEMES, type MapTheme } from './map/themes.ts';
-import { loadChildren, loadChina } from './map/geo.ts';
+import type { WallParams } from '../../params.ts';
+import { PALETTES } from '../../palette.ts';
+import { t } from '../../i18n.ts';
+import { useTimed } from '../../useNow.ts';
+import { useConfig, useOrgs, useWindowSize } from '../../useData.ts';
+import { Header } from '../../panels/Header.tsx';
+import { KpiGrid } from '../../panels/KpiGrid.tsx';
+import { Panel } from '../../panels/Panel.tsx';
+import { Ticker } from '../../panels/Ticker.tsx';
+import { Alerts } from '../../panels/Alerts.tsx';
+import { StudyPanels } from '../../panels/StudyPanels.tsx';
+import { OrgPanels } from '../../panels/OrgPanels.tsx';
+import { MapPanel } from '../../map/MapPanel.tsx';
+import { THEMES, type MapTheme } from '../../map/themes.ts';
+import { loadChildren, loadChina } from '../../map/geo.ts';
 
-export function App({ params }: { params: WallParams }) {
+export function WallPage({ params }: { params: WallParams }) {
   const { lang, token } = params;
   const [region, setRegion] = useState(params.region);
   /** regions the server refused (out of this wall's scope): hidden from the breadcrumb */
