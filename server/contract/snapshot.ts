@@ -180,10 +180,13 @@ export interface Snapshot {
   };
   /** organizations by points this month, best first (top 10) */
   leaderboard: { org: string; name: string; kind: OrgKind; region: string; points: number }[];
-  /** newest first, at most 30 */
+  /** newest first, at most TICKER_MAX_ITEMS */
   ticker: TickerItem[];
   alerts: Alert[];
 }
+
+/** The ticker a snapshot carries and a wall keeps: at most this many items, newest first. */
+export const TICKER_MAX_ITEMS = 30;
 
 /** A delta. `patch` is an RFC 7386 merge patch of the previous Snapshot without `ticker`;
  * `ticker` holds only the items new since the previous frame, newest first. */

@@ -3,6 +3,10 @@
 // cannot carry a null value (null deletes), so after applying, an absent key means null: the
 // snapshot's nullable rates read the same either way (`kpi.studyRateToday ?? null`).
 import type { Snapshot, TickerItem } from '../contract/index.ts';
+import { applyMergePatch } from '../contract/merge-patch.ts';
+
+/** the one merge patch both sides apply (server/contract/merge-patch.ts) */
+export { applyMergePatch };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -44,18 +48,6 @@ export function diff(a: unknown, b: unknown): Json | undefined {
     if (d !== undefined) (patch ??= {})[key] = d;
   }
   return patch;
-}
-
-/** RFC 7386 MergePatch(target, patch). Returns a new value; the inputs are not modified. */
-export function applyMergePatch<T = Json>(target: unknown, patch: unknown): T {
-  if (!isObject(patch)) return patch as T;
-  const out: JsonObject = isObject(target) ? { ...target } : {};
-  for (const key of Object.keys(patch)) {
-    const value = patch[key] as Json;
-    if (value === null) delete out[key];
-    else out[key] = applyMergePatch(out[key], value);
-  }
-  return out as T;
 }
 
 /** A snapshot as frames see it: the ticker travels separately. */

@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergePatch } from '../../screen/src/state/mergePatch.ts';
-import { initialState, isLive, mergeTicker, reduce, reduceAll, TICKER_CAP, type WallState } from '../../screen/src/state/apply.ts';
+import { initialState, isLive, mergeTicker, reduce, reduceAll, type WallState } from '../../screen/src/state/apply.ts';
+import { TICKER_MAX_ITEMS } from '../../server/contract/snapshot.ts';
 import { fixture, frame, item } from './helpers.ts';
-
-describe('mergePatch (RFC 7386)', () => {
-  const cases: [string, unknown, unknown, unknown][] = [
-    ['replaces a scalar', { a: 1 }, { a: 2 }, { a: 2 }],
-    ['adds a key', { a: 1 }, { b: 2 }, { a: 1, b: 2 }],
-    ['null removes a key', { a: 1, b: 2 }, { a: null }, { b: 2 }],
-    ['merges nested objects', { a: { x: 1, y: 2 } }, { a: { y: 3 } }, { a: { x: 1, y: 3 } }],
-    ['replaces arrays whole', { a: [1, 2, 3] }, { a: [4] }, { a: [4] }],
-    ['a non-object patch replaces', { a: 1 }, [1], [1]],
-    ['object patch over a scalar', { a: 1 }, { a: { b: 1 } }, { a: { b: 1 } }],
-    ['ignores __proto__', { a: 1 }, JSON.parse('{"__proto__": {"polluted": true}}'), { a: 1 }],
-  ];
-  it.each(cases)('%s', (_name, target, patch, expected) => {
-    expect(mergePatch(target, patch)).toEqual(expected);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-
-  it('keeps the identity of untouched sub-trees', () => {
-    const target = { a: { x: 1 }, b: { y: 2 } };
-    const out = mergePatch(target, { a: { x: 2 } });
-    expect(out.b).toBe(target.b);
-    expect(out.a).not.toBe(target.a);
-    expect(target.a.x).toBe(1);
-  });
-});
 
 function withSnapshot(seq = 10): WallState {
   const s = reduce(initialState('610100'), { kind: 'connected', at: 0 });
@@ -103,6 +78,27 @@ describe('reduce', () => {
     expect(isLive(s, 5000)).toBe(false);
   });
 
+  it.each([
+    ['at the top', () => JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>],
+    ['in a section', () => ({ kpi: JSON.parse('{"__proto__": {"polluted": 1}, "onlineNow": 3}') as unknown })],
+  ])('a frame with a __proto__ key %s changes no prototype', (_where, patch) => {
+    const s = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, patch()), at: 2000 });
+    expect(s.seq).toBe(11);
+    expect(Object.getPrototypeOf(s.snapshot)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(s.snapshot!.kpi)).toBe(Object.prototype);
+    expect((s.snapshot!.kpi as unknown as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps the contract\'s ticker cap when frames add to a full ticker', () => {
+    const items = Array.from({ length: TICKER_MAX_ITEMS }, (_, i) => item(`f${i}`, 9e12 - i));
+    const full = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, {}, items), at: 2000 });
+    const s = reduce(full, { kind: 'frame', frame: frame(12, {}, [item('n', 9.1e12)]), at: 3000 });
+    expect(s.ticker).toHaveLength(30);
+    expect(s.snapshot?.ticker).toHaveLength(30);
+    expect(s.ticker[0]?.id).toBe('n');
+  });
+
   it('reduceAll folds a burst into one state', () => {
     const s = reduceAll(withSnapshot(10), [11, 12, 13].map((seq) => ({ kind: 'frame' as const, frame: frame(seq, { kpi: { onlineNow: seq } }), at: 2000 + seq })));
     expect(s.seq).toBe(13);
@@ -113,9 +109,9 @@ describe('reduce', () => {
 
 describe('mergeTicker', () => {
   it('dedupes by id and caps', () => {
-    const old = Array.from({ length: TICKER_CAP }, (_, i) => item(`o${i}`, 1000 - i));
+    const old = Array.from({ length: TICKER_MAX_ITEMS }, (_, i) => item(`o${i}`, 1000 - i));
     const out = mergeTicker([item('new', 2000), item('o0', 1000)], old);
-    expect(out).toHaveLength(TICKER_CAP);
+    expect(out).toHaveLength(TICKER_MAX_ITEMS);
     expect(out[0]?.id).toBe('new');
     expect(out.filter((t) => t.id === 'o0')).toHaveLength(1);
   });

@@ -1,9 +1,9 @@
 // The wall's state machine, pure: applies snapshots and frames, tracks seq, detects gaps
 // (→ needsResync), caps the ticker and computes staleness from an injected clock.
 import type { Frame, ScreenError, SnapshotMessage, Snapshot, TickerItem } from '../../../server/contract/index.ts';
-import { mergePatch } from './mergePatch.ts';
+import { TICKER_MAX_ITEMS } from '../../../server/contract/snapshot.ts';
+import { applyMergePatch } from '../../../server/contract/merge-patch.ts';
 
-export const TICKER_CAP = 40;
 export const STALE_AFTER_FRAMES = 3;
 export const DEFAULT_FRAME_INTERVAL_MS = 1000;
 
@@ -53,7 +53,7 @@ function assertNever(x: never): never {
 }
 
 /** newest first, deduplicated by id, capped */
-export function mergeTicker(fresh: TickerItem[], old: TickerItem[], cap = TICKER_CAP): TickerItem[] {
+export function mergeTicker(fresh: TickerItem[], old: TickerItem[], cap = TICKER_MAX_ITEMS): TickerItem[] {
   if (fresh.length === 0) return old;
   const seen = new Set<string>();
   const out: TickerItem[] = [];
@@ -71,7 +71,7 @@ function applyFrame(state: WallState, frame: Frame, at: number): WallState {
   if (frame.seq <= state.seq) return state; // duplicate or replay
   if (frame.seq !== state.seq + 1) return { ...state, needsResync: true };
   const { ticker: _old, ...rest } = state.snapshot;
-  const patched = mergePatch(rest, frame.patch) as Omit<Snapshot, 'ticker'>;
+  const patched = applyMergePatch<Omit<Snapshot, 'ticker'>>(rest, frame.patch);
   const ticker = mergeTicker(frame.ticker, state.ticker);
   return {
     ...state,
@@ -92,7 +92,7 @@ export function reduce(state: WallState, m: WallMessage): WallState {
         ...state,
         snapshot: snap,
         seq: m.msg.seq,
-        ticker: mergeTicker(snap.ticker, [], TICKER_CAP),
+        ticker: mergeTicker(snap.ticker, []),
         tickerBaseTs: snap.ticker.reduce((m, t) => Math.max(m, t.ts), 0),
         lastDataAt: m.at,
         needsResync: false,
