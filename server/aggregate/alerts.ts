@@ -14,6 +14,11 @@ export const COMPLIANCE_CRITICAL = 0.2;
 /** before this day of the month branches still have time to hold their meetings */
 export const COMPLIANCE_FROM_DAY = 20;
 export const MAX_ALERTS = 30;
+/** 党费: after this day of the month a region below DUES_WARN has a collection problem */
+export const DUES_FROM_DAY = 16;
+export const DUES_WARN = 0.8;
+export const DUES_CRITICAL = 0.5;
+export const PROBATION_OVERDUE_CRITICAL = 5;
 
 export interface AlertUnit {
   region: RegionRef;
@@ -92,6 +97,30 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
         value: c,
         threshold: COMPLIANCE_WARN,
         message: { zh: `${n}“三会一课”落实率${pct(c)}`, en: `${n}: meeting compliance ${pct(c)}` },
+      });
+    }
+    const dues = kpi.duesRateMonth;
+    if (dues !== null && dayOfMonth >= DUES_FROM_DAY && dues < DUES_WARN) {
+      out.push({
+        ...base,
+        id: `dues-low:${region.code}`,
+        rule: 'dues-low',
+        level: dues < DUES_CRITICAL ? 'critical' : 'warn',
+        value: dues,
+        threshold: DUES_WARN,
+        message: { zh: `${n}本月党费收缴率${pct(dues)}，低于${pct(DUES_WARN)}`, en: `${n}: dues collected ${pct(dues)}` },
+      });
+    }
+    if (kpi.probationOverdue > 0) {
+      const v = kpi.probationOverdue;
+      out.push({
+        ...base,
+        id: `probation-overdue:${region.code}`,
+        rule: 'probation-overdue',
+        level: v >= PROBATION_OVERDUE_CRITICAL ? 'critical' : 'warn',
+        value: v,
+        threshold: 0,
+        message: { zh: `${n}有${v}名预备党员超期未转正`, en: `${n}: ${v} probation${v === 1 ? '' : 's'} overdue` },
       });
     }
   }

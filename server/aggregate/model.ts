@@ -1,29 +1,10 @@
 // The engine-neutral state a snapshot is built from: per-org counter tables per period plus
 // the few per-entity records (transfer cases, floating members, online members, ticker).
 // Both stores produce a RollupInput; buildSnapshot() is the only reader.
-import type { EventType, Org, TickerItem, TransferStage } from '../contract/index.ts';
-import type { OrgTable } from './slots.ts';
+import type { EventType, Org, TickerItem } from '../contract/index.ts';
+import type { DevelopmentCase, DevelopmentEntry, FloatingRecord, OrgTable, TransferCase } from './schema.ts';
 
-export interface TransferCase {
-  /** origin organization (the event's `org`, of the latest stage) */
-  org: string;
-  /** `o:${toOrg}` or `r:${toRegion}` */
-  dest: string;
-  stage: TransferStage;
-  /** ts of the latest stage */
-  ts: number;
-  /** earliest ts seen for the case: when it was applied for */
-  openedTs: number;
-}
-
-export interface FloatingRecord {
-  /** home organization */
-  org: string;
-  /** ts of the latest check-in */
-  ts: number;
-  /** H3 cell of the latest check-in */
-  cell: string;
-}
+export type { DevelopmentCase, DevelopmentEntry, FloatingRecord, TransferCase };
 
 export interface OnlineRecord {
   org: string;
@@ -43,6 +24,8 @@ export interface RollupInput {
   quarters: ReadonlyMap<string, OrgTable>;
   transfers: Iterable<TransferCase>;
   floating: Iterable<FloatingRecord>;
+  development: Iterable<DevelopmentCase>;
+  developmentEntries: Iterable<DevelopmentEntry>;
   online: Iterable<OnlineRecord>;
   /** recent ticker items, any order; buildSnapshot sorts and scopes them */
   ticker: Iterable<StoredTickerItem>;
@@ -61,6 +44,7 @@ export const TICKER_TYPES: ReadonlySet<EventType> = new Set([
   'meeting.held',
   'transfer.updated',
   'points.awarded',
+  'development.stage',
 ]);
 
 /** How many recent ticker items an engine keeps (all regions together). */

@@ -5,7 +5,7 @@ import type { NormalizedEvent } from '../contract/index.ts';
 import { hash64Hex } from './hash.ts';
 import { maskName } from './mask.ts';
 import { TICKER_TYPES, type StoredTickerItem } from './model.ts';
-import { FLOATING_CELL_RESOLUTION } from './snapshot.ts';
+import { FLOATING_CELL_RESOLUTION } from './schema.ts';
 
 /**
  * Masks the event's name in place and returns it: the store owns accepted events, and a
@@ -14,6 +14,10 @@ import { FLOATING_CELL_RESOLUTION } from './snapshot.ts';
 export function maskEvent(ev: NormalizedEvent): NormalizedEvent {
   if ('name' in ev && ev.name !== undefined) (ev as { name?: string }).name = maskName(ev.name);
   return ev;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled event type ${JSON.stringify((x as { type?: unknown }).type)}`);
 }
 
 export function cellOf(lng: number, lat: number): string {
@@ -36,8 +40,14 @@ export function tickerItemOf(ev: NormalizedEvent): StoredTickerItem | null {
       return { ...base, detail: { stage: ev.stage } };
     case 'points.awarded':
       return { ...base, detail: { points: ev.points, reason: ev.reason } };
-    default:
+    case 'development.stage':
+      return { ...base, detail: { developmentStage: ev.stage } };
+    case 'member.checkin':
+    case 'member.active':
+    case 'dues.paid':
       return null;
+    default:
+      return assertNever(ev);
   }
 }
 

@@ -4,13 +4,31 @@
 // Computed once per RollupInput (a store version) and calendar day for the counters, and once
 // per instant for the figures that depend on the clock (overdue, out of contact, online);
 // every region's snapshot at that instant shares them. Pure.
-import { containsCode, isRegionCode } from '../../geo/codes.ts';
-import { MEETING_KINDS, type Kpi, type Org } from '../contract/index.ts';
+import {
+  DEVELOPMENT_STAGES,
+  MEETING_KINDS,
+  OPEN_DEVELOPMENT_STAGES,
+  OPEN_TRANSFER_STAGES,
+  STRUCTURE_BANDS,
+  STRUCTURE_DIMENSIONS,
+  type DevelopmentStage,
+  type Kpi,
+  type TransferStage,
+} from '../contract/index.ts';
 import { isCompliantBranch, ratio } from './kpi.ts';
 import type { FloatingRecord, OnlineRecord, RollupInput, RollupOptions, StoredTickerItem, TransferCase } from './model.ts';
 import { addDays, lastDays, type ZonedClock } from './period.ts';
-import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, D_STUDIES, M_ATTENDEES, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './slots.ts';
-import { isOpen } from './transfer.ts';
+import { groupOf, RecordGroup } from './records.ts';
+import { rosterRegions, RosterRegions } from './roster-regions.ts';
+import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, D_STUDIES, DEVELOPMENT_RANK, M_ATTENDEES, M_DUES_FEN } from './schema.ts';
+import { M_DUES_PAID, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './schema.ts';
+
+export { RecordGroup, RosterRegions, rosterRegions };
+
+const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
+const OPEN_DEVELOPMENT: ReadonlySet<DevelopmentStage> = new Set(OPEN_DEVELOPMENT_STAGES);
+/** 党员结构 bands in one flat order: dimension by dimension (STRUCTURE_BANDS) */
+export const BANDS = STRUCTURE_DIMENSIONS.flatMap((d) => STRUCTURE_BANDS[d].map((b) => [d, b] as const));
 
 const DAY_MS = 86_400_000;
 export const DAILY_DAYS = 30;
@@ -30,9 +48,22 @@ export const C_MEETINGS_MONTH = 9;
 export const C_ATTENDEES_MONTH = 10;
 export const C_EXPECTED_MONTH = 11;
 export const C_POINTS_MONTH = 12;
-export const C_KIND0 = 13;
+export const C_DUES_PAID_MONTH = 13;
+export const C_DUES_FEN_MONTH = 14;
+/** organizations that report structure, and their members */
+export const C_STRUCT_ORGS = 15;
+export const C_STRUCT_MEMBERS = 16;
+export const C_BAND0 = 17; // members in BANDS[k] at C_BAND0 + k
+export const C_KIND0 = C_BAND0 + BANDS.length;
 export const C_HOUR_TODAY0 = C_KIND0 + KINDS;
-export const NC = C_HOUR_TODAY0 + 24;
+// development cases (from records, at the day's counters): open, overdue probation, entries this
+// year, and cases by latest stage (full and dropped: only those closed this year)
+export const C_DEV_OPEN = C_HOUR_TODAY0 + 24;
+export const C_PROBATION_OVERDUE = C_DEV_OPEN + 1;
+export const C_NEW_PROBATIONARY_YEAR = C_DEV_OPEN + 2;
+export const C_NEW_FULL_YEAR = C_DEV_OPEN + 3;
+export const C_DEV_STAGE0 = C_DEV_OPEN + 4;
+export const NC = C_DEV_STAGE0 + DEVELOPMENT_STAGES.length;
 
 // Clock-dependent fields per region (NE numbers per region).
 export const E_OPEN = 0;
@@ -42,83 +73,6 @@ export const E_FLOATING = 3;
 export const E_OUT_OF_CONTACT = 4;
 export const E_ONLINE = 5;
 export const NE = 6;
-
-/** Every region code (of any level) that contains `code`, `code` included. */
-function regionsContaining(code: string): string[] {
-  if (!isRegionCode(code)) return [];
-  const candidates = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6), code.slice(0, 9), code];
-  const out: string[] = [];
-  for (const c of candidates) if (isRegionCode(c) && !out.includes(c) && containsCode(c, code)) out.push(c);
-  return out;
-}
-
-/** The roster laid out for the roll-up: organizations by index (roster order), the regions that
- * contain any of them, and for each organization the regions it counts in. Cached per roster. */
-export class RosterRegions {
-  readonly index = new Map<string, number>();
-  /** region codes with at least one organization; a region's row is its position here */
-  readonly codes: string[] = [];
-  readonly row = new Map<string, number>();
-  /** rows of the regions containing org i: anc[ancStart[i]] … anc[ancStart[i + 1] - 1] */
-  readonly anc: Int32Array;
-  readonly ancStart: Int32Array;
-  /** each row's enclosing row (-1 at the top) */
-  readonly parent: Int32Array;
-  /** rows, deepest first: a row comes before its parent */
-  readonly bottomUp: Int32Array;
-
-  constructor(readonly orgs: readonly Org[]) {
-    const lists: number[][] = [];
-    const byCode = new Map<string, number[]>();
-    const parents: number[] = [];
-    const depths: number[] = [];
-    orgs.forEach((o, i) => {
-      if (!this.index.has(o.id)) this.index.set(o.id, i);
-      let rows = byCode.get(o.region);
-      if (!rows) {
-        // shallowest first, the organization's own region last
-        rows = regionsContaining(o.region).map((c, depth, chain) => {
-          let r = this.row.get(c);
-          if (r === undefined) {
-            this.row.set(c, (r = this.codes.length));
-            this.codes.push(c);
-            parents.push(depth > 0 ? this.row.get(chain[depth - 1]!)! : -1);
-            depths.push(depth);
-          }
-          return r;
-        });
-        byCode.set(o.region, rows);
-      }
-      lists.push(rows);
-    });
-    this.parent = Int32Array.from(parents);
-    this.bottomUp = Int32Array.from(depths.map((_, r) => r).sort((a, b) => depths[b]! - depths[a]! || a - b));
-    this.ancStart = new Int32Array(orgs.length + 1);
-    let n = 0;
-    lists.forEach((l, i) => ((this.ancStart[i] = n), (n += l.length)));
-    this.ancStart[orgs.length] = n;
-    this.anc = new Int32Array(n);
-    lists.forEach((l, i) => this.anc.set(l, this.ancStart[i]!));
-  }
-
-  /** True when organization i counts in the region at `row`. */
-  contains(row: number, i: number): boolean {
-    for (let k = this.ancStart[i]!, end = this.ancStart[i + 1]!; k < end; k++) if (this.anc[k] === row) return true;
-    return false;
-  }
-
-  /** The index of an organization id on this roster (the first org with that id), else -1. */
-  indexOf(id: string): number {
-    return this.index.get(id) ?? -1;
-  }
-}
-
-const rosters = new WeakMap<readonly Org[], RosterRegions>();
-export function rosterRegions(roster: readonly Org[]): RosterRegions {
-  let rr = rosters.get(roster);
-  if (!rr) rosters.set(roster, (rr = new RosterRegions(roster)));
-  return rr;
-}
 
 /** The counter roll-up of every region for one calendar day (a store version's counters). */
 export interface Counters {
@@ -149,62 +103,6 @@ export interface RegionRollup {
   floating: RecordGroup<FloatingRecord>;
   /** ticker items of roster organizations, newest first (ts desc, id desc) */
   ticker: StoredTickerItem[];
-}
-
-/**
- * Entity records (transfer cases, floating members) grouped by organization, with a memo of
- * per-region results derived from them alone (flows, cells). A new input whose records are the
- * same objects in the same order reuses the group: both engines replace a record when it
- * changes and never modify one in place (MemState, RollupReader's cached sections).
- */
-export class RecordGroup<T extends { org: string }> {
-  /** per org index: its records (absent when none) */
-  readonly of: (T[] | undefined)[];
-  /** org indexes with records, ascending (roster order) */
-  readonly orgs: number[] = [];
-  readonly #memo = new WeakMap<object, Map<string, unknown>>();
-
-  constructor(
-    readonly records: readonly T[],
-    rr: RosterRegions,
-  ) {
-    this.of = new Array<T[] | undefined>(rr.orgs.length);
-    for (const r of records) {
-      const i = rr.index.get(r.org);
-      if (i !== undefined) (this.of[i] ??= []).push(r);
-    }
-    for (let i = 0; i < this.of.length; i++) if (this.of[i]) this.orgs.push(i);
-  }
-
-  /** `build()` once per (`owner`, `key`) for as long as the records stay the same. */
-  memo<S>(owner: object, key: string, build: () => S): S {
-    let m = this.#memo.get(owner);
-    if (!m) this.#memo.set(owner, (m = new Map()));
-    let v = m.get(key) as S | undefined;
-    if (v === undefined) m.set(key, (v = build()));
-    return v;
-  }
-}
-
-function sameRecords<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** the latest record groups per roster, reused by the next input while its records are the same */
-const latestGroups = new WeakMap<RosterRegions, { transfers?: RecordGroup<TransferCase>; floating?: RecordGroup<FloatingRecord> }>();
-
-function groupOf<T extends { org: string }>(rr: RosterRegions, which: 'transfers' | 'floating', source: Iterable<T>): RecordGroup<T> {
-  let latest = latestGroups.get(rr);
-  if (!latest) latestGroups.set(rr, (latest = {}));
-  const prev = latest[which] as RecordGroup<T> | undefined;
-  const records = Array.isArray(source) ? (source as T[]) : [...source];
-  if (prev && sameRecords(prev.records, records)) return prev;
-  const g = new RecordGroup(records, rr);
-  (latest as Record<string, RecordGroup<T>>)[which] = g;
-  return g;
 }
 
 interface InputCache {
@@ -320,6 +218,12 @@ function countersOf(input: RollupInput, rr: RosterRegions, today: string, month:
       acc[b + C_BRANCHES]! += 1;
       if (isCompliantBranch(m, qT.get(id))) acc[b + C_COMPLIANT]! += 1;
     }
+    const st = org.structure as Record<string, Record<string, number> | undefined> | undefined;
+    if (st) {
+      acc[b + C_STRUCT_ORGS]! += 1;
+      acc[b + C_STRUCT_MEMBERS]! += org.members;
+      for (let k = 0; k < BANDS.length; k++) acc[b + C_BAND0 + k]! += st[BANDS[k]![0]]?.[BANDS[k]![1]] ?? 0;
+    }
     if (d) {
       acc[b + C_LEARNERS_TODAY]! += d[D_LEARNERS] ?? 0;
       acc[b + C_EXAMS_TODAY]! += d[D_EXAMS] ?? 0;
@@ -335,10 +239,13 @@ function countersOf(input: RollupInput, rr: RosterRegions, today: string, month:
       acc[b + C_ATTENDEES_MONTH]! += m[M_ATTENDEES] ?? 0;
       acc[b + C_EXPECTED_MONTH]! += m[M_EXPECTED] ?? 0;
       acc[b + C_POINTS_MONTH]! += points;
+      acc[b + C_DUES_PAID_MONTH]! += m[M_DUES_PAID] ?? 0;
+      acc[b + C_DUES_FEN_MONTH]! += m[M_DUES_FEN] ?? 0;
       for (let j = 0; j < KINDS; j++) acc[b + C_KIND0 + j]! += m[M_KIND0 + j] ?? 0;
       if (points !== 0) leaders.push({ i, points });
     }
   }
+  developmentInto(acc, input, rr, today);
   const { parent, bottomUp } = rr;
   for (const r of bottomUp) {
     const p = parent[r]!;
@@ -358,6 +265,31 @@ function countersOf(input: RollupInput, rr: RosterRegions, today: string, month:
   const ids = orgs.map((o) => o.id);
   leaders.sort((a, b) => b.points - a.points || (ids[a.i]! < ids[b.i]! ? -1 : 1));
   return { today, days, acc, hourlyYesterday, daily, leaders };
+}
+
+/** Development cases at their organization's own region: open, overdue probation (probationary
+ * since more than 12 months before today), entries this year, cases by latest stage. */
+function developmentInto(acc: Float64Array, input: RollupInput, rr: RosterRegions, today: string): void {
+  const year = today.slice(0, 4);
+  const overdueBefore = `${Number(year) - 1}${today.slice(4)}`;
+  const own = (org: string): number => {
+    const i = rr.index.get(org);
+    return i === undefined ? -1 : rr.anc[rr.ancStart[i + 1]! - 1]! * NC;
+  };
+  for (const c of input.development) {
+    const b = own(c.org);
+    if (b < 0) continue;
+    if (OPEN_DEVELOPMENT.has(c.stage)) {
+      acc[b + C_DEV_OPEN]! += 1;
+      acc[b + C_DEV_STAGE0 + DEVELOPMENT_RANK[c.stage]]! += 1;
+      if (c.stage === 'probationary' && c.since < overdueBefore) acc[b + C_PROBATION_OVERDUE]! += 1;
+    } else if (c.since.startsWith(year)) acc[b + C_DEV_STAGE0 + DEVELOPMENT_RANK[c.stage]]! += 1;
+  }
+  for (const e of input.developmentEntries) {
+    const b = own(e.org);
+    if (b < 0 || !e.since.startsWith(year)) continue;
+    acc[b + (e.stage === 'probationary' ? C_NEW_PROBATIONARY_YEAR : C_NEW_FULL_YEAR)]! += 1;
+  }
 }
 
 function onlineOf(cache: InputCache, input: RollupInput, onlineAfter: number): OnlineRecord[] | Iterable<OnlineRecord> {
@@ -383,7 +315,7 @@ function extrasOf(cache: InputCache, input: RollupInput, clock: ZonedClock, nowM
   for (const t of transfersOf(cache, input).records) {
     const i = rr.index.get(t.org);
     if (i === undefined) continue;
-    if (isOpen(t.stage)) {
+    if (OPEN_TRANSFER.has(t.stage)) {
       add(i, E_OPEN);
       if (t.openedTs < overdueBefore) add(i, E_OVERDUE);
     } else if (t.stage === 'completed' && clock.day(t.ts) === today) add(i, E_COMPLETED_TODAY);
@@ -465,6 +397,13 @@ export function kpiAt(ru: RegionRollup, row: number | undefined): Kpi {
     floatingOutOfContact: e[E_OUT_OF_CONTACT]!,
     pointsMonth: a[C_POINTS_MONTH]!,
     onlineNow: e[E_ONLINE]!,
+    duesPaidMonth: a[C_DUES_PAID_MONTH]!,
+    duesRateMonth: ratio(a[C_DUES_PAID_MONTH]!, members),
+    duesAmountMonth: a[C_DUES_FEN_MONTH]! / 100,
+    developmentOpen: a[C_DEV_OPEN]!,
+    probationOverdue: a[C_PROBATION_OVERDUE]!,
+    newProbationaryYear: a[C_NEW_PROBATIONARY_YEAR]!,
+    newFullYear: a[C_NEW_FULL_YEAR]!,
   };
 }
 

@@ -1,18 +1,20 @@
 // The snapshot assembler: RollupInput + region + instant → the Snapshot a wall shows.
 // Pure (geo lookups are injected); both engines call it.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import { MEETING_KINDS, TRANSFER_STAGES } from '../contract/index.ts';
+import { DEVELOPMENT_STAGES, MEETING_KINDS, OPEN_TRANSFER_STAGES, TRANSFER_STAGES } from '../contract/index.ts';
+import type { DevelopmentStage } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, RegionLevel, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from './geo.ts';
 import type { RollupInput, RollupOptions } from './model.ts';
 import { dayOfMonth } from './period.ts';
-import { C_BRANCHES, C_COMPLIANT, C_HOUR_TODAY0, C_KIND0, countersAt, dailyAt, hourlyYesterdayAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
+import { BANDS, C_BAND0, C_BRANCHES, C_COMPLIANT, C_DEV_STAGE0, C_HOUR_TODAY0, C_KIND0, C_STRUCT_MEMBERS, C_STRUCT_ORGS } from './regions.ts';
+import { countersAt, dailyAt, hourlyYesterdayAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
 import { childCodeOf, clockFor } from './rollup.ts';
-import { isOpen } from './transfer.ts';
+import { FLOATING_CELL_RESOLUTION } from './schema.ts';
 
-export const FLOATING_CELL_RESOLUTION = 5;
+const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 export const FLOATING_CELL_MIN_MEMBERS = 5;
 export const TICKER_MAX = 30;
 export const LEADERBOARD_MAX = 10;
@@ -71,7 +73,7 @@ function transferSection(code: string, level: RegionLevel, row: number | undefin
         completed: 0,
         rejected: 0,
       });
-      if (isOpen(t.stage)) f.open += 1;
+      if (OPEN_TRANSFER.has(t.stage)) f.open += 1;
       else if (t.stage === 'completed') f.completed += 1;
       else f.rejected += 1;
     }
@@ -152,6 +154,10 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     if (ticker.length === TICKER_MAX) break;
   }
 
+  const devStages = Object.fromEntries(DEVELOPMENT_STAGES.map((st, i) => [st, a[C_DEV_STAGE0 + i]!])) as Record<DevelopmentStage, number>;
+  const bands = {} as Record<string, Record<string, number>>;
+  BANDS.forEach(([d, b], k) => ((bands[d] ??= {})[b] = a[C_BAND0 + k]!));
+
   const units = childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
   return {
     region: { code: region.code, name: region.name, level: region.level, illustrative: region.illustrative, parent: region.parent, ancestors: geo.ancestors(code) },
@@ -164,6 +170,8 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     meetings: { byKind, branches: a[C_BRANCHES]!, compliantBranches: a[C_COMPLIANT]! },
     transfers: { stages, overdue: kpi.transfersOverdue, flows: tFlows },
     floating: { members: kpi.floatingMembers, outOfContact: kpi.floatingOutOfContact, cells, cellResolution: FLOATING_CELL_RESOLUTION, flows: fFlows },
+    development: { stages: devStages, probationOverdue: kpi.probationOverdue },
+    structure: { orgs: a[C_STRUCT_ORGS]!, members: a[C_STRUCT_MEMBERS]!, bands: bands as Snapshot['structure']['bands'] },
     leaderboard,
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),

@@ -1,11 +1,14 @@
 // The store (SPEC 3–5): the embedded MemoryStore, or RedisStore when REDIS_URL is set.
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { Views } from '../aggregate/views.ts';
 import type { Store, StoreOptions } from '../store/types.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** the read side: snapshots and map points built from the store's roll-up input */
+    views: Views;
   }
 }
 
@@ -45,6 +48,7 @@ export default fp<StorePluginOptions>(
     const store = opts.store ?? (await createStore(opts.config));
     if (owned) await store.open();
     fastify.decorate('store', store);
+    fastify.decorate('views', new Views(store, storeOptions(opts.config)));
     const health = await store.health();
     fastify.log.info({ engine: store.engine, persistence: health.persistence }, 'store open');
     if (store.engine === 'redis' && !/aof/i.test(health.persistence)) {

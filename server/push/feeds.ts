@@ -2,7 +2,7 @@
 // shared by every wall of the region. Orchestration only: transport lives in screen.ts, the
 // merge-patch logic in diff.ts.
 import type { Frame, Snapshot, SnapshotMessage } from '../contract/index.ts';
-import type { Store } from '../store/types.ts';
+import type { Views } from '../aggregate/views.ts';
 import { frameBody } from './diff.ts';
 
 /** Time alone changes some aggregates (onlineNow decays, the day rolls over): rebuild a
@@ -17,7 +17,9 @@ interface FeedState {
 }
 
 export interface FeedDeps {
-  store: Store;
+  /** the store's version: a region is rebuilt only when it moved (or TIME_REFRESH_MS passed) */
+  version: () => Promise<number>;
+  views: Pick<Views, 'snapshot' | 'snapshots'>;
   emitFrame: (region: string, frame: Frame) => void;
   now?: () => number;
   /** observed once per built snapshot, seconds */
@@ -62,14 +64,14 @@ export class RegionFeeds {
     if (this.#ticking || this.#states.size === 0) return;
     this.#ticking = true;
     try {
-      const version = await this.#deps.store.version();
+      const version = await this.#deps.version();
       const now = this.#now();
       const due = [...this.#states].filter(([, s]) => s.version !== version || now - s.builtAt >= TIME_REFRESH_MS);
       if (due.length === 0) return;
       const start = process.hrtime.bigint();
       let built: (Snapshot | Error)[];
       try {
-        built = await this.#deps.store.snapshots(due.map(([region]) => region), now);
+        built = await this.#deps.views.snapshots(due.map(([region]) => region), now);
       } catch (err) {
         for (const [region] of due) this.#deps.onError?.(region, err);
         return;
@@ -95,7 +97,7 @@ export class RegionFeeds {
     let pending = this.#pending.get(region);
     if (!pending) {
       pending = (async () => {
-        const version = await this.#deps.store.version();
+        const version = await this.#deps.version();
         const snapshot = await this.#build(region);
         const state: FeedState = { seq: 0, snapshot, version, builtAt: this.#now() };
         this.#states.set(region, state);
@@ -121,7 +123,7 @@ export class RegionFeeds {
 
   async #build(region: string): Promise<Snapshot> {
     const start = process.hrtime.bigint();
-    const snapshot = await this.#deps.store.snapshot(region, this.#now());
+    const snapshot = await this.#deps.views.snapshot(region, this.#now());
     this.#deps.onBuild?.(Number(process.hrtime.bigint() - start) / 1e9);
     return snapshot;
   }

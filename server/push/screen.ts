@@ -20,7 +20,8 @@ export default fp<{ config: Config }>(
     /** walls per region on this process; only these regions get frames */
     const walls = new Map<string, number>();
     const feeds = new RegionFeeds({
-      store: fastify.store,
+      version: () => fastify.store.version(),
+      views: fastify.views,
       // local: every process frames its own walls; the adapter must not fan a frame out to
       // walls of other processes, which have their own seq.
       emitFrame: (region, frame) => {

@@ -3,18 +3,15 @@
 // ingest resolves; periodic compaction writes a snapshot and drops the logs it covers.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
-import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
+import type { NormalizedEvent, Org } from '../contract/index.ts';
 import type { RollupInput, StoredTickerItem } from '../aggregate/model.ts';
 import { maskEvent, tickerItemOf } from '../aggregate/prepare.ts';
 import { clockFor } from '../aggregate/rollup.ts';
-import { buildSnapshot, buildSnapshots } from '../aggregate/snapshot.ts';
 import { IdGenerations } from './memory/ids.ts';
 import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
 import { loadLine, stateLines } from './memory/serialize.ts';
 import { MemState } from './memory/state.ts';
 import { Wal } from './memory/wal.ts';
-import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
 
@@ -24,7 +21,6 @@ export interface MemoryStoreOptions extends Partial<StoreOptions> {
   compactLogBytes?: number;
   /** compact at least this often while the log is non-empty (default 10 min; 0 = never) */
   compactIntervalMs?: number;
-  geo?: GeoLookup;
 }
 
 type LogLine = { b: number; e: NormalizedEvent[] } | { r: Org[] };
@@ -34,7 +30,6 @@ export class MemoryStore implements Store {
   readonly opts: StoreOptions;
   private readonly st: MemState;
   private readonly ids: IdGenerations;
-  private readonly geo: GeoLookup;
   private wal: Wal | null = null;
   private seq = 0;
   private ver = 0;
@@ -47,7 +42,6 @@ export class MemoryStore implements Store {
 
   constructor(private readonly o: MemoryStoreOptions) {
     this.opts = withDefaults(o);
-    this.geo = o.geo ?? registryGeo;
     this.st = new MemState(clockFor(this.opts.timeZone), this.opts.retentionDays, this.opts.onlineWindowMs);
     this.ids = new IdGenerations(this.opts.retentionDays * DAY_MS);
   }
@@ -163,7 +157,7 @@ export class MemoryStore implements Store {
     return this.st.accepted === 0;
   }
 
-  private rollupInput(): RollupInput {
+  async rollupInput(): Promise<RollupInput> {
     return (this.input ??= this.st.rollupInput(() => this.tickerItems()));
   }
 
@@ -174,18 +168,6 @@ export class MemoryStore implements Store {
       if (item === undefined) this.tickerItemOf.set(ev, (item = tickerItemOf(ev)));
       if (item) yield item;
     }
-  }
-
-  async snapshot(region: string, nowMs: number): Promise<Snapshot> {
-    return buildSnapshot(region, nowMs, this.rollupInput(), this.opts, this.geo);
-  }
-
-  async snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> {
-    return buildSnapshots(regions, nowMs, this.rollupInput(), this.opts, this.geo);
-  }
-
-  async orgPoints(region: string): Promise<OrgPoint[]> {
-    return orgPointsOf(region, this.st.roster, this.geo);
   }
 
   async version(): Promise<number> {

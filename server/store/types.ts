@@ -1,6 +1,7 @@
 // The store contract shared by MemoryStore (embedded, log-backed) and RedisStore.
 // Both engines must behave identically; one contract test suite runs against both.
-import type { NormalizedEvent, Org, Snapshot, OrgPoint } from '../contract/index.ts';
+import type { NormalizedEvent, Org } from '../contract/index.ts';
+import type { RollupInput } from '../aggregate/model.ts';
 
 export interface StoreOptions {
   /** IANA zone for "today", "month", "quarter" (default Asia/Shanghai) */
@@ -58,18 +59,12 @@ export interface Store {
   /** true when no event was ever accepted (the demo backfills then) */
   isEmpty(): Promise<boolean>;
 
-  /** Everything one wall needs for a region (SPEC section 5); throws UnknownRegionError. */
-  snapshot(region: string, nowMs: number): Promise<Snapshot>;
-
   /**
-   * The snapshots of several regions at one instant from one read of the store (one version):
-   * the push feed's frame tick. A region's entry is its Snapshot or what snapshot() would have
-   * thrown for it (UnknownRegionError); a failure to read the store at all rejects.
+   * What the aggregates hold at `nowMs`, for the read side (server/aggregate/views.ts) to
+   * build snapshots from: one read of the store (one version). Rejects when the store cannot
+   * be read. The store builds no views.
    */
-  snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]>;
-
-  /** Organizations of a region as map points (no personal data). */
-  orgPoints(region: string): Promise<OrgPoint[]>;
+  rollupInput(nowMs: number): Promise<RollupInput>;
 
   /** Monotonic counter bumped by every accepted batch (any process, for Redis); lets the
    * push layer skip regions when nothing changed. */

@@ -4,6 +4,7 @@ import type { Snapshot } from '../../server/contract/index.ts';
 import type { Store } from '../../server/store/types.ts';
 import { UnknownRegionError } from '../../server/contract/errors.ts';
 import * as F from './fixtures.ts';
+import { viewsOf } from './views.ts';
 
 export interface ContractCtx {
   store(): Promise<Store>;
@@ -27,8 +28,8 @@ export function contractCases(ctx: ContractCtx): void {
     expect(s.isKnownOrg('b-a1')).toBe(true);
     expect(s.isKnownOrg('nope')).toBe(false);
     expect((await s.getRoster()).map((o) => o.id)).toEqual(ROSTER.map((o) => o.id));
-    await expect(s.snapshot('999999', NOW)).rejects.toBeInstanceOf(UnknownRegionError);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    await expect(viewsOf(s).snapshot('999999', NOW)).rejects.toBeInstanceOf(UnknownRegionError);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.orgs).toBe(5);
     expect(snap.kpi.members).toBe(100);
     expect(snap.kpi.studyRateToday).toBe(0);
@@ -48,7 +49,7 @@ export function contractCases(ctx: ContractCtx): void {
     expect(r1).toEqual({ accepted: 2, duplicates: 1, duplicateIndexes: [1] });
     const r2 = await s.ingest([F.exam('b-a1', 'm1', NOW, true), { ...a2 }], NOW);
     expect(r2).toEqual({ accepted: 1, duplicates: 1, duplicateIndexes: [1] });
-    const k = (await s.snapshot(F.T_COUNTY, NOW)).kpi;
+    const k = (await viewsOf(s).snapshot(F.T_COUNTY, NOW)).kpi;
     expect(k.studyMinutesToday).toBe(15);
     expect(k.learnersToday).toBe(2);
     expect(k.examsToday).toBe(1);
@@ -59,7 +60,7 @@ export function contractCases(ctx: ContractCtx): void {
     const s = await seeded(ctx);
     const midnight = Date.UTC(2026, 10, 26, 16, 0, 0); // 2026-11-27 00:00 Asia/Shanghai
     await s.ingest([F.study('b-a1', 'm1', midnight - 1), F.study('b-a1', 'm2', midnight), F.study('b-a2', 'm3', NOW - 3 * DAY)], NOW);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.learnersToday).toBe(1);
     expect(snap.study.hourlyToday[0]).toBe(1);
     expect(snap.study.hourlyYesterday[23]).toBe(1);
@@ -79,7 +80,7 @@ export function contractCases(ctx: ContractCtx): void {
     await s.ingest([F.meeting('b-a1', 'assembly', q3), F.meeting('b-a1', 'lecture', q3), F.meeting('b-a1', 'committee', now - DAY), F.meeting('b-a1', 'group', now - DAY)], now);
     await s.ingest([F.meeting('b-b1', 'assembly', q4), F.meeting('b-b1', 'lecture', q4), F.meeting('b-b1', 'committee', q4), F.meeting('b-b1', 'group', now, 3, 6)], now);
     await s.ingest([F.meeting('g-b', 'assembly', now), F.meeting('g-b', 'lecture', now), F.meeting('g-b', 'committee', now), F.meeting('g-b', 'group', now)], now);
-    let snap = await s.snapshot(F.T_COUNTY, now);
+    let snap = await viewsOf(s).snapshot(F.T_COUNTY, now);
     expect(snap.meetings.branches).toBe(3);
     expect(snap.meetings.compliantBranches).toBe(1);
     expect(snap.kpi.meetingComplianceMonth).toBeCloseTo(1 / 3, 12);
@@ -88,7 +89,7 @@ export function contractCases(ctx: ContractCtx): void {
     expect(snap.kpi.meetingsMonth).toBe(10);
     expect(snap.meetings.byKind).toEqual({ assembly: 2, committee: 3, group: 3, lecture: 2 });
     await s.ingest([F.meeting('b-a1', 'assembly', now), F.meeting('b-a1', 'lecture', now)], now);
-    snap = await s.snapshot(F.T_COUNTY, now);
+    snap = await viewsOf(s).snapshot(F.T_COUNTY, now);
     expect(snap.meetings.compliantBranches).toBe(2);
     expect(snap.kpi.attendanceRateMonth).toBeCloseTo((8 * 11 + 3) / (10 * 11 + 6), 12);
   });
@@ -99,7 +100,7 @@ export function contractCases(ctx: ContractCtx): void {
     await s.ingest([F.transfer('b-a1', 'T1', 'applied', NOW - 3 * DAY, { toOrg: 'b-x1' }), F.transfer('b-a1', 'T1', 'approved', NOW - 2 * DAY, { toOrg: 'b-x1' })], NOW);
     await s.ingest([F.transfer('b-b1', 'T2', 'approved', NOW - 16 * DAY), F.transfer('b-b1', 'T2', 'applied', NOW - 20 * DAY)], NOW);
     await s.ingest([F.transfer('b-b1', 'T3', 'applied', NOW - DAY), F.transfer('b-b1', 'T3', 'rejected', NOW - HOUR)], NOW);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.transfers.stages).toEqual({ applied: 0, approved: 1, received: 0, completed: 1, rejected: 1 });
     expect(snap.kpi.transfersOpen).toBe(1);
     expect(snap.kpi.transfersOverdue).toBe(1);
@@ -113,7 +114,7 @@ export function contractCases(ctx: ContractCtx): void {
   it('sums negative points and ranks the leaderboard', async () => {
     const s = await seeded(ctx);
     await s.ingest([F.points('b-a1', 'm1', NOW, 10), F.points('b-a1', 'm2', NOW, -15), F.points('b-b1', 'm3', NOW, 3), F.points('b-b1', 'm3', NOW - 40 * DAY + DAY * 10, 50)], NOW);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.pointsMonth).toBe(-2);
     expect(snap.leaderboard.map((l) => [l.org, l.points])).toEqual([
       ['b-b1', 3],
@@ -125,10 +126,10 @@ export function contractCases(ctx: ContractCtx): void {
     const s = await seeded(ctx);
     const t = NOW;
     await s.ingest([F.active('b-a1', 'm1', t), F.study('b-b1', 'm2', t - 2 * MIN), F.active('b-a1', 'm1', t - MIN)], t);
-    expect((await s.snapshot(F.T_COUNTY, t + 2 * MIN)).kpi.onlineNow).toBe(2);
-    expect((await s.snapshot(F.T_COUNTY, t + 3 * MIN + 1)).kpi.onlineNow).toBe(1);
-    expect((await s.snapshot(F.T_COUNTY, t + 5 * MIN - 1)).kpi.onlineNow).toBe(1);
-    expect((await s.snapshot(F.T_COUNTY, t + 5 * MIN + 1)).kpi.onlineNow).toBe(0);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, t + 2 * MIN)).kpi.onlineNow).toBe(2);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, t + 3 * MIN + 1)).kpi.onlineNow).toBe(1);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, t + 5 * MIN - 1)).kpi.onlineNow).toBe(1);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, t + 5 * MIN + 1)).kpi.onlineNow).toBe(0);
   });
 
   it('counts distinct learners exactly, summing over child regions', async () => {
@@ -136,14 +137,14 @@ export function contractCases(ctx: ContractCtx): void {
     const evs = [];
     for (let i = 0; i < 30; i++) evs.push(F.study('b-a1', `a${i % 7}`, NOW - i * MIN), F.study('b-a2', `b${i % 5}`, NOW - i * MIN), F.study('b-b1', `c${i % 11}`, NOW - 2 * DAY - i * MIN));
     await s.ingest(evs, NOW);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.learnersToday).toBe(12);
     expect(snap.kpi.learnersMonth).toBe(23);
     const kids = Object.values(snap.children);
     expect(kids.reduce((n, c) => n + c.kpi.learnersToday, 0)).toBe(12);
     expect(kids.reduce((n, c) => n + c.kpi.learnersMonth, 0)).toBe(23);
     expect(snap.children[F.T_TOWN_A]!.kpi.studyRateToday).toBeCloseTo(12 / 60, 12);
-    const town = await s.snapshot(F.T_TOWN_A, NOW);
+    const town = await viewsOf(s).snapshot(F.T_TOWN_A, NOW);
     expect(town.kpi.learnersToday).toBe(12);
     expect(town.children[F.T_VILLAGE_A1]!.kpi.learnersToday).toBe(7);
   });
@@ -157,7 +158,7 @@ export function contractCases(ctx: ContractCtx): void {
     evs.push(F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 40 * MIN, 116.39751, 39.90873), F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 50 * DAY, 100, 30));
     evs.push(F.study('b-a1', 'SECRET-MEMBER-0', NOW, 5, { name: '欧阳娜娜' }));
     await s.ingest(evs, NOW);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.floatingMembers).toBe(9);
     expect(snap.kpi.floatingOutOfContact).toBe(3);
     expect(Object.values(snap.floating.cells)).toEqual([5]);
@@ -175,7 +176,7 @@ export function contractCases(ctx: ContractCtx): void {
     await s.ingest([F.study('b-a2', 'm1', NOW), F.study('b-a2', 'm2', NOW), F.points('b-a2', 'm1', NOW, 7)], NOW);
     const moved = ROSTER.map((o) => (o.id === 'b-a2' ? { ...o, region: F.T_TOWN_B, members: 50 } : o));
     await s.putRoster(moved);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.members).toBe(130);
     expect(snap.kpi.learnersToday).toBe(2);
     expect(snap.children[F.T_TOWN_A]!.kpi.learnersToday).toBe(0);
@@ -184,9 +185,9 @@ export function contractCases(ctx: ContractCtx): void {
     const v = await s.version();
     await s.putRoster(moved.filter((o) => o.id !== 'b-a2'));
     expect(await s.version()).toBeGreaterThan(v);
-    expect((await s.snapshot(F.T_COUNTY, NOW)).kpi.learnersToday).toBe(0);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, NOW)).kpi.learnersToday).toBe(0);
     await s.putRoster(moved);
-    expect((await s.snapshot(F.T_COUNTY, NOW)).kpi.learnersToday).toBe(2);
+    expect((await viewsOf(s).snapshot(F.T_COUNTY, NOW)).kpi.learnersToday).toBe(2);
   });
 
   it('bumps version per accepted batch, scopes the ticker and masks names', async () => {
@@ -197,11 +198,11 @@ export function contractCases(ctx: ContractCtx): void {
     expect(v1).toBeGreaterThan(v0);
     await s.ingest([F.active('b-a1', 'm1', NOW)], NOW);
     expect(await s.version()).toBeGreaterThan(v1);
-    const snap = await s.snapshot(F.T_COUNTY, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.ticker).toHaveLength(1);
     expect(snap.ticker[0]).toMatchObject({ who: '张*', type: 'study.completed', org: 'b-a1', orgName: '长安大学社区党支部', region: F.T_VILLAGE_A1 });
-    expect((await s.snapshot('610100', NOW)).ticker.map((t) => t.org)).toEqual(['b-x1', 'b-a1']);
-    const points = await s.orgPoints(F.T_COUNTY);
+    expect((await viewsOf(s).snapshot('610100', NOW)).ticker.map((t) => t.org)).toEqual(['b-x1', 'b-a1']);
+    const points = await viewsOf(s).orgPoints(F.T_COUNTY, NOW);
     expect(points.find((p) => p.id === 'b-a1')).toMatchObject({ lng: 108.92, lat: 34.2 });
     expect(points).toHaveLength(5);
   });
@@ -212,10 +213,10 @@ export function contractCases(ctx: ContractCtx): void {
     await s.ingest(evs.slice(0, 4), NOW);
     if ('compact' in s && typeof s.compact === 'function') await (s as { compact(): Promise<void> }).compact();
     await s.ingest(evs.slice(4), NOW);
-    const before = await s.snapshot(F.T_COUNTY, NOW);
+    const before = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     const s2 = await ctx.reopen(s, true);
     expect(s2.isKnownOrg('b-a1')).toBe(true);
-    expect(stripAsOf(await s2.snapshot(F.T_COUNTY, NOW))).toEqual(stripAsOf(before));
+    expect(stripAsOf(await viewsOf(s2).snapshot(F.T_COUNTY, NOW))).toEqual(stripAsOf(before));
     expect(await s2.ingest([evs[0]!, evs[6]!, F.study('b-a1', 'm5', NOW)], NOW)).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(await s2.isEmpty()).toBe(false);
   });

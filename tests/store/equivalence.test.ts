@@ -6,6 +6,7 @@ import type { Store } from '../../server/store/types.ts';
 import { memoryHarness } from './engines.ts';
 import * as F from './fixtures.ts';
 import { redisHarness } from './redis-harness.ts';
+import { viewsOf } from './views.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -61,11 +62,11 @@ describe.skipIf(!redis)('MemoryStore ≡ RedisStore', () => {
     }
     for (const region of ['610100', F.T_COUNTY, F.T_TOWN_A, F.T_TOWN_B, F.T_VILLAGE_A1, '610102']) {
       for (const now of [F.NOW, F.NOW + 7 * F.MIN]) {
-        const [sa, sb] = [await a.snapshot(region, now), await b.snapshot(region, now)];
+        const [sa, sb] = [await viewsOf(a).snapshot(region, now), await viewsOf(b).snapshot(region, now)];
         expect(sb, `${region} at ${now}`).toEqual(sa);
       }
     }
-    const k = (await a.snapshot(F.T_COUNTY, F.NOW)).kpi;
+    const k = (await viewsOf(a).snapshot(F.T_COUNTY, F.NOW)).kpi;
     // the stream exercises every figure
     for (const name of ['learnersToday', 'learnersMonth', 'examsToday', 'meetingsMonth', 'transfersOpen', 'floatingMembers', 'pointsMonth', 'onlineNow'] as const) expect(k[name], name).not.toBe(0);
   });

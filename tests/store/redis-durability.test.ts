@@ -6,6 +6,7 @@ import { StoreUnavailableError } from '../../server/store/types.ts';
 import * as F from './fixtures.ts';
 import { haveRedisServer, PrivateRedis } from './redis-server.ts';
 import { REQUIRE_REDIS, runId } from './redis-harness.ts';
+import { viewsOf } from './views.ts';
 
 const available = haveRedisServer();
 if (!available) {
@@ -37,12 +38,12 @@ describe.skipIf(!available)('RedisStore durability (private redis-server)', () =
     const evs = [F.study('b-a1', 'm1', F.NOW), F.study('b-a2', 'm2', F.NOW - F.DAY), F.transfer('b-b1', 'T1', 'applied', F.NOW - 20 * F.DAY), F.checkin('b-a1', 'm3', F.NOW, 113.3, 23.1), F.points('b-b1', 'm4', F.NOW, -4)];
     await s.ingest(evs.slice(0, 3), F.NOW);
     await s.ingest(evs.slice(3), F.NOW);
-    const before = await s.snapshot(F.T_COUNTY, F.NOW);
+    const before = await viewsOf(s).snapshot(F.T_COUNTY, F.NOW);
     await r.kill();
     await expect(s.ingest([F.study('b-a1', 'm9', F.NOW)], F.NOW)).rejects.toBeInstanceOf(StoreUnavailableError);
     await r.up();
     const s2 = await open(r.url, prefix);
-    expect(await s2.snapshot(F.T_COUNTY, F.NOW)).toEqual(before);
+    expect(await viewsOf(s2).snapshot(F.T_COUNTY, F.NOW)).toEqual(before);
     expect(await s2.ingest([evs[0]!, F.study('b-a1', 'm5', F.NOW, 5, { name: '张三明' })], F.NOW)).toMatchObject({ accepted: 1, duplicates: 1, duplicateIndexes: [0] });
     // the replay stream holds each accepted event once, names masked
     const replay = await s2.recentEvents(0);

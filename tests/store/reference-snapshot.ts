@@ -2,17 +2,139 @@
 // organizations summed one by one, per call). Tests check that the fast path answers exactly
 // this for every region.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import { MEETING_KINDS, TRANSFER_STAGES } from '../../server/contract/index.ts';
+import { DEVELOPMENT_STAGES, MEETING_KINDS, STRUCTURE_BANDS, TRANSFER_STAGES } from '../../server/contract/index.ts';
+import type { DevelopmentStage, Kpi, Org } from '../../server/contract/index.ts';
 import { UnknownRegionError } from '../../server/contract/errors.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, Snapshot, TickerItem, TransferFlow, TransferStage } from '../../server/contract/index.ts';
 import { evaluateAlerts } from '../../server/aggregate/alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from '../../server/aggregate/geo.ts';
-import { KpiAcc, type OrgExtra } from '../../server/aggregate/kpi.ts';
 import type { FloatingRecord, RollupInput, RollupOptions, TransferCase } from '../../server/aggregate/model.ts';
 import { addDays, dayOfMonth, lastDays } from '../../server/aggregate/period.ts';
 import { childCodeOf, clockFor, rosterIndex } from '../../server/aggregate/rollup.ts';
-import { D_HOUR0, D_LEARNERS, M_KIND0, M_POINTS, type OrgTable } from '../../server/aggregate/slots.ts';
-import { isOpen } from '../../server/aggregate/transfer.ts';
+import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, M_ATTENDEES, M_DUES_FEN, M_DUES_PAID, M_EXPECTED } from '../../server/aggregate/schema.ts';
+import { M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, Q_KIND0, type OrgTable } from '../../server/aggregate/schema.ts';
+
+// The oracle's own rules, written out stage by stage (never shared with the code under test).
+const TRANSFER_OPEN: Record<TransferStage, boolean> = { applied: true, approved: true, received: true, completed: false, rejected: false };
+const DEVELOPMENT_OPEN: Record<DevelopmentStage, boolean> = {
+  applicant: true,
+  activist: true,
+  candidate: true,
+  probationary: true,
+  full: false,
+  dropped: false,
+};
+const isOpen = (stage: TransferStage): boolean => TRANSFER_OPEN[stage];
+const KIND = { assembly: 0, committee: 1, group: 2, lecture: 3 } as const;
+
+/** Per-org figures that come from entity records rather than counter rows. */
+export interface OrgExtra {
+  transfersOpen: number;
+  transfersCompletedToday: number;
+  transfersOverdue: number;
+  floatingMembers: number;
+  floatingOutOfContact: number;
+  onlineNow: number;
+  developmentOpen: number;
+  probationOverdue: number;
+  newProbationaryYear: number;
+  newFullYear: number;
+  stages: Record<DevelopmentStage, number>;
+}
+
+const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+
+/** A region's KPIs summed organization by organization. */
+export class KpiAcc {
+  orgs = 0;
+  members = 0;
+  branches = 0;
+  compliantBranches = 0;
+  learnersToday = 0;
+  studyMinutesToday = 0;
+  examsToday = 0;
+  examsPassedToday = 0;
+  learnersMonth = 0;
+  meetingsMonth = 0;
+  attendeesMonth = 0;
+  expectedMonth = 0;
+  pointsMonth = 0;
+  duesPaidMonth = 0;
+  duesFenMonth = 0;
+  structOrgs = 0;
+  structMembers = 0;
+  readonly bands = Object.fromEntries(
+    Object.entries(STRUCTURE_BANDS).map(([d, bs]) => [d, Object.fromEntries(bs.map((b) => [b, 0]))]),
+  ) as Snapshot['structure']['bands'];
+  readonly stages = Object.fromEntries(DEVELOPMENT_STAGES.map((st) => [st, 0])) as Record<DevelopmentStage, number>;
+  readonly x = { transfersOpen: 0, transfersCompletedToday: 0, transfersOverdue: 0, floatingMembers: 0, floatingOutOfContact: 0 };
+  readonly y = { onlineNow: 0, developmentOpen: 0, probationOverdue: 0, newProbationaryYear: 0, newFullYear: 0 };
+
+  add(org: Org, day: ArrayLike<number> | undefined, month: ArrayLike<number> | undefined, quarter: ArrayLike<number> | undefined, extra: OrgExtra | undefined): void {
+    this.orgs += 1;
+    this.members += org.members;
+    if (org.kind === 'branch') {
+      this.branches += 1;
+      const m = (k: keyof typeof KIND) => month?.[M_KIND0 + KIND[k]] ?? 0;
+      const q = (k: keyof typeof KIND) => quarter?.[Q_KIND0 + KIND[k]] ?? 0;
+      if (m('committee') >= 1 && m('group') >= 1 && q('assembly') >= 1 && q('lecture') >= 1) this.compliantBranches += 1;
+    }
+    if (org.structure) {
+      this.structOrgs += 1;
+      this.structMembers += org.members;
+      for (const [d, bands] of Object.entries(org.structure)) {
+        for (const [b, n] of Object.entries(bands as Record<string, number>)) (this.bands as Record<string, Record<string, number>>)[d]![b]! += n;
+      }
+    }
+    if (day) {
+      this.learnersToday += day[D_LEARNERS] ?? 0;
+      this.studyMinutesToday += day[D_MINUTES] ?? 0;
+      this.examsToday += day[D_EXAMS] ?? 0;
+      this.examsPassedToday += day[D_PASSED] ?? 0;
+    }
+    if (month) {
+      this.learnersMonth += month[M_LEARNERS] ?? 0;
+      this.meetingsMonth += month[M_MEETINGS] ?? 0;
+      this.attendeesMonth += month[M_ATTENDEES] ?? 0;
+      this.expectedMonth += month[M_EXPECTED] ?? 0;
+      this.pointsMonth += month[M_POINTS] ?? 0;
+      this.duesPaidMonth += month[M_DUES_PAID] ?? 0;
+      this.duesFenMonth += month[M_DUES_FEN] ?? 0;
+    }
+    if (extra) {
+      for (const k of Object.keys(this.x) as (keyof KpiAcc['x'])[]) this.x[k] += extra[k];
+      for (const k of Object.keys(this.y) as (keyof KpiAcc['y'])[]) this.y[k] += extra[k];
+      for (const st of DEVELOPMENT_STAGES) this.stages[st] += extra.stages[st];
+    }
+  }
+
+  kpi(): Kpi {
+    return {
+      orgs: this.orgs,
+      members: this.members,
+      learnersToday: this.learnersToday,
+      studyRateToday: ratio(this.learnersToday, this.members),
+      learnersMonth: this.learnersMonth,
+      studyRateMonth: ratio(this.learnersMonth, this.members),
+      studyMinutesToday: Math.round(this.studyMinutesToday * 1000) / 1000,
+      examsToday: this.examsToday,
+      examPassRateToday: ratio(this.examsPassedToday, this.examsToday),
+      meetingsMonth: this.meetingsMonth,
+      meetingComplianceMonth: ratio(this.compliantBranches, this.branches),
+      attendanceRateMonth: ratio(this.attendeesMonth, this.expectedMonth),
+      ...this.x,
+      pointsMonth: this.pointsMonth,
+      onlineNow: this.y.onlineNow,
+      duesPaidMonth: this.duesPaidMonth,
+      duesRateMonth: ratio(this.duesPaidMonth, this.members),
+      duesAmountMonth: this.duesFenMonth / 100,
+      developmentOpen: this.y.developmentOpen,
+      probationOverdue: this.y.probationOverdue,
+      newProbationaryYear: this.y.newProbationaryYear,
+      newFullYear: this.y.newFullYear,
+    };
+  }
+}
 
 const FLOATING_CELL_RESOLUTION = 5;
 const FLOATING_CELL_MIN_MEMBERS = 5;
@@ -160,6 +282,8 @@ export function referenceSnapshot(code: string, nowMs: number, input: RollupInpu
     meetings: { byKind, branches: acc.branches, compliantBranches: acc.compliantBranches },
     transfers: { stages, overdue: kpi.transfersOverdue, flows: tFlows },
     floating: { members: kpi.floatingMembers, outOfContact: kpi.floatingOutOfContact, cells, cellResolution: FLOATING_CELL_RESOLUTION, flows: fFlows },
+    development: { stages: acc.stages, probationOverdue: kpi.probationOverdue },
+    structure: { orgs: acc.structOrgs, members: acc.structMembers, bands: acc.bands },
     leaderboard: leaders.slice(0, LEADERBOARD_MAX),
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),
@@ -187,7 +311,19 @@ export function extrasOf(input: RollupInput, nowMs: number, opts: RollupOptions)
   const get = (org: string): OrgExtra => {
     let e = byOrg.get(org);
     if (!e) {
-      e = { transfersOpen: 0, transfersCompletedToday: 0, transfersOverdue: 0, floatingMembers: 0, floatingOutOfContact: 0, onlineNow: 0 };
+      e = {
+        transfersOpen: 0,
+        transfersCompletedToday: 0,
+        transfersOverdue: 0,
+        floatingMembers: 0,
+        floatingOutOfContact: 0,
+        onlineNow: 0,
+        developmentOpen: 0,
+        probationOverdue: 0,
+        newProbationaryYear: 0,
+        newFullYear: 0,
+        stages: Object.fromEntries(DEVELOPMENT_STAGES.map((st) => [st, 0])) as Record<DevelopmentStage, number>,
+      };
       byOrg.set(org, e);
     }
     return e;
@@ -209,6 +345,25 @@ export function extrasOf(input: RollupInput, nowMs: number, opts: RollupOptions)
     push(floatingByOrg, f.org, f);
   }
   for (const o of input.online) if (o.ts > onlineAfter) get(o.org).onlineNow += 1;
+  // development: "more than 12 months" by the calendar (the same day a year before today)
+  const year = Number(today.slice(0, 4));
+  const yearAgo = new Date(`${today}T00:00:00Z`);
+  yearAgo.setUTCFullYear(year - 1);
+  const yearAgoDay = yearAgo.toISOString().slice(0, 10);
+  for (const c of input.development) {
+    const e = get(c.org);
+    const thisYear = Number(c.since.slice(0, 4)) === year;
+    if (DEVELOPMENT_OPEN[c.stage]) {
+      e.developmentOpen += 1;
+      e.stages[c.stage] += 1;
+      if (c.stage === 'probationary' && c.since < yearAgoDay) e.probationOverdue += 1;
+    } else if (thisYear) e.stages[c.stage] += 1;
+  }
+  for (const en of input.developmentEntries) {
+    if (Number(en.since.slice(0, 4)) !== year) continue;
+    if (en.stage === 'probationary') get(en.org).newProbationaryYear += 1;
+    else get(en.org).newFullYear += 1;
+  }
   const extras = { byOrg, transfersByOrg, floatingByOrg };
   extrasCache.set(input, { nowMs, extras });
   return extras;

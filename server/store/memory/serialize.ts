@@ -1,7 +1,9 @@
 // MemState ⇄ snapshot-file lines (NDJSON, chunked so that no line grows unbounded).
 import type { TransferStage } from '../../contract/index.ts';
 import type { IdGenerations } from './ids.ts';
-import type { MemState, Rows } from './state.ts';
+import { FAMILY_NAMES, SET_NAMES, TABLE_NAMES } from '../../aggregate/schema.ts';
+import type { FamilyName, RecordTypes, SetName, TableName } from '../../aggregate/schema.ts';
+import type { MemState } from './state.ts';
 
 const CHUNK = 20_000;
 
@@ -13,11 +15,16 @@ export interface SnapshotHeader {
   accepted: number;
 }
 
+/** Version-1 files named tables, sets and records by these short names; still read. */
+const LEGACY_TABLES: Record<string, TableName> = { d: 'day', m: 'month', q: 'quarter' };
+const LEGACY_SETS: Record<string, SetName> = { d: 'learnersDay', m: 'learnersMonth' };
+
 type Line =
   | SnapshotHeader
   | { k: 'roster'; orgs: MemState['roster'] }
-  | { k: 'rows'; t: 'd' | 'm' | 'q'; p: string; rows: [string, ...number[]][] }
-  | { k: 'set'; t: 'd' | 'm'; p: string; m: string[] }
+  | { k: 'rows'; t: TableName | 'd' | 'm' | 'q'; p: string; rows: [string, ...number[]][] }
+  | { k: 'set'; t: SetName | 'd' | 'm'; p: string; m: string[] }
+  | { k: 'rec'; f: FamilyName; c: [key: string, record: RecordTypes[FamilyName]][] }
   | { k: 'tx'; c: [id: string, org: string, dest: string, stage: TransferStage, ts: number, openedTs: number][] }
   | { k: 'fl'; c: [member: string, org: string, ts: number, cell: string][] }
   | { k: 'on'; c: [member: string, org: string, ts: number][] }
@@ -44,16 +51,15 @@ function* map<T, U>(it: Iterable<T>, f: (x: T) => U): Generator<U> {
 export function* stateLines(st: MemState, ids: IdGenerations, header: SnapshotHeader): Generator<string> {
   yield JSON.stringify(header);
   yield JSON.stringify({ k: 'roster', orgs: st.roster });
-  const tables: ['d' | 'm' | 'q', Map<string, Rows>][] = [['d', st.days], ['m', st.months], ['q', st.quarters]];
-  for (const [t, tab] of tables) {
-    for (const [p, rows] of tab) {
+  for (const t of TABLE_NAMES) {
+    for (const [p, rows] of st.tables[t]) {
       yield* chunked(map(rows, ([org, r]) => [org, ...r] as [string, ...number[]]), (c) => ({ k: 'rows', t, p, rows: c }));
     }
   }
-  const sets: ['d' | 'm', Map<string, Set<string>>][] = [['d', st.dayLearners], ['m', st.monthLearners]];
-  for (const [t, sm] of sets) for (const [p, s] of sm) yield* chunked(s, (c) => ({ k: 'set', t, p, m: c }));
-  yield* chunked(map(st.transfers, ([id, x]) => [id, x.org, x.dest, x.stage, x.ts, x.openedTs] as const), (c) => ({ k: 'tx', c: c as never }));
-  yield* chunked(map(st.floating, ([m, x]) => [m, x.org, x.ts, x.cell] as const), (c) => ({ k: 'fl', c: c as never }));
+  for (const t of SET_NAMES) for (const [p, s] of st.sets[t]) yield* chunked(s, (c) => ({ k: 'set', t, p, m: c }));
+  for (const f of FAMILY_NAMES) {
+    yield* chunked(st.records[f] as Map<string, RecordTypes[FamilyName]>, (c) => ({ k: 'rec', f, c }));
+  }
   yield* chunked(map(st.online, ([m, x]) => [m, x.org, x.ts] as const), (c) => ({ k: 'on', c: c as never }));
   yield JSON.stringify({ k: 'tk', events: st.recentInOrder() });
   for (const [g, h] of ids.chunks(CHUNK * 10)) yield JSON.stringify({ k: 'ids', g, h });
@@ -69,24 +75,29 @@ export function loadLine(st: MemState, ids: IdGenerations, raw: unknown): Snapsh
       st.setRoster(line.orgs);
       break;
     case 'rows': {
-      const tab = line.t === 'd' ? st.days : line.t === 'm' ? st.months : st.quarters;
+      const tab = st.tables[LEGACY_TABLES[line.t] ?? (line.t as TableName)];
       let rows = tab.get(line.p);
       if (!rows) tab.set(line.p, (rows = new Map()));
       for (const [org, ...v] of line.rows) rows.set(org, Float64Array.from(v));
       break;
     }
     case 'set': {
-      const sm = line.t === 'd' ? st.dayLearners : st.monthLearners;
+      const sm = st.sets[LEGACY_SETS[line.t] ?? (line.t as SetName)];
       let s = sm.get(line.p);
       if (!s) sm.set(line.p, (s = new Set()));
       for (const m of line.m) s.add(m);
       break;
     }
+    case 'rec': {
+      const m = st.records[line.f] as Map<string, unknown>;
+      for (const [key, r] of line.c) m.set(key, r);
+      break;
+    }
     case 'tx':
-      for (const [id, org, dest, stage, ts, openedTs] of line.c) st.transfers.set(id, { org, dest, stage, ts, openedTs });
+      for (const [id, org, dest, stage, ts, openedTs] of line.c) st.records.transfer.set(id, { org, dest, stage, ts, openedTs });
       break;
     case 'fl':
-      for (const [m, org, ts, cell] of line.c) st.floating.set(m, { org, ts, cell });
+      for (const [m, org, ts, cell] of line.c) st.records.floating.set(m, { org, ts, cell });
       break;
     case 'on':
       for (const [m, org, ts] of line.c) st.online.set(m, { org, ts });

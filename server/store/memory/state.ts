@@ -1,16 +1,27 @@
-// MemoryStore's in-process state and its hot path. One apply() per accepted event:
-// a few Map lookups and counter increments on Float64Array rows, no allocation per event
-// beyond the (rare) new row or record.
+// MemoryStore's in-process state and its hot path. Each accepted event's effects
+// (aggregate/effects.ts) are applied here: a few Map lookups and counter increments on
+// Float64Array rows, no allocation per event beyond the (rare) new row or record.
 import type { NormalizedEvent, Org } from '../../contract/index.ts';
-import type { FloatingRecord, OnlineRecord, RollupInput, StoredTickerItem, TransferCase } from '../../aggregate/model.ts';
+import { effectsOf, type EffectSink } from '../../aggregate/effects.ts';
+import type { OnlineRecord, RollupInput, StoredTickerItem } from '../../aggregate/model.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
 import { type ZonedClock } from '../../aggregate/period.ts';
-import { cellOf } from '../../aggregate/prepare.ts';
-import * as S from '../../aggregate/slots.ts';
-import { reduceTransfer } from '../../aggregate/transfer.ts';
+import {
+  FAMILY_NAMES,
+  mergeRecord,
+  SET_NAMES,
+  SET_PERIODS,
+  SLOTS_OF,
+  TABLE_NAMES,
+  type FamilyName,
+  type RecordTypes,
+  type SetName,
+  type TableName,
+} from '../../aggregate/schema.ts';
 
 const DAY_MS = 86_400_000;
 export type Rows = Map<string, Float64Array>;
+type Records = { [F in FamilyName]: Map<string, RecordTypes[F]> };
 
 function rowOf(tables: Map<string, Rows>, period: string, org: string, slots: number): Float64Array {
   let t = tables.get(period);
@@ -28,16 +39,20 @@ function addDistinct(sets: Map<string, Set<string>>, period: string, member: str
   return s.size !== before;
 }
 
-export class MemState {
+const values = <T>(m: Map<string, T>): Iterable<T> => ({ [Symbol.iterator]: () => m.values() });
+
+export class MemState implements EffectSink {
   roster: Org[] = [];
   rosterIds = new Set<string>();
-  readonly days = new Map<string, Rows>();
-  readonly months = new Map<string, Rows>();
-  readonly quarters = new Map<string, Rows>();
-  readonly dayLearners = new Map<string, Set<string>>();
-  readonly monthLearners = new Map<string, Set<string>>();
-  readonly transfers = new Map<string, TransferCase>();
-  readonly floating = new Map<string, FloatingRecord>();
+  /** period kind → period key → per-org rows */
+  readonly tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, new Map<string, Rows>()])) as Record<TableName, Map<string, Rows>>;
+  readonly days = this.tables.day;
+  readonly months = this.tables.month;
+  readonly quarters = this.tables.quarter;
+  /** distinct-member sets: set name → period key → members */
+  readonly sets = Object.fromEntries(SET_NAMES.map((n) => [n, new Map<string, Set<string>>()])) as Record<SetName, Map<string, Set<string>>>;
+  /** entity records per family; a record is replaced on change, never modified in place */
+  readonly records = Object.fromEntries(FAMILY_NAMES.map((f) => [f, new Map()])) as Records;
   readonly online = new Map<string, OnlineRecord>();
   /** recent notable events (masked), a ring; ticker items are built only when read */
   readonly recent: NormalizedEvent[] = [];
@@ -59,9 +74,11 @@ export class MemState {
       days: this.days,
       months: this.months,
       quarters: this.quarters,
-      transfers: { [Symbol.iterator]: () => this.transfers.values() },
-      floating: { [Symbol.iterator]: () => this.floating.values() },
-      online: { [Symbol.iterator]: () => this.online.values() },
+      transfers: values(this.records.transfer),
+      floating: values(this.records.floating),
+      development: values(this.records.development),
+      developmentEntries: values(this.records.developmentEntry),
+      online: values(this.online),
       ticker: { [Symbol.iterator]: ticker },
     };
   }
@@ -73,62 +90,33 @@ export class MemState {
 
   /** Applies one accepted (deduplicated, name-masked) event. */
   apply(ev: NormalizedEvent): void {
-    const p = this.clock.period(ev.ts);
-    switch (ev.type) {
-      case 'study.completed': {
-        const d = rowOf(this.days, p.day, ev.org, S.DAY_SLOTS);
-        d[S.D_STUDIES]! += 1;
-        d[S.D_MINUTES]! += ev.minutes;
-        d[S.D_HOUR0 + p.hour]! += 1;
-        if (addDistinct(this.dayLearners, p.day, ev.member)) d[S.D_LEARNERS]! += 1;
-        if (addDistinct(this.monthLearners, p.month, ev.member)) rowOf(this.months, p.month, ev.org, S.MONTH_SLOTS)[S.M_LEARNERS]! += 1;
-        break;
-      }
-      case 'exam.submitted': {
-        const d = rowOf(this.days, p.day, ev.org, S.DAY_SLOTS);
-        d[S.D_EXAMS]! += 1;
-        if (ev.passed) d[S.D_PASSED]! += 1;
-        break;
-      }
-      case 'meeting.held': {
-        const m = rowOf(this.months, p.month, ev.org, S.MONTH_SLOTS);
-        const k = S.KIND_INDEX[ev.kind];
-        m[S.M_MEETINGS]! += 1;
-        m[S.M_ATTENDEES]! += ev.attendees;
-        m[S.M_EXPECTED]! += ev.expected;
-        m[S.M_KIND0 + k]! += 1;
-        rowOf(this.quarters, p.quarter, ev.org, S.QUARTER_SLOTS)[S.Q_KIND0 + k]! += 1;
-        break;
-      }
-      case 'points.awarded':
-        rowOf(this.months, p.month, ev.org, S.MONTH_SLOTS)[S.M_POINTS]! += ev.points;
-        break;
-      case 'transfer.updated': {
-        const dest = ev.toOrg !== undefined ? `o:${ev.toOrg}` : `r:${ev.toRegion ?? ''}`;
-        const prev = this.transfers.get(ev.transfer);
-        const next = reduceTransfer(prev, { org: ev.org, dest, stage: ev.stage, ts: ev.ts });
-        if (next !== prev) this.transfers.set(ev.transfer, next);
-        break;
-      }
-      case 'member.checkin': {
-        const prev = this.floating.get(ev.member);
-        if (!prev || ev.ts >= prev.ts) this.floating.set(ev.member, { org: ev.org, ts: ev.ts, cell: cellOf(ev.lng, ev.lat) });
-        break;
-      }
-      case 'member.active':
-        break;
-    }
-    const member = (ev as { member?: string }).member;
-    if (member !== undefined) {
-      const prev = this.online.get(member);
-      if (!prev) this.online.set(member, { org: ev.org, ts: ev.ts });
-      else if (ev.ts > prev.ts) {
-        prev.org = ev.org;
-        prev.ts = ev.ts;
-      }
-    }
+    effectsOf(ev, this.clock.period(ev.ts), this);
     if (TICKER_TYPES.has(ev.type)) this.remember(ev);
     this.accepted += 1;
+  }
+
+  count(table: TableName, period: string, org: string, slot: number, by: number): void {
+    rowOf(this.tables[table], period, org, SLOTS_OF[table])[slot]! += by;
+  }
+
+  distinct(set: SetName, setPeriod: string, member: string, table: TableName, period: string, org: string, slot: number): void {
+    if (addDistinct(this.sets[set], setPeriod, member)) this.count(table, period, org, slot, 1);
+  }
+
+  record<F extends FamilyName>(family: F, key: string, value: RecordTypes[F]): void {
+    const m = this.records[family] as Map<string, RecordTypes[F]>;
+    const prev = m.get(key);
+    const next = mergeRecord(family, prev, value);
+    if (next !== prev) m.set(key, next);
+  }
+
+  seen(member: string, org: string, ts: number): void {
+    const prev = this.online.get(member);
+    if (!prev) this.online.set(member, { org, ts });
+    else if (ts > prev.ts) {
+      prev.org = org;
+      prev.ts = ts;
+    }
   }
 
   remember(ev: NormalizedEvent): void {
@@ -141,21 +129,16 @@ export class MemState {
 
   /**
    * A copy sharing nothing mutable, for a compaction cut: rows and sets are copied (native
-   * copies), transfer and floating records are replaced on change so they are shared.
+   * copies), records are replaced on change so they are shared.
    */
   clone(): MemState {
     const c = new MemState(this.clock, this.retentionDays, this.onlineWindowMs);
     c.setRoster(this.roster);
-    const copyRows = (from: Map<string, Rows>, to: Map<string, Rows>) => {
-      for (const [p, rows] of from) to.set(p, new Map([...rows].map(([org, r]) => [org, r.slice()])));
-    };
-    copyRows(this.days, c.days);
-    copyRows(this.months, c.months);
-    copyRows(this.quarters, c.quarters);
-    for (const [p, s] of this.dayLearners) c.dayLearners.set(p, new Set(s));
-    for (const [p, s] of this.monthLearners) c.monthLearners.set(p, new Set(s));
-    for (const [k, v] of this.transfers) c.transfers.set(k, v);
-    for (const [k, v] of this.floating) c.floating.set(k, v);
+    for (const t of TABLE_NAMES) {
+      for (const [p, rows] of this.tables[t]) c.tables[t].set(p, new Map([...rows].map(([org, r]) => [org, r.slice()])));
+    }
+    for (const n of SET_NAMES) for (const [p, s] of this.sets[n]) c.sets[n].set(p, new Set(s));
+    for (const f of FAMILY_NAMES) for (const [k, v] of this.records[f]) (c.records[f] as Map<string, unknown>).set(k, v);
     for (const [k, v] of this.online) c.online.set(k, { org: v.org, ts: v.ts });
     for (const ev of this.recentInOrder()) c.remember(ev);
     c.accepted = this.accepted;
@@ -173,9 +156,12 @@ export class MemState {
     if (today === this.sweptDay) return;
     this.sweptDay = today;
     const cut = this.clock.period(nowMs - (this.retentionDays + 1) * DAY_MS);
-    for (const m of [this.days, this.dayLearners]) for (const k of m.keys()) if (k < cut.day) m.delete(k);
-    for (const m of [this.months, this.monthLearners]) for (const k of m.keys()) if (k < cut.month) m.delete(k);
-    for (const k of this.quarters.keys()) if (k < cut.quarter) this.quarters.delete(k);
+    const before: Record<TableName, string> = { day: cut.day, month: cut.month, quarter: cut.quarter };
+    const sweepKeys = (m: Map<string, unknown>, kind: TableName): void => {
+      for (const k of m.keys()) if (k < before[kind]) m.delete(k);
+    };
+    for (const t of TABLE_NAMES) sweepKeys(this.tables[t], t);
+    for (const n of SET_NAMES) sweepKeys(this.sets[n], SET_PERIODS[n]);
     const onlineCut = nowMs - this.onlineWindowMs - DAY_MS;
     for (const [k, v] of this.online) if (v.ts < onlineCut) this.online.delete(k);
   }

@@ -21,6 +21,13 @@ export const KPI: Kpi = {
   floatingOutOfContact: 1,
   pointsMonth: 120,
   onlineNow: 9,
+  duesPaidMonth: 50,
+  duesRateMonth: 0.8333,
+  duesAmountMonth: 612.5,
+  developmentOpen: 4,
+  probationOverdue: 1,
+  newProbationaryYear: 2,
+  newFullYear: 1,
 };
 
 export function tickerItem(id: string, ts: number): TickerItem {
@@ -42,6 +49,17 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     meetings: { byKind: { assembly: 1, committee: 2, group: 1, lecture: 1 }, branches: 2, compliantBranches: 1 },
     transfers: { stages: { applied: 1, approved: 1, received: 0, completed: 1, rejected: 0 }, overdue: 0, flows: {} },
     floating: { members: 7, outOfContact: 1, cells: { '8540a4bffffffff': 6 }, cellResolution: 5, flows: {} },
+    development: { stages: { applicant: 1, activist: 1, candidate: 1, probationary: 1, full: 1, dropped: 0 }, probationOverdue: 1 },
+    structure: {
+      orgs: 2,
+      members: 60,
+      bands: {
+        gender: { male: 40, female: 20 },
+        age: { le30: 10, '31to45': 20, '46to60': 20, gt60: 10 },
+        education: { postgraduate: 5, bachelor: 25, college: 15, secondary: 15 },
+        tenure: { lt5: 10, '5to20': 30, gt20: 20 },
+      },
+    },
     leaderboard: [{ org: 'b1', name: '第一支部', kind: 'branch', region: '610113', points: 80 }],
     ticker: [tickerItem('t2', 1_699_999_999_000), tickerItem('t1', 1_699_999_998_000)],
     alerts: [],

@@ -8,7 +8,7 @@ import { ErrorBody, RegionQuery } from '../../schemas.ts';
 const regionOf = (query: unknown): string => (query as { region?: string }).region ?? DEFAULT_REGION;
 
 const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config }) => {
-  const { store } = fastify;
+  const { views } = fastify;
   const notFound = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
   fastify.get(
@@ -24,7 +24,7 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
         response: notFound,
       },
     },
-    async (request) => store.snapshot(regionOf(request.query), Date.now()),
+    async (request) => views.snapshot(regionOf(request.query), Date.now()),
   );
 
   fastify.get(
@@ -51,7 +51,7 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
         },
       },
     },
-    async (request) => store.orgPoints(regionOf(request.query)),
+    async (request) => views.orgPoints(regionOf(request.query), Date.now()),
   );
 
   fastify.get(
