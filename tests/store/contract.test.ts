@@ -4,6 +4,7 @@ import type { Store } from '../../server/store/types.ts';
 import { memoryHarness, type EngineHarness } from './engines.ts';
 import { redisHarness } from './redis-harness.ts';
 import { contractCases } from './contract-cases.ts';
+import { streamCases } from './contract-streams.ts';
 
 const harnesses: (() => Promise<EngineHarness | null>)[] = [async () => memoryHarness(), redisHarness];
 
@@ -29,5 +30,6 @@ for (const make of harnesses) {
     });
     afterAll(() => h.cleanup());
     contractCases(ctx);
+    streamCases(ctx);
   });
 }

@@ -50,3 +50,19 @@ export const transfer = (org: string, transferId: string, stage: 'applied' | 'ap
 export const checkin = (org: string, member: string, ts: number, lng: number, lat: number): NormalizedEvent => ({ id: nextId('c'), type: 'member.checkin', ts, org, member, lng, lat });
 export const points = (org: string, member: string, ts: number, pts: number): NormalizedEvent => ({ id: nextId('p'), type: 'points.awarded', ts, org, member, points: pts, reason: '志愿服务' });
 export const active = (org: string, member: string, ts: number): NormalizedEvent => ({ id: nextId('a'), type: 'member.active', ts, org, member });
+export const dues = (org: string, member: string, ts: number, month: string, amount: number, extra: Partial<{ id: string }> = {}): NormalizedEvent => ({
+  id: extra.id ?? nextId('d'),
+  type: 'dues.paid',
+  ts,
+  org,
+  member,
+  month,
+  amount,
+});
+export const development = (
+  org: string,
+  person: string,
+  stage: 'applicant' | 'activist' | 'candidate' | 'probationary' | 'full' | 'dropped',
+  since: string,
+  ts: number,
+): NormalizedEvent => ({ id: nextId('v'), type: 'development.stage', ts, org, person, stage, since });
