@@ -19,6 +19,8 @@ const VALID = {
   checkin: { ...at, ...who, type: 'member.checkin', lng: 113.26, lat: 23.13 },
   points: { ...at, ...who, type: 'points.awarded', points: 5, reason: 'r' },
   active: { ...at, ...who, type: 'member.active' },
+  dues: { ...at, ...who, type: 'dues.paid', month: '2026-11', amount: 25.5 },
+  development: { ...at, type: 'development.stage', person: 'p1', stage: 'activist', since: '2026-11-27' },
 };
 type Base = keyof typeof VALID;
 const S = (n: number) => 'x'.repeat(n);
@@ -68,6 +70,19 @@ const CASES: [rule: string, base: Base | null, change: Record<string, unknown> |
   ['transfer without destination', 'transfer', { toOrg: undefined }, 'invalid_destination'],
   ['transfer with both destinations', 'transfer', { toRegion: '440100' }, 'invalid_destination'],
   ['transfer to unknown org', 'transfer', { toOrg: 'zz' }, 'invalid_destination'],
+  ['dues month not YYYY-MM', 'dues', { month: '2026-13' }, 'invalid_field'],
+  ['dues month a date', 'dues', { month: '2026-11-01' }, 'invalid_field'],
+  ['dues amount 0', 'dues', { amount: 0 }, 'invalid_field'],
+  ['dues amount negative', 'dues', { amount: -1 }, 'invalid_field'],
+  ['dues amount over 100,000', 'dues', { amount: 100_000.01 }, 'invalid_field'],
+  ['dues amount with three decimals', 'dues', { amount: 25.505 }, 'invalid_amount'],
+  ['dues without member', 'dues', { member: undefined }, 'missing_field'],
+  ['development stage unknown', 'development', { stage: 'member' }, 'invalid_field'],
+  ['development without person', 'development', { person: undefined }, 'missing_field'],
+  ['development since not a date', 'development', { since: '2026-11' }, 'invalid_field'],
+  ['development since not on the calendar', 'development', { since: '2026-02-30' }, 'invalid_since'],
+  ['development since after ts', 'development', { since: '2026-11-29' }, 'invalid_since'],
+  ['development with a member field', 'development', { member: 'm1' }, 'unknown_field'],
 ];
 
 function build(base: Base | null, change: unknown): unknown {
@@ -90,6 +105,20 @@ describe('validateEvent: every valid type passes', () => {
   ])('ts %s', (_n, ts, ms) => {
     const r = validateEvent({ ...VALID.active, ts }, 0, ctx);
     expect(r.ok && r.event.ts).toBe(ms);
+  });
+});
+
+describe('validateEvent: edges that pass', () => {
+  it.each([
+    ['dues of 0.01 yuan', { ...VALID.dues, amount: 0.01 }],
+    ['dues of 100,000 yuan', { ...VALID.dues, amount: 100_000 }],
+    ['dues with two decimals that binary floats blur', { ...VALID.dues, amount: 1.15 }],
+    ['dues for a month long ago', { ...VALID.dues, month: '2019-01' }],
+    ['a stage entered years ago', { ...VALID.development, since: '2009-07-01' }],
+    ['a stage entered on the local day of ts in UTC+8 (UTC still the day before)', { ...VALID.development, since: '2026-11-28', ts: Date.UTC(2026, 10, 27, 17) }],
+  ])('%s', (_n, ev) => {
+    const r = validateEvent(ev, 0, { ...ctx, nowMs: Date.UTC(2026, 10, 27, 18) });
+    expect(r.ok ? 'ok' : r.rejection.message).toBe('ok');
   });
 });
 
@@ -137,6 +166,11 @@ describe('Org schema (SPEC 4)', () => {
     ['name empty', { name: '' }, false],
     ['parent missing', { parent: undefined }, false],
     ['lat out of range', { lat: 91, lng: 1 }, false],
+    ['with structure', { structure: { gender: { male: 2, female: 1 }, tenure: { lt5: 1, '5to20': 1, gt20: 1 } } }, true],
+    ['structure band unknown', { structure: { gender: { male: 2, female: 1, other: 0 } } }, false],
+    ['structure band missing', { structure: { age: { le30: 3 } } }, false],
+    ['structure dimension unknown', { structure: { income: { low: 3 } } }, false],
+    ['structure count negative', { structure: { gender: { male: 4, female: -1 } } }, false],
   ])('%s', (_n, change, valid) => {
     const org: Record<string, unknown> = { ...ok, ...change };
     for (const k of Object.keys(org)) if (org[k] === undefined) delete org[k];
