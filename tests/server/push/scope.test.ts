@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANY_REGION, checkJoin } from '../../server/push/scope.ts';
+import { ANY_REGION, checkJoin } from '../../../server/push/scope.ts';
 
 const tokens = new Map([
   ['city', '610100'],

@@ -1,9 +1,9 @@
 // Socket.IO /screen against a listening app with the real MemoryStore.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyFrame, applyMergePatch } from '../../server/push/diff.ts';
-import { buildTestApp, type TestApp } from './lib/app.ts';
-import { ROSTER } from './lib/fixtures.ts';
-import { connectWall, sleep, until, type Wall } from './lib/walls.ts';
+import { applyFrame, applyMergePatch } from '../../../server/push/diff.ts';
+import { buildTestApp, type TestApp } from '../lib/app.ts';
+import { ROSTER } from '../lib/fixtures.ts';
+import { connectWall, sleep, until, type Wall } from '../lib/walls.ts';
 
 const INTERVAL_MS = 100;
 const INGEST = 'ingest-secret';
