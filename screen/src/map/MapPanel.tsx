@@ -12,6 +12,7 @@ import { destinationDots, floatingArcs, floatingHeat, heatPoints, transferArcs }
 import { childLevel } from './geo.ts';
 import { choroplethValues, THEMES, type MapTheme } from './themes.ts';
 
+const NO_LAYERS: Layer[] = [];
 const THEME_LABEL: Record<MapTheme, TextKey> = { study: 'themeStudy', floating: 'themeFloating', transfers: 'themeTransfers' };
 
 interface Props {
@@ -39,16 +40,16 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
   const flows = snap?.transfers.flows;
   const fflows = snap?.floating.flows;
   const cells = snap?.floating.cells;
-  const heat = useMemo(() => heatPoints(cells ?? {}), [cells]);
+  // only the national view draws the heat: the city view does not convert cells it never shows
+  const heat = useMemo(() => (view === 'national' ? heatPoints(cells ?? {}) : null), [cells, view]);
+  const transfers = view === 'city' && theme === 'transfers' ? flows : undefined;
   const layers = useMemo<Layer[]>(() => {
-    const city = view === 'city';
-    // only the layers of the current view exist: no shader work for what is not shown
-    if (city) {
-      return theme === 'transfers' ? [transferArcs(Object.values(flows ?? {}), pal, u, true)] : [];
-    }
+    // only the layers of the current view exist: no shader work for what is not shown; a view
+    // without deck layers keeps one empty list, so its data changes never reach deck
+    if (heat === null) return transfers ? [transferArcs(Object.values(transfers), pal, u, true)] : NO_LAYERS;
     const ff = Object.values(fflows ?? {});
     return [floatingHeat(heat, pal, u, true), floatingArcs(ff, pal, u, true), destinationDots(ff, pal, u, true)];
-  }, [flows, fflows, heat, pal, u, view, theme]);
+  }, [transfers, fflows, heat, pal, u]);
   const drillable = snap ? childLevel(snap.region.level) !== null && snap.region.level !== 'township' : false;
   const title = view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
   const bodyW = Math.round(rect.w - 4 * u);

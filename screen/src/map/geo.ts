@@ -1,29 +1,31 @@
-// Boundary data served at /geo/ (geo/data/): which file holds a region's children, a fetch
-// cache, and small pure helpers (bounds, label points). Any GeoJSON keyed by `code` works.
-import type { RegionLevel } from '../../../server/contract/index.ts';
+// The wall's boundary loading: which file (geo/browser.ts names them) holds a region's children,
+// a fetch cache shared by the prefetch at start-up and the map, and small pure helpers (bounds,
+// label points). Any GeoJSON keyed by `code` works.
+import {
+  CHINA_URL,
+  cityBundleUrl,
+  cityCodeOf,
+  isRegionCode,
+  LEVEL_RANK,
+  levelOf,
+  SHAANXI_URL,
+  type CityBundle,
+  type RegionFeature,
+  type RegionFeatureCollection,
+  type RegionLevel,
+} from '../../../geo/browser.ts';
 
-export interface GeoProps {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  illustrative: boolean;
-  label?: [number, number];
-}
-export interface GeoFeature {
+export type { RegionFeature, RegionFeatureCollection } from '../../../geo/browser.ts';
+
+interface LabelFeature {
   type: 'Feature';
-  properties: GeoProps;
-  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] } | { type: 'Point'; coordinates: number[] };
+  properties: RegionFeature['properties'];
+  geometry: { type: 'Point'; coordinates: number[] };
 }
-export interface GeoCollection {
+/** what a label source holds: one point per region, with its properties */
+export interface LabelCollection {
   type: 'FeatureCollection';
-  features: GeoFeature[];
-}
-interface CityFile {
-  code: string;
-  name: string;
-  counties: GeoCollection;
-  townships: GeoCollection;
-  villages: GeoCollection;
+  features: LabelFeature[];
 }
 
 export type Bounds = [west: number, south: number, east: number, north: number];
@@ -45,37 +47,41 @@ function fetchJson<T>(url: string): Promise<T> {
   return p as Promise<T>;
 }
 
-export function loadChina(): Promise<GeoCollection> {
-  return fetchJson<GeoCollection>('/geo/china.json');
+export function loadChina(): Promise<RegionFeatureCollection> {
+  return fetchJson<RegionFeatureCollection>(CHINA_URL);
+}
+
+/** the file that holds the boundaries drawn for `code` */
+function boundaryUrl(code: string): string {
+  const city = cityCodeOf(code);
+  return city === null ? SHAANXI_URL : cityBundleUrl(city);
 }
 
 /** at start-up, before the snapshot says the region's level: fetch the file its boundaries are in
  * (shared with loadChildren through the cache), so it is not waited for after the snapshot */
 export function prefetchRegion(code: string): void {
-  if (!/^\d{6,}$/.test(code)) return;
-  const url = code.slice(2, 6) === '0000' ? '/geo/shaanxi.json' : `/geo/city/${code.slice(0, 4)}00.json`;
-  fetchJson<unknown>(url).catch(() => undefined);
+  if (!isRegionCode(code)) return;
+  fetchJson<unknown>(boundaryUrl(code)).catch(() => undefined);
 }
 
 /** the features that draw `code`'s child regions (and, for context, the parent's other children) */
-export async function loadChildren(code: string, level: RegionLevel): Promise<GeoCollection> {
-  const empty: GeoCollection = { type: 'FeatureCollection', features: [] };
-  if (level === 'province') return fetchJson<GeoCollection>('/geo/shaanxi.json');
+export async function loadChildren(code: string, level: RegionLevel): Promise<RegionFeatureCollection> {
+  const empty: RegionFeatureCollection = { type: 'FeatureCollection', features: [] };
+  if (level === 'province') return fetchJson<RegionFeatureCollection>(SHAANXI_URL);
   if (level === 'village') return empty;
-  const city = await fetchJson<CityFile>(`/geo/city/${code.slice(0, 4)}00.json`);
+  const city = await fetchJson<CityBundle>(boundaryUrl(code));
   if (level === 'city') return city.counties;
   const pool = level === 'county' ? city.townships : city.villages;
   return { type: 'FeatureCollection', features: pool.features.filter((f) => f.properties.code.startsWith(code)) };
 }
 
-function eachPosition(f: GeoFeature, fn: (lng: number, lat: number) => void): void {
+function eachPosition(f: RegionFeature, fn: (lng: number, lat: number) => void): void {
   const g = f.geometry;
-  if (g.type === 'Point') fn(g.coordinates[0]!, g.coordinates[1]!);
-  else if (g.type === 'Polygon') for (const ring of g.coordinates) for (const p of ring) fn(p[0]!, p[1]!);
-  else for (const poly of g.coordinates) for (const ring of poly) for (const p of ring) fn(p[0]!, p[1]!);
+  if (g.type === 'Polygon') for (const ring of g.coordinates) for (const p of ring) fn(p[0], p[1]);
+  else for (const poly of g.coordinates) for (const ring of poly) for (const p of ring) fn(p[0], p[1]);
 }
 
-export function boundsOf(features: GeoFeature[]): Bounds | null {
+export function boundsOf(features: readonly RegionFeature[]): Bounds | null {
   let w = Infinity;
   let s = Infinity;
   let e = -Infinity;
@@ -92,22 +98,24 @@ export function boundsOf(features: GeoFeature[]): Bounds | null {
 }
 
 /** label points: the feature's `label` property, else its bounds' centre */
-export function labelPoints(fc: GeoCollection, suffix = ''): GeoCollection {
+export function labelPoints(features: readonly RegionFeature[]): LabelCollection {
   return {
     type: 'FeatureCollection',
-    features: fc.features.map((f) => {
+    features: features.map((f) => {
       const b = boundsOf([f]);
       const at = f.properties.label ?? (b ? [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] : [0, 0]);
-      return {
-        type: 'Feature',
-        properties: { ...f.properties, name: `${f.properties.name}${suffix}` },
-        geometry: { type: 'Point', coordinates: at },
-      };
+      return { type: 'Feature', properties: f.properties, geometry: { type: 'Point', coordinates: at } };
     }),
   };
 }
 
+/** the level drawn under `level` on the map, or null below the villages */
 export function childLevel(level: RegionLevel): RegionLevel | null {
-  const order: RegionLevel[] = ['province', 'city', 'county', 'township', 'village'];
-  return order[order.indexOf(level) + 1] ?? null;
+  const rank = LEVEL_RANK[level] + 1;
+  return (Object.keys(LEVEL_RANK) as RegionLevel[]).find((l) => LEVEL_RANK[l] === rank) ?? null;
+}
+
+/** the province a region lies in (the national view's highlight) */
+export function provinceCodeOf(code: string): string {
+  return levelOf(code) === 'province' ? code : `${code.slice(0, 2)}0000`;
 }

@@ -1,10 +1,10 @@
 // deck.gl's render loop (luma.gl AnimationLoop) asks for every animation frame, 60 a second,
 // even when nothing on the overlay changes: each tick costs main-thread time and keeps the
 // browser producing frames (style, paint, compositor commit) for an idle wall. This frame
-// provider gives the loop animation frames only while the deck is busy (a redraw or layer
-// update pending, or recent activity); otherwise the loop ticks every IDLE_TICK_MS, and wake()
-// (new layers) brings it back at once. View changes redraw at once anyway (the overlay's
-// map 'render' handler calls deck.redraw()).
+// provider gives the loop animation frames only for BUSY_GRACE_MS after wake() (called for new
+// layers and after each deck draw: transitions and multi-frame work keep it awake); otherwise
+// the loop ticks every IDLE_TICK_MS. View changes redraw at once anyway (the overlay's map
+// 'render' handler calls deck.redraw()).
 const IDLE_TICK_MS = 500;
 /** multi-frame work (heatmap aggregation, async props) keeps frames coming for this long */
 const BUSY_GRACE_MS = 1000;
@@ -14,7 +14,7 @@ export interface LazyFrames {
   wake(): void;
 }
 
-export function lazyFrames(isBusy: () => boolean): LazyFrames {
+export function lazyFrames(): LazyFrames {
   let pending: FrameRequestCallback | null = null;
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,7 +37,6 @@ export function lazyFrames(isBusy: () => boolean): LazyFrames {
     provider: {
       requestAnimationFrame(cb) {
         pending = cb;
-        if (isBusy()) activeUntil = now() + BUSY_GRACE_MS;
         if (now() < activeUntil) frameNow();
         else if (timer === undefined && raf === 0) timer = setTimeout(frameNow, IDLE_TICK_MS);
         return 1;

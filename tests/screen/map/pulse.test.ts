@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TickerItem } from '../../server/contract/index.ts';
-import { MAX_PULSES, ORG_PULSE_GAP_MS, pickPulses } from '../../screen/src/map/pulse.ts';
+import type { TickerItem } from '../../../server/contract/index.ts';
+import { MAX_PULSES, ORG_PULSE_GAP_MS, pickPulses } from '../../../screen/src/map/pulse.ts';
 
 const item = (id: string, org: string, ts: number) => ({ id, org, ts }) as unknown as TickerItem;
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lazyFrames } from '../../screen/src/map/lazyFrames.ts';
+import { lazyFrames } from '../../../screen/src/map/lazyFrames.ts';
 
 describe('lazyFrames (deck.gl loop pacing)', () => {
   let rafs: FrameRequestCallback[];
@@ -15,17 +15,37 @@ describe('lazyFrames (deck.gl loop pacing)', () => {
   });
   const runFrame = () => rafs.splice(0).forEach((cb) => cb(performance.now()));
 
-  it('gives a busy deck every animation frame', () => {
-    const f = lazyFrames(() => true);
+  it('gives a woken deck every animation frame for the grace period, then idle ticks', () => {
+    const f = lazyFrames();
+    f.wake();
     const tick = vi.fn();
     f.provider.requestAnimationFrame(tick);
     expect(rafs).toHaveLength(1);
     runFrame();
     expect(tick).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(999);
+    f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(1);
+    runFrame();
+    vi.advanceTimersByTime(2);
+    f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(0);
+  });
+
+  it('a wake() from inside a frame (a deck draw) keeps the next frame coming', () => {
+    const f = lazyFrames();
+    const tick = vi.fn(() => f.wake());
+    f.wake();
+    f.provider.requestAnimationFrame(tick);
+    vi.advanceTimersByTime(900);
+    runFrame();
+    vi.advanceTimersByTime(900);
+    f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(1);
   });
 
   it('ticks an idle deck only after the idle interval', () => {
-    const f = lazyFrames(() => false);
+    const f = lazyFrames();
     const tick = vi.fn();
     f.provider.requestAnimationFrame(tick);
     expect(rafs).toHaveLength(0);
@@ -37,7 +57,7 @@ describe('lazyFrames (deck.gl loop pacing)', () => {
   });
 
   it('wake() brings a waiting idle tick forward to the next frame', () => {
-    const f = lazyFrames(() => false);
+    const f = lazyFrames();
     const tick = vi.fn();
     f.provider.requestAnimationFrame(tick);
     f.wake();
@@ -47,7 +67,7 @@ describe('lazyFrames (deck.gl loop pacing)', () => {
   });
 
   it('cancel drops the waiting tick', () => {
-    const f = lazyFrames(() => false);
+    const f = lazyFrames();
     const tick = vi.fn();
     f.provider.requestAnimationFrame(tick);
     f.provider.cancelAnimationFrame(1);

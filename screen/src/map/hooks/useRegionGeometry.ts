@@ -1,0 +1,89 @@
+// The shapes of the current view: which layer set shows (city or national), the boundaries in
+// the sources, and the camera fitted to them between the map's top and bottom overlays.
+import { useEffect, useRef, useState } from 'react';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import { NANHAI_CODE, type RegionLevel } from '../../../../geo/browser.ts';
+import { boundsOf, CHINA_BOUNDS, labelPoints, loadChildren, loadChina, provinceCodeOf } from '../geo.ts';
+import type { Bounds, RegionFeatureCollection } from '../geo.ts';
+import { CITY_LAYERS, NATIONAL_LAYERS } from '../style.ts';
+import type { MapHandle } from './useMapInstance.ts';
+
+export type MapViewKind = 'city' | 'national';
+
+/** design px kept free above and below the fitted shape (breadcrumb and tabs; legend) */
+const FIT_TOP_U = 66;
+const FIT_BOTTOM_U = 66;
+const FIT_SIDE_U = 36;
+
+function setVisible(map: MapLibreMap, ids: string[], on: boolean): void {
+  for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+}
+
+/** the breadcrumb/tabs (top) and the legend/示意 note (bottom) sit over the map: the shape is
+ * fitted between them, so no overlay covers a region */
+function fit(map: MapLibreMap, b: Bounds | null, u: number): void {
+  const side = Math.round(FIT_SIDE_U * u);
+  const padding = { top: Math.round(FIT_TOP_U * u), bottom: Math.round(FIT_BOTTOM_U * u), left: side, right: side };
+  if (b) map.fitBounds(b, { padding, duration: 0 });
+}
+
+/** a source gets new data only when the collection is another one: a theme rotation back to a
+ * view already drawn re-fits the camera but does not make MapLibre re-tile the same shapes */
+function setOnce(map: MapLibreMap, id: string, fc: RegionFeatureCollection, seen: Map<string, unknown>, data: () => object) {
+  if (seen.get(id) === fc) return;
+  seen.set(id, fc);
+  (map.getSource(id) as GeoJSONSource).setData(data() as GeoJSON.GeoJSON);
+}
+
+/** the key of the city geometry drawn ('' until the first): the choropleth follows it */
+export function useRegionGeometry(
+  handle: MapHandle | null,
+  view: MapViewKind,
+  region: { code: string; level: RegionLevel } | null,
+  u: number,
+  onGeometry: ((fc: RegionFeatureCollection) => void) | undefined,
+): string {
+  const [geomKey, setGeomKey] = useState('');
+  const geomCb = useRef(onGeometry);
+  geomCb.current = onGeometry;
+  const seen = useRef(new Map<string, unknown>());
+  const code = region?.code;
+  const level = region?.level;
+
+  useEffect(() => {
+    if (!handle || !code || !level) return;
+    const { map } = handle;
+    let cancelled = false;
+    setVisible(map, CITY_LAYERS, view === 'city');
+    setVisible(map, NATIONAL_LAYERS, view === 'national');
+    if (view === 'national') {
+      loadChina()
+        .then((fc) => {
+          if (cancelled) return;
+          setOnce(map, 'china', fc, seen.current, () => fc);
+          const provinces = fc.features.filter((f) => f.properties.code !== NANHAI_CODE);
+          setOnce(map, 'chinaLabels', fc, seen.current, () => labelPoints(provinces));
+          map.setFeatureState({ source: 'china', id: provinceCodeOf(code) }, { home: true });
+          // the data's own extent: the 南海诸岛 may be an inset or at true position
+          fit(map, boundsOf(fc.features) ?? CHINA_BOUNDS, u);
+        })
+        .catch(() => undefined);
+    } else {
+      loadChildren(code, level)
+        .then((fc) => {
+          if (cancelled) return;
+          setOnce(map, 'regions', fc, seen.current, () => fc);
+          setOnce(map, 'labels', fc, seen.current, () => labelPoints(fc.features));
+          fit(map, boundsOf(fc.features), u);
+          setGeomKey(`${code}:${fc.features.length}`);
+          geomCb.current?.(fc);
+        })
+        .catch(() => undefined);
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [handle, view, code, level, u]);
+
+  return geomKey;
+}
