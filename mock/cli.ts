@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { runBackfill } from './backfill.ts';
 import { runLive } from './live.ts';
-import { activityPerDay } from './population.ts';
 import { DAY_MS } from './rhythm.ts';
 import { simulation } from './setup.ts';
 import { eventStream } from './stream.ts';
+import { eventsWindow } from './tail.ts';
 
 const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
   roster   --region 610100 [--roster-seed 1]                 the roster JSON array
-  events   --region 610100 --seed 42 --count N [--start ISO] [--scale X] [--history-days D]
+  events   --region 610100 --seed 42 --count N [--start ISO [--history-days D] | --now ISO] [--scale X]
                                                              N events as NDJSON
   live     --url URL [--scale 1 | --rate EV_PER_S] [--token T] [--region 610100] [--seed S]
   backfill --url URL [--days 30] [--scale 1 | --per-day N] [--history-days 34]
@@ -25,6 +25,7 @@ const OPTIONS = {
   'roster-seed': { type: 'string' },
   count: { type: 'string' },
   start: { type: 'string' },
+  now: { type: 'string' },
   scale: { type: 'string' },
   'history-days': { type: 'string' },
   url: { type: 'string' },
@@ -56,26 +57,33 @@ function need(values: Values, key: 'url'): string {
   return v;
 }
 
+function isoMs(values: Values, key: 'start' | 'now'): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw new Error(`--${key} must be an ISO date-time, got ${raw}`);
+  return ms;
+}
+
 async function writeEvents(values: Values): Promise<void> {
   const count = num(values, 'count');
   if (count === undefined || !Number.isInteger(count)) throw new Error('--count N is required');
   const sim = simulation({ region: values.region, seed: values.seed, rosterSeed: values['roster-seed'] });
   let scale = num(values, 'scale') ?? 1;
-  let startMs: number;
-  if (values.start) {
-    startMs = Date.parse(values.start);
-    if (Number.isNaN(startMs)) throw new Error(`--start must be an ISO date-time, got ${values.start}`);
+  let startMs = isoMs(values, 'start');
+  let historyStartMs: number | undefined;
+  let endMs: number | undefined;
+  let skip = 0;
+  if (startMs !== undefined) {
+    historyStartMs = startMs - (num(values, 'history-days') ?? 0) * DAY_MS;
   } else {
-    // End about now: the span the count takes at this scale, at most 30 days (then busier).
-    const structuredPerDay = sim.pop.branches.length * 0.12 + sim.pop.floating.length * 0.45;
-    let spanDays = count / (activityPerDay(sim.pop) * scale + structuredPerDay);
-    if (spanDays > 30 && values.scale === undefined) {
-      scale = Math.max(1, (count / 30 - structuredPerDay) / activityPerDay(sim.pop));
-      spanDays = 30;
+    // The latest N events before the start of the clock hour (tail.ts): none after now.
+    if (values['history-days'] !== undefined) {
+      throw new Error('--history-days needs --start: without it the N events are the latest before the hour');
     }
-    startMs = Date.now() - Math.ceil(spanDays * 1.03 * DAY_MS);
+    const window = eventsWindow(sim.pop, count, isoMs(values, 'now') ?? Date.now(), num(values, 'scale'));
+    ({ startMs, endMs, skip, scale } = window);
   }
-  const historyStartMs = startMs - (num(values, 'history-days') ?? 0) * DAY_MS;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
@@ -83,7 +91,11 @@ async function writeEvents(values: Values): Promise<void> {
   let buf = '';
   let n = 0;
   if (count > 0) {
-    for (const ev of eventStream({ pop: sim.pop, startMs, historyStartMs, scale })) {
+    for (const ev of eventStream({ pop: sim.pop, startMs, historyStartMs, endMs, scale })) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       buf += `${JSON.stringify(ev)}\n`;
       if (buf.length > 1 << 16) {
         if (!process.stdout.write(buf)) await once(process.stdout, 'drain');

@@ -2,7 +2,8 @@
 // check-ins, plus the resends and late arrivals real upstream systems produce. A lazy iterator:
 // memory stays flat however many events are drawn.
 import type { IngestEvent } from '../server/contract/events.ts';
-import { activitySlot, SLOT_MS, type ActivityContext, type Timed, type TypeStarts } from './gen/activity.ts';
+import { activityDraws, buildDraw, SLOT_MS } from './gen/activity.ts';
+import type { ActivityContext, Draw, Timed, TypeStarts } from './gen/activity.ts';
 import { checkinsOfDay } from './gen/checkins.ts';
 import { MeetingCalendar } from './gen/meetings.ts';
 import { transfersOfDay } from './gen/transfers.ts';
@@ -41,9 +42,14 @@ export function tsOf(ev: IngestEvent): number {
   return typeof ev.ts === 'number' ? ev.ts : Date.parse(ev.ts);
 }
 
-/** The day's structured events: same for every scale, keyed on the seed alone. */
-function structuredDay(pop: Population, meetings: MeetingCalendar, tag: string, day: number): Timed[] {
-  return [...meetings.ofDay(day), ...transfersOfDay(pop, tag, day), ...checkinsOfDay(pop, tag, day)].sort((a, b) => a.t - b.t);
+/** What happens to an event on its way: sent once, resent with the same id, or late by some ms (> 0). */
+const SENT = 0;
+const RESENT = -1;
+
+function fateOf(rng: Rng): number {
+  const roll = rng.next();
+  if (roll < LATE_SHARE) return Math.floor(rng.range(LATE_MIN_MS, LATE_MAX_MS));
+  return roll < LATE_SHARE + DUPLICATE_SHARE ? RESENT : SENT;
 }
 
 /** Events of one slot after merging, with resends and late arrivals applied. */
@@ -52,29 +58,72 @@ function finishSlot(merged: Timed[], seed: number, slot: number): IngestEvent[] 
   const out: IngestEvent[] = [];
   const resends: IngestEvent[] = [];
   for (const { ev } of merged) {
-    const roll = rng.next();
-    if (roll < LATE_SHARE) {
-      const late = { ...ev, ts: tsOf(ev) - Math.floor(rng.range(LATE_MIN_MS, LATE_MAX_MS)) };
-      out.push(late);
+    const fate = fateOf(rng);
+    if (fate > 0) {
+      out.push({ ...ev, ts: tsOf(ev) - fate });
       continue;
     }
     out.push(ev);
-    if (roll < LATE_SHARE + DUPLICATE_SHARE) resends.push(ev);
+    if (fate === RESENT) resends.push(ev);
   }
   return resends.length === 0 ? out : out.concat(resends);
+}
+
+/** How many lines a slot of `n` merged events emits (its resends included), without building them. */
+export function slotLines(seed: number, slot: number, n: number): number {
+  const rng = Rng.of(seed, slot, 0xd1);
+  let lines = n;
+  for (let i = 0; i < n; i++) if (fateOf(rng) === RESENT) lines++;
+  return lines;
+}
+
+/** Where a stream's events come from: the structured streams by local day (cached), activity by slot. */
+export class SlotSource {
+  readonly ctx: ActivityContext;
+  private readonly structuredTag: string;
+  private readonly meetings: MeetingCalendar;
+  private day = Number.NaN;
+  private dayEvents: Timed[] = [];
+
+  constructor(
+    readonly pop: Population,
+    readonly scale: number,
+    private readonly typeStarts?: TypeStarts,
+  ) {
+    this.structuredTag = streamTag(pop.seed, 0);
+    this.ctx = { pop, scale, tag: streamTag(pop.seed, scale) };
+    this.meetings = new MeetingCalendar(pop, this.structuredTag);
+  }
+
+  /** The day's structured events in time order: the same for every scale, keyed on the seed alone. */
+  structured(day: number): Timed[] {
+    if (day !== this.day) {
+      const { pop, meetings, structuredTag: tag } = this;
+      const events = [...meetings.ofDay(day), ...transfersOfDay(pop, tag, day), ...checkinsOfDay(pop, tag, day)];
+      this.dayEvents = events.sort((a, b) => a.t - b.t);
+      this.day = day;
+    }
+    return this.dayEvents;
+  }
+
+  /** When the slot's activity happens (none at scale 0). */
+  draws(slot: number): Draw[] {
+    return this.scale > 0 ? activityDraws(this.ctx, slot, this.typeStarts) : [];
+  }
+
+  build(slot: number, d: Draw): Timed {
+    return buildDraw(this.ctx, slot, d);
+  }
 }
 
 /** The events from `startMs` on, in emission order (time order but for resends and late ones). */
 export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, undefined> {
   const { pop, startMs } = opts;
-  const scale = opts.scale ?? 1;
   const historyStart = Math.min(opts.historyStartMs ?? startMs, startMs);
   const end = opts.endMs ?? Number.POSITIVE_INFINITY;
-  const structuredTag = streamTag(pop.seed, 0);
-  const ctx: ActivityContext = { pop, scale, tag: streamTag(pop.seed, scale) };
-  const meetings = new MeetingCalendar(pop, structuredTag);
+  const source = new SlotSource(pop, opts.scale ?? 1, opts.typeStarts);
   for (let day = localDay(historyStart); dayStartMs(day) < end; day++) {
-    const structured = structuredDay(pop, meetings, structuredTag, day);
+    const structured = source.structured(day);
     let next = 0;
     const dayStart = dayStartMs(day);
     const firstSlot = Math.floor(Math.max(dayStart, historyStart) / SLOT_MS);
@@ -84,19 +133,19 @@ export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, 
       if (slotStart >= end) return;
       const slotEnd = slotStart + SLOT_MS;
       const merged: Timed[] = [];
-      const activity = slotEnd > startMs && scale > 0 ? activitySlot(ctx, slot, opts.typeStarts) : [];
+      const draws = slotEnd > startMs ? source.draws(slot) : [];
       let a = 0;
-      while (a < activity.length && activity[a]!.t < startMs) a++;
+      while (a < draws.length && draws[a]!.t < startMs) a++;
       while (next < structured.length && structured[next]!.t < historyStart) next++;
       while (true) {
         const s = next < structured.length && structured[next]!.t < slotEnd ? structured[next]! : undefined;
-        const x = a < activity.length ? activity[a]! : undefined;
+        const x = a < draws.length ? draws[a]! : undefined;
         if (!s && !x) break;
         if (s && (!x || s.t <= x.t)) {
           merged.push(s);
           next++;
         } else {
-          merged.push(x!);
+          merged.push(source.build(slot, x!));
           a++;
         }
       }

@@ -88,18 +88,25 @@ const TYPE_LETTER: Readonly<Record<ActivityType, string>> = {
 /** Earliest moment per type (epoch ms); a type left out starts at once, +Infinity never. */
 export type TypeStarts = Partial<Readonly<Record<ActivityType, number>>>;
 
+/** One activity event before it is built: when, which type (index into ACTIVITY_TYPES), which of the slot's. */
+export interface Draw {
+  t: number;
+  k: number;
+  i: number;
+}
+
 /**
- * The activity events of one slot, in time order. Each type is its own Poisson stream keyed
- * on (seed, scale, slot, type), so leaving a type out (`from`) changes nothing in the others.
+ * When a slot's activity events happen, in time order, without building them (cheap: a
+ * Poisson count and offsets per type). Each type is its own Poisson stream keyed on (seed,
+ * scale, slot, type), so leaving a type out (`from`) changes nothing in the others.
  */
-export function activitySlot(ctx: ActivityContext, slot: number, from: TypeStarts = {}): Timed[] {
+export function activityDraws(ctx: ActivityContext, slot: number, from: TypeStarts = {}): Draw[] {
   const start = slot * SLOT_MS;
   const end = start + SLOT_MS;
   const day = localDay(start);
   const hour = localHour(start);
   const scaleKey = Math.round(ctx.scale * 1e6);
-  const prefix = `${ctx.tag}-${slot.toString(36)}-`;
-  const out: Timed[] = [];
+  const out: Draw[] = [];
   ACTIVITY_TYPES.forEach((type, k) => {
     const first = from[type] ?? start;
     if (first >= end) return;
@@ -108,14 +115,24 @@ export function activitySlot(ctx: ActivityContext, slot: number, from: TypeStart
     const offsets = new Float64Array(n);
     for (let i = 0; i < n; i++) offsets[i] = Math.floor(rng.next() * SLOT_MS);
     offsets.sort();
-    const idPrefix = prefix + TYPE_LETTER[type];
     for (let i = 0; i < n; i++) {
       const t = start + offsets[i]!;
-      if (t < first) continue;
-      // each event draws from its own stream: skipping some leaves the rest as they are
-      out.push({ t, ev: makeEvent(ctx, type, idPrefix + i.toString(36), t, day, Rng.of(ctx.pop.seed, slot, k, i, scaleKey)) });
+      if (t >= first) out.push({ t, k, i });
     }
   });
   // stable: equal times keep type order, then index
   return out.sort((a, b) => a.t - b.t);
+}
+
+/** The event of a draw: each event draws from its own stream, so skipping some leaves the rest as they are. */
+export function buildDraw(ctx: ActivityContext, slot: number, d: Draw): Timed {
+  const type = ACTIVITY_TYPES[d.k]!;
+  const id = `${ctx.tag}-${slot.toString(36)}-${TYPE_LETTER[type]}${d.i.toString(36)}`;
+  const rng = Rng.of(ctx.pop.seed, slot, d.k, d.i, Math.round(ctx.scale * 1e6));
+  return { t: d.t, ev: makeEvent(ctx, type, id, d.t, localDay(d.t), rng) };
+}
+
+/** The activity events of one slot, in time order. */
+export function activitySlot(ctx: ActivityContext, slot: number, from: TypeStarts = {}): Timed[] {
+  return activityDraws(ctx, slot, from).map((d) => buildDraw(ctx, slot, d));
 }

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { buildRoster } from '../../mock/roster.ts';
 import { tsOf } from '../../mock/stream.ts';
 import type { IngestEvent } from '../../server/contract/events.ts';
+import { SIMULATED_NOWS } from './fixtures.ts';
 
 const run = promisify(execFile);
+const iso8601 = (ms: number) => new Date(ms).toISOString();
 const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'mock/cli.ts', ...args], { maxBuffer: 64 << 20 });
 
 describe('mock CLI', () => {
@@ -24,12 +26,22 @@ describe('mock CLI', () => {
     expect(types.has('meeting.held') && types.has('member.active')).toBe(true);
   });
 
-  it('without --start ends about now, inside the retention', async () => {
-    const before = Date.now();
-    const { stdout } = await cli('events', '--region', '610113', '--count', '20000');
+  const NOWS = SIMULATED_NOWS.slice(0, 3);
+  it.each(NOWS)('without --start ends before the hour of --now %s, the same bytes a second later', async (iso) => {
+    const nowMs = Date.parse(iso);
+    const args = (at: number) => ['events', '--region', '610113', '--count', '5000', '--now', iso8601(at)];
+    const [a, b] = await Promise.all([cli(...args(nowMs)), cli(...args(nowMs + 1000))]);
+    expect(b.stdout).toBe(a.stdout);
+    const ts = a.stdout.trimEnd().split('\n').map((l) => tsOf(JSON.parse(l) as IngestEvent));
+    expect(ts.length).toBe(5000);
+    expect(Math.max(...ts)).toBeLessThanOrEqual(nowMs);
+    expect(Math.min(...ts)).toBeGreaterThan(nowMs - 30 * 86_400_000);
+  });
+
+  it('without --start or --now ends before the clock', async () => {
+    const { stdout } = await cli('events', '--region', '610113', '--count', '2000');
     const ts = stdout.trimEnd().split('\n').map((l) => tsOf(JSON.parse(l) as IngestEvent));
-    expect(Math.max(...ts)).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
-    expect(Math.min(...ts)).toBeGreaterThan(before - 30 * 86_400_000);
+    expect(Math.max(...ts)).toBeLessThanOrEqual(Date.now());
   });
 
   it('fails with a clear message on a bad region', async () => {

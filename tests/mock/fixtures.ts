@@ -36,3 +36,14 @@ export const SMALL_ROSTER: Org[] = [
 export const DAY_MS = 86_400_000;
 /** Local midnight (UTC+8) of 2026-10-01, a Thursday. */
 export const OCT_1_LOCAL_MS = Date.parse('2026-10-01T00:00:00+08:00');
+/**
+ * Instants a test that involves "now" runs at (Asia/Shanghai): midnight, the quiet small hours,
+ * the first hour of a month, and an ordinary afternoon. Tests that spawn the CLI or wait on real
+ * time take the first three.
+ */
+export const SIMULATED_NOWS: readonly string[] = [
+  '2026-11-04T00:00:00+08:00',
+  '2026-11-04T04:00:00+08:00',
+  '2026-12-01T00:30:00+08:00',
+  '2026-11-03T14:00:00+08:00',
+];

@@ -8,11 +8,11 @@ import { HEARTBEAT_WINDOW_MS, thinHistory } from '../../mock/history.ts';
 import { buildPopulation } from '../../mock/population.ts';
 import { dayStartMs, HOUR_MS, localDay, monthStartDay, quarterStartDay } from '../../mock/rhythm.ts';
 import { eventStream, streamTag, tsOf } from '../../mock/stream.ts';
-import { DAY_MS, SMALL_ROSTER } from './fixtures.ts';
+import { DAY_MS, SIMULATED_NOWS, SMALL_ROSTER } from './fixtures.ts';
 
 const pop = buildPopulation(SMALL_ROSTER, 42);
 /** A Tuesday afternoon early in a month: the 30-day window spans two months. */
-const END = Date.parse('2026-11-03T14:00:00+08:00');
+const AFTERNOON = Date.parse('2026-11-03T14:00:00+08:00');
 const SCALE = 20;
 
 const withMember = (ev: IngestEvent): ev is Extract<IngestEvent, { member: string }> => 'member' in ev;
@@ -45,7 +45,7 @@ describe('local calendar', () => {
 describe('activity types', () => {
   it('are independent streams: leaving one out changes nothing in the others', () => {
     const ctx: ActivityContext = { pop, scale: SCALE, tag: streamTag(pop.seed, SCALE) };
-    const slot = Math.floor(END / SLOT_MS) - 90;
+    const slot = Math.floor(AFTERNOON / SLOT_MS) - 90;
     const all = activitySlot(ctx, slot);
     const some = activitySlot(ctx, slot, { 'member.active': Number.POSITIVE_INFINITY, 'points.awarded': slot * SLOT_MS + 30_000 });
     expect(all.some((e) => e.ev.type === 'member.active')).toBe(true);
@@ -55,17 +55,25 @@ describe('activity types', () => {
   });
 });
 
-describe('backfill at the live scale', () => {
-  const plan = backfillPlan(pop, END, { days: 30, scale: SCALE, retentionDays: 100, historyStartMs: dayStartMs(quarterStartDay(localDay(END))) });
+// Each end: midnight, the small hours, the first hour of a month, an afternoon (fixtures.ts).
+describe.each(SIMULATED_NOWS)('backfill at the live scale ending %s', (iso) => {
+  const END = Date.parse(iso);
+  const quarterStart = dayStartMs(quarterStartDay(localDay(END)));
+  const plan = backfillPlan(pop, END, { days: 30, scale: SCALE, retentionDays: 100, historyStartMs: quarterStart });
   const generated = [...eventStream(plan.stream)];
   const sent = [...thinHistory(generated, plan.cut)];
 
   it('covers 30 calendar days of activity and the quarter of meetings, transfers and check-ins', () => {
     expect(plan.stream.startMs).toBe(dayStartMs(localDay(END) - 29));
-    expect(plan.stream.historyStartMs).toBe(Date.parse('2026-10-01T00:00:00+08:00'));
+    expect(plan.stream.historyStartMs).toBe(quarterStart);
     expect(backfillEvents(plan).next().value).toEqual(sent[0]);
-    expect(Math.min(...sent.filter((e) => e.type === 'member.checkin').map(tsOf))).toBeLessThan(Date.parse('2026-10-02T00:00:00+08:00'));
-    expect(Math.min(...sent.filter((e) => e.type === 'meeting.held').map(tsOf))).toBeLessThan(Date.parse('2026-10-31T00:00:00+08:00'));
+    expect(Math.min(...sent.filter((e) => e.type === 'member.checkin').map(tsOf))).toBeLessThan(quarterStart + DAY_MS);
+    const meetings = sent.filter((e) => e.type === 'meeting.held').map(tsOf);
+    expect(Math.min(...meetings)).toBeLessThan(quarterStart + 30 * DAY_MS);
+  });
+
+  it('sends nothing at or after its end', () => {
+    expect(Math.max(...sent.map(tsOf))).toBeLessThan(END);
   });
 
   it('keeps the learners of every day and of the month exact', () => {
@@ -104,7 +112,8 @@ describe('backfill at the live scale', () => {
     const from = (slot: number) => (id: string) => slotOfId(id) >= slot;
     for (const [type, first] of [
       ['study.completed', END - HOUR_MS],
-      ['points.awarded', END - HOUR_MS],
+      // last month's points are not history the wall shows: in a month's first hour they start at midnight
+      ['points.awarded', Math.max(END - HOUR_MS, plan.cut.pointsFromMs)],
       ['member.active', END - HEARTBEAT_WINDOW_MS],
     ] as const) {
       const want = [...ids(around, type)].filter(from(first / SLOT_MS)).sort();

@@ -7,7 +7,8 @@ import { runLive } from '../../mock/live.ts';
 import { activityPerDay } from '../../mock/population.ts';
 import { DAY_MS } from '../../mock/rhythm.ts';
 import { scaleForRate, simulation } from '../../mock/setup.ts';
-import { eventStream } from '../../mock/stream.ts';
+import { eventStream, tsOf } from '../../mock/stream.ts';
+import { SIMULATED_NOWS } from './fixtures.ts';
 import { emptyStats, IngestRefused, postBatch, retryAfterMs, type MockLog } from '../../mock/transport.ts';
 
 type Answer = (req: IncomingMessage, res: ServerResponse, events: IngestEvent[]) => void;
@@ -17,14 +18,15 @@ interface Receiver {
   /** events of batches answered 200, in the order they were answered */
   acked: IngestEvent[][];
   /** every request's body and the status it got */
-  requests: { status: number; events: IngestEvent[]; path: string; auth: string | undefined }[];
+  /** `at`: the test's clock when the request arrived */
+  requests: { status: number; events: IngestEvent[]; path: string; auth: string | undefined; at: number }[];
 }
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** A fake ingest endpoint: `script[i]` answers request i; later requests get 200. */
-async function receiver(script: Answer[] = []): Promise<Receiver> {
+async function receiver(script: Answer[] = [], clock: () => number = Date.now): Promise<Receiver> {
   const r: Receiver = { url: '', acked: [], requests: [] };
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,7 +34,7 @@ async function receiver(script: Answer[] = []): Promise<Receiver> {
     req.on('end', () => {
       const events = JSON.parse(Buffer.concat(chunks).toString('utf8')) as IngestEvent[];
       const answer = script[r.requests.length];
-      r.requests.push({ status: 0, events, path: req.url ?? '', auth: req.headers.authorization });
+      r.requests.push({ status: 0, events, path: req.url ?? '', auth: req.headers.authorization, at: clock() });
       const entry = r.requests[r.requests.length - 1]!;
       if (answer) {
         answer(req, res, events);
@@ -102,17 +104,18 @@ describe('postBatch', () => {
   });
 });
 
-describe('runLive', () => {
-  it('posts the stream in real time: after 503s nothing lost, nothing sent twice', async () => {
-    const r = await receiver([busy('1'), busy('0')]);
+describe.each(SIMULATED_NOWS.slice(0, 3))('runLive from %s', (iso) => {
+  it('posts in real time: after 503s nothing lost, nothing sent twice, nothing ahead of the clock', async () => {
+    const t0 = Date.parse(iso);
     // The live loop starts its stream at its first reading of the clock.
     const real0 = Date.now();
     let startMs: number | undefined;
     const now = () => {
-      const t = T0 + (Date.now() - real0);
+      const t = t0 + (Date.now() - real0);
       startMs ??= t;
       return t;
     };
+    const r = await receiver([busy('1'), busy('0')], now);
     const ctl = new AbortController();
     const done = runLive({ url: r.url, region: '610113', seed: 42, rate: 2000, intervalMs: 20, now, signal: ctl.signal, log: quiet(), onBatch: (s) => s.batches >= 6 && ctl.abort() });
     const stats = await done;
@@ -120,6 +123,7 @@ describe('runLive', () => {
     // A refused batch is resent whole, unchanged.
     expect(r.requests[1]!.events).toEqual(r.requests[0]!.events);
     expect(r.acked[0]).toEqual(r.requests[0]!.events);
+    for (const q of r.requests) expect(Math.max(...q.events.map(tsOf))).toBeLessThanOrEqual(q.at);
     const sent = r.acked.flat();
     expect(stats.sent).toBe(sent.length);
     const { pop } = simulation({ region: '610113', seed: 42 });
@@ -132,8 +136,10 @@ describe('runLive', () => {
   });
 });
 
-describe('runBackfill', () => {
-  it('sends every event of the window exactly once, through 503s, and reports progress', async () => {
+describe.each(SIMULATED_NOWS.slice(0, 3))('runBackfill ending %s', (iso) => {
+  const T0 = Date.parse(iso);
+
+  it('sends every event of the window once, through 503s, and reports progress; none after its end', async () => {
     const r = await receiver([busy('0'), busy('1')]);
     const progress: number[] = [];
     let total = 0;
@@ -141,7 +147,8 @@ describe('runBackfill', () => {
       url: r.url,
       region: '610113',
       seed: 42,
-      days: 1,
+      // today and yesterday: at midnight today alone is empty
+      days: 2,
       historyDays: 2,
       perDay: 3000,
       batchSize: 400,
@@ -154,7 +161,7 @@ describe('runBackfill', () => {
       },
     });
     const { pop } = simulation({ region: '610113', seed: 42 });
-    const plan = backfillPlan(pop, T0, { days: 1, historyDays: 2, perDay: 3000 });
+    const plan = backfillPlan(pop, T0, { days: 2, historyDays: 2, perDay: 3000 });
     expect(plan.stream).toMatchObject({ historyStartMs: T0 - 2 * DAY_MS, endMs: T0, scale: 3000 / activityPerDay(pop) });
     const expected = [...backfillEvents(plan)];
     expect(expected.length).toBeGreaterThan(1000);
@@ -163,6 +170,7 @@ describe('runBackfill', () => {
     expect(progress.length).toBeGreaterThan(3);
     expect(progress[progress.length - 1]).toBe(total);
     expect(stats).toMatchObject({ sent: total, accepted: total, retries: 2 });
+    expect(Math.max(...r.acked.flat().map(tsOf))).toBeLessThan(T0);
   });
 
   it('stops on a 4xx with the reason', async () => {
