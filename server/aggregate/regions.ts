@@ -20,10 +20,10 @@ import type { FloatingRecord, OnlineRecord, RollupInput, RollupOptions, StoredTi
 import { addDays, lastDays, type ZonedClock } from './period.ts';
 import { groupOf, RecordGroup } from './records.ts';
 import { rosterRegions, RosterRegions } from './roster-regions.ts';
-import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, D_STUDIES, DEVELOPMENT_RANK, M_ATTENDEES, M_DUES_FEN } from './schema.ts';
+import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, D_STUDIES, DAILY_DAYS, DEVELOPMENT_RANK, M_ATTENDEES, M_DUES_FEN } from './schema.ts';
 import { M_DUES_PAID, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './schema.ts';
 
-export { RecordGroup, RosterRegions, rosterRegions };
+export { DAILY_DAYS, RecordGroup, RosterRegions, rosterRegions };
 
 const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 const OPEN_DEVELOPMENT: ReadonlySet<DevelopmentStage> = new Set(OPEN_DEVELOPMENT_STAGES);
@@ -31,7 +31,6 @@ const OPEN_DEVELOPMENT: ReadonlySet<DevelopmentStage> = new Set(OPEN_DEVELOPMENT
 export const BANDS = STRUCTURE_DIMENSIONS.flatMap((d) => STRUCTURE_BANDS[d].map((b) => [d, b] as const));
 
 const DAY_MS = 86_400_000;
-export const DAILY_DAYS = 30;
 const KINDS = MEETING_KINDS.length;
 
 // Counter fields per region (one row of NF numbers per region in one Float64Array).

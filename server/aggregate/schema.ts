@@ -178,6 +178,9 @@ export function mergeRecord<F extends FamilyName>(family: F, prev: RecordTypes[F
   return prev[m] === low ? prev : { ...prev, [m]: low };
 }
 
+/** days of day tables the read side needs (the 30-day learners series) */
+export const DAILY_DAYS = 30;
+
 /** H3 resolution of floating-member cells */
 export const FLOATING_CELL_RESOLUTION = 5;
 

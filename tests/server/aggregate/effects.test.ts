@@ -5,7 +5,7 @@ import { effectList, ENTRY_KEY_SEP, type Effect } from '../../../server/aggregat
 import type { RollupInput } from '../../../server/aggregate/model.ts';
 import { ZonedClock } from '../../../server/aggregate/period.ts';
 import { cellOf } from '../../../server/aggregate/prepare.ts';
-import { DAY, MONTH, QUARTER, type TableName } from '../../../server/aggregate/schema.ts';
+import { D_HOUR0, DAY, MONTH, QUARTER, type TableName } from '../../../server/aggregate/schema.ts';
 import { EVENT_TYPES, type NormalizedEvent } from '../../../server/contract/index.ts';
 import type { Store } from '../../../server/store/types.ts';
 import { memoryHarness } from '../../store/engines.ts';
@@ -26,7 +26,7 @@ const CASES: [string, NormalizedEvent, Effect[]][] = [
     [
       c('day', P.day, DAY.studies, 1),
       c('day', P.day, DAY.minutes, 25),
-      c('day', P.day, DAY.hour11, 1),
+      c('day', P.day, D_HOUR0 + 11, 1),
       { kind: 'distinct', set: 'learnersDay', setPeriod: P.day, member: 'm1', table: 'day', period: P.day, org: ORG, slot: DAY.learners },
       { kind: 'distinct', set: 'learnersMonth', setPeriod: P.month, member: 'm1', table: 'month', period: P.month, org: ORG, slot: MONTH.learners },
       seen,
