@@ -3,14 +3,12 @@
 // cached per version and section). Several server processes share one Redis.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import type { NormalizedEvent, Org, OrgPoint, Snapshot } from '../contract/index.ts';
-import { registryGeo, type GeoLookup } from '../aggregate/geo.ts';
+import type { NormalizedEvent, Org } from '../contract/index.ts';
+import type { RollupInput } from '../aggregate/model.ts';
 import { clockFor } from '../aggregate/rollup.ts';
-import { buildSnapshot, buildSnapshots } from '../aggregate/snapshot.ts';
-import { orgPointsOf } from './common.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
-import { redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
+import { migrateRecords, redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
 import { K, keyBase } from './redis/keys.ts';
 import { RollupReader } from './redis/read.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
@@ -26,7 +24,6 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   dedupeBuckets?: number;
   /** dedupe generations checked per id (default 2: ids kept 1–2× the retention; 3: 1–1.5×, one more HEXISTS per event) */
   dedupeGenerations?: number;
-  geo?: GeoLookup;
 }
 
 type IngestFn = (base: string, ...args: (string | Buffer)[]) => Promise<number[]>;
@@ -38,7 +35,6 @@ export class RedisStore implements Store {
   private readonly redis: Redis;
   private readonly reader: RollupReader;
   private readonly enc: EncodeParams;
-  private readonly geo: GeoLookup;
   private poll: NodeJS.Timeout | null = null;
   private sweptGen = -1;
   /** the latest sweep of expired dedupe generations (resolves to keys removed) */
@@ -49,7 +45,6 @@ export class RedisStore implements Store {
   constructor(o: RedisStoreOptions = {}) {
     this.opts = withDefaults(o);
     this.base = keyBase(o.prefix ?? 'zhdj');
-    this.geo = o.geo ?? registryGeo;
     this.redis = new Redis(o.url ?? 'redis://127.0.0.1:6379', {
       lazyConnect: true,
       // fail fast while disconnected: ingest answers 503 instead of hanging
@@ -74,6 +69,7 @@ export class RedisStore implements Store {
   async open(): Promise<void> {
     try {
       await this.redis.connect();
+      await migrateRecords(this.redis, this.base);
       await this.loadRoster();
     } catch (e) {
       throw new StoreUnavailableError(`redis unreachable: ${(e as Error).message}`);
@@ -143,18 +139,8 @@ export class RedisStore implements Store {
     return !n || n === '0';
   }
 
-  async snapshot(region: string, nowMs: number): Promise<Snapshot> {
-    const input = await this.guard(() => this.reader.input(nowMs));
-    return buildSnapshot(region, nowMs, input, this.opts, this.geo);
-  }
-
-  async snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> {
-    const input = await this.guard(() => this.reader.input(nowMs));
-    return buildSnapshots(regions, nowMs, input, this.opts, this.geo);
-  }
-
-  async orgPoints(region: string): Promise<OrgPoint[]> {
-    return orgPointsOf(region, this.reader.roster, this.geo);
+  async rollupInput(nowMs: number): Promise<RollupInput> {
+    return this.guard(() => this.reader.input(nowMs));
   }
 
   async version(): Promise<number> {

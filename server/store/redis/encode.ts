@@ -1,18 +1,37 @@
 // One ingest batch → the ARGV of ingest.lua. Everything that needs no Redis state is
-// computed here in Node: id hashes, period keys, hour, H3 cell, masked ticker/stream JSON.
-// A few large arguments rather than many small ones: per-argument overhead (ioredis,
-// protocol, Lua's ARGV table) dominated when each event had 14 arguments.
+// computed here in Node: id hashes, each event's effects (aggregate/effects.ts) as generic
+// ops against a per-batch key table, the keys' TTLs, masked ticker/stream JSON. Events with
+// the same shape of ops (same keys and slots: e.g. every study of one day and hour) share one
+// op template, so per event only its header and the op values travel: fewer JSON elements
+// than one fixed field list per event, which kept cjson's decode the cheaper part.
 import type { NormalizedEvent } from '../../contract/index.ts';
+import { effectsOf, type EffectSink } from '../../aggregate/effects.ts';
 import { hash64To } from '../../aggregate/hash.ts';
 import { TICKER_KEEP, TICKER_TYPES } from '../../aggregate/model.ts';
-import type { Period, ZonedClock } from '../../aggregate/period.ts';
-import { cellOf, maskEvent, tickerItemOf } from '../../aggregate/prepare.ts';
-import { KIND_INDEX } from '../../aggregate/slots.ts';
-import { STAGE_RANK } from '../../aggregate/transfer.ts';
+import type { ZonedClock } from '../../aggregate/period.ts';
+import { maskEvent, tickerItemOf } from '../../aggregate/prepare.ts';
+import {
+  FAMILIES,
+  SET_PERIODS,
+  type Family,
+  type FamilyName,
+  type RecordTypes,
+  type SetName,
+  type TableName,
+} from '../../aggregate/schema.ts';
+import { periodKey, recordKey, SEP } from './keys.ts';
 
 const DAY_S = 86_400;
+const DAY_MS = DAY_S * 1000;
 /** ticker items sent per batch: the newest of the batch (the list keeps TICKER_KEEP) */
 export const TICKER_PER_BATCH = 200;
+
+/** Op codes of a template (ingest.lua): count key slot (1 value: delta) · distinct set counter
+ * slot (member and org of the event) · record hash tie (4 values: key order min fields) · seen. */
+export const OP = { count: 1, distinct: 2, record: 3, seen: 4 } as const;
+
+/** Days a period key outlives its last write beyond the retention (at least). */
+const TTL_MARGIN_DAYS: Readonly<Record<TableName, number>> = { day: 2, month: 33, quarter: 94 };
 
 export interface EncodeParams {
   clock: ZonedClock;
@@ -42,18 +61,143 @@ export function dedupeMember(hi: number, lo: number): string {
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
 
+/** The UTC instant a period key ends, a day late: safe in any zone (offsets are < 1 day). */
+export function periodEndMs(kind: TableName, period: string): number {
+  const y = Number(period.slice(0, 4));
+  if (kind === 'day') return Date.UTC(y, Number(period.slice(5, 7)) - 1, Number(period.slice(8, 10)) + 1) + DAY_MS;
+  if (kind === 'month') return Date.UTC(y, Number(period.slice(5, 7)), 1) + DAY_MS;
+  return Date.UTC(y, 3 * Number(period.slice(6)), 1) + DAY_MS;
+}
+
+/** TTL in seconds of a period key written at `nowMs`: the margin after this write, or long
+ * enough to outlive the period itself by the retention (a month paid for in advance). */
+export function periodTtlS(kind: TableName, period: string, nowMs: number, retentionS: number): number {
+  const byEnd = Math.ceil((periodEndMs(kind, period) - nowMs) / 1000) + retentionS;
+  return Math.max(retentionS + TTL_MARGIN_DAYS[kind] * DAY_S, byEnd);
+}
+
+/** A record's `fields` values joined by SEP (the stored value is `order␟min␟` before them). */
+function recordFields<F extends FamilyName>(fam: Family<F>, value: RecordTypes[F]): string {
+  const f = fam.fields;
+  let out = String(value[f[0]!]);
+  for (let i = 1; i < f.length; i++) out += SEP + String(value[f[i]!]);
+  return out;
+}
+
+/** The stored form of a record, as ingest.lua writes it: `order␟min␟fields…` (min '' when the
+ * family keeps none). */
+export function storedRecord<F extends FamilyName>(family: F, value: RecordTypes[F]): string {
+  const fam = FAMILIES[family] as Family<F>;
+  return `${fam.order(value)}${SEP}${fam.min === undefined ? '' : String(value[fam.min])}${SEP}${recordFields(fam, value)}`;
+}
+
+const isTable = (name: TableName | SetName): name is TableName => !(name in SET_PERIODS);
+
+/** Collects one batch's effects as the script's key table, op templates, headers and values. */
+class OpEncoder implements EffectSink {
+  /** flat: key name (under the base), TTL in seconds (0: none) */
+  readonly keys: (string | number)[] = [];
+  private readonly keyIndex = new Map<string, Map<string, number>>();
+  readonly templates: number[][] = [];
+  private readonly templateIndex = new Map<string, number>();
+  /** flat per event: org, member ('' when none), ts, template */
+  readonly header: (string | number)[] = [];
+  readonly values: (string | number)[] = [];
+  private ops: number[] = [];
+  private sig = '';
+  private org = '';
+  private member = '';
+  private ts = 0;
+
+  constructor(
+    private readonly nowMs: number,
+    private readonly retentionS: number,
+  ) {}
+
+  private key(name: TableName | SetName | FamilyName, period: string): number {
+    let byPeriod = this.keyIndex.get(name);
+    if (!byPeriod) this.keyIndex.set(name, (byPeriod = new Map()));
+    let k = byPeriod.get(period);
+    if (k === undefined) {
+      k = this.keys.length / 2;
+      byPeriod.set(period, k);
+      if (name in FAMILIES) this.keys.push(recordKey(name as FamilyName), 0);
+      else {
+        const n = name as TableName | SetName;
+        const kind = isTable(n) ? n : SET_PERIODS[n];
+        this.keys.push(periodKey(n, period), periodTtlS(kind, period, this.nowMs, this.retentionS));
+      }
+    }
+    return k;
+  }
+
+  // The script applies an event's ops to the event's own org and member (carried once in the
+  // header): an effect elsewhere would need them per op, so it is refused rather than misfiled.
+  private own(org: string, member?: string): void {
+    if (org !== this.org) throw new Error(`effect for org ${org} of an event of org ${this.org}`);
+    if (member === undefined) return;
+    if (this.member === '') this.member = member;
+    else if (member !== this.member) throw new Error(`effect for member ${member} of an event of member ${this.member}`);
+  }
+
+  begin(ev: NormalizedEvent): void {
+    this.org = ev.org;
+    this.member = '';
+    this.ts = ev.ts;
+    this.sig = '';
+    this.ops.length = 0;
+  }
+
+  end(): void {
+    let t = this.templateIndex.get(this.sig);
+    if (t === undefined) {
+      t = this.templates.length;
+      this.templateIndex.set(this.sig, t);
+      this.templates.push(this.ops.slice());
+    }
+    this.header.push(this.org, this.member, String(this.ts), t);
+  }
+
+  count(table: TableName, period: string, org: string, slot: number, by: number): void {
+    this.own(org);
+    const k = this.key(table, period);
+    this.sig += `c${k}.${slot};`;
+    this.ops.push(OP.count, k, slot);
+    this.values.push(by);
+  }
+
+  distinct(set: SetName, setPeriod: string, member: string, table: TableName, period: string, org: string, slot: number): void {
+    this.own(org, member);
+    const s = this.key(set, setPeriod);
+    const k = this.key(table, period);
+    this.sig += `x${s}.${k}.${slot};`;
+    this.ops.push(OP.distinct, s, k, slot);
+  }
+
+  record<F extends FamilyName>(family: F, key: string, value: RecordTypes[F]): void {
+    const fam = FAMILIES[family] as Family<F>;
+    const h = this.key(family, '');
+    this.sig += `r${h};`;
+    this.ops.push(OP.record, h, fam.tie ? 1 : 0);
+    this.values.push(key, String(fam.order(value)), fam.min === undefined ? '' : String(value[fam.min]), recordFields(fam, value));
+  }
+
+  seen(member: string, org: string, ts: number): void {
+    this.own(org, member);
+    if (ts !== this.ts) throw new Error(`activity at ${ts} of an event at ${this.ts}`);
+    this.sig += 's;';
+    this.ops.push(OP.seen);
+  }
+}
+
 export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p: EncodeParams): (string | Buffer)[] {
   const genMs = genMsOf(p.retentionMs, p.gens);
   const retentionS = Math.ceil(p.retentionMs / 1000);
   const hashes = Buffer.allocUnsafe(events.length * 8);
   const members = new Array<string>(events.length);
-  const fields: (string | number)[] = [];
-  const periodIndex = new Map<string, number>();
-  const periods: [string, string, string][] = [];
+  const enc = new OpEncoder(nowMs, retentionS);
   const ticker: (string | Buffer)[] = [];
   let tickerFrom = 0;
-  let lastPer: Period | null = null;
-  let lastPi = 0;
   for (let i = events.length - 1, n = 0; i >= 0; i--) {
     if (TICKER_TYPES.has(events[i]!.type) && ++n === Math.min(TICKER_PER_BATCH, TICKER_KEEP)) {
       tickerFrom = i;
@@ -66,53 +210,9 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     hashes.writeUInt32BE(h64[0]!, i * 8);
     hashes.writeUInt32BE(h64[1]!, i * 8 + 4);
     members[i] = dedupeMember(h64[0]!, h64[1]!);
-    const per = p.clock.period(ev.ts);
-    // period objects are shared per local hour: consecutive events mostly repeat the last one
-    let pi = per === lastPer ? lastPi : periodIndex.get(per.day);
-    if (pi === undefined) {
-      periodIndex.set(per.day, (pi = periods.length));
-      periods.push([per.day, per.month, per.quarter]);
-    }
-    lastPer = per;
-    lastPi = pi;
-    const member = 'member' in ev ? ev.member : '';
-    let t = 'a';
-    let a = '';
-    let b = '';
-    let c = '';
-    switch (ev.type) {
-      case 'study.completed':
-        t = 's';
-        a = String(ev.minutes);
-        break;
-      case 'exam.submitted':
-        t = 'e';
-        a = ev.passed ? '1' : '0';
-        break;
-      case 'meeting.held':
-        t = 'm';
-        a = String(KIND_INDEX[ev.kind]);
-        b = String(ev.attendees);
-        c = String(ev.expected);
-        break;
-      case 'transfer.updated':
-        t = 't';
-        a = String(STAGE_RANK[ev.stage]);
-        b = ev.transfer;
-        c = ev.toOrg !== undefined ? `o:${ev.toOrg}` : `r:${ev.toRegion ?? ''}`;
-        break;
-      case 'member.checkin':
-        t = 'c';
-        a = cellOf(ev.lng, ev.lat);
-        break;
-      case 'points.awarded':
-        t = 'p';
-        a = String(ev.points);
-        break;
-      case 'member.active':
-        break;
-    }
-    fields.push(t, ev.org, member, pi, per.hour, a, b, c, String(ev.ts));
+    enc.begin(ev);
+    effectsOf(ev, p.clock.period(ev.ts), enc);
+    enc.end();
     if (i >= tickerFrom) {
       const item = tickerItemOf(ev);
       if (item) ticker.push(String(i), JSON.stringify(item));
@@ -123,19 +223,18 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
     String(gen),
     String(p.gens),
     String(p.buckets),
-    String(retentionS + 2 * DAY_S),
-    String(retentionS + 33 * DAY_S),
-    String(retentionS + 94 * DAY_S),
     String(p.replayMs),
-    String(nowMs - p.onlineWindowMs - DAY_S * 1000),
+    String(nowMs - p.onlineWindowMs - DAY_MS),
     String(events.length),
     String(TICKER_KEEP),
     String(nowMs),
     hashes,
-    JSON.stringify(fields),
-    JSON.stringify(periods),
-    JSON.stringify(events),
     members.join(','),
+    JSON.stringify(enc.keys),
+    JSON.stringify(enc.templates),
+    JSON.stringify(enc.header),
+    JSON.stringify(enc.values),
+    JSON.stringify(events),
     ...ticker,
   ];
 }

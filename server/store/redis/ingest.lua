@@ -1,53 +1,85 @@
 -- RedisStore ingest: dedupe and every aggregate update of one batch, atomically, in one
--- EVALSHA. Per event only the dedupe check touches Redis (SADD + SISMEMBER); counters,
--- distinct-member sets and online records are gathered in Lua tables and written once per
--- key per batch (HMGET+HSET, SMISMEMBER+SADD, ZMSCORE+ZADD). Contract: server/store/README.md
+-- EVALSHA. The script knows no event type, table or slot: Node (encode.ts) turns each event
+-- into generic ops (aggregate/effects.ts) against a key table, and this applies them. Per
+-- event only the dedupe check touches Redis (SADD + SISMEMBER); counters, distinct-member
+-- sets, records and online entries are gathered in Lua tables and written once per key per
+-- batch (HMGET+HSET, SMISMEMBER+SADD, HMGET+HSET, ZADD). Contract: server/store/README.md
 --   KEYS[1] = key base "{prefix}:" (every key below starts with it: one hash slot)
---   ARGV[1..11] header (encode.ts), then
---   ARGV[12] hashes: 8 raw bytes of hash64(id) per event, concatenated
---   ARGV[13] fields: JSON flat array, FIELDS values per event:
---            type org member periodIndex hour a b c ts
---            type: s study (a minutes) | e exam (a passed 1/0) | m meeting (a kind index,
---            b attendees, c expected) | t transfer (a stage index, b case id, c dest) |
---            c checkin (a H3 cell) | p points (a points) | a active (member '' = none)
---   ARGV[14] periods: JSON array of [day, month, quarter]
+--   ARGV[1..8] gen, generations to check, initial buckets, replay window ms, online trim
+--            bound ms, event count, ticker size, now ms
+--   ARGV[9]  hashes: 8 raw bytes of hash64(id) per event, concatenated
+--   ARGV[10] dedupe members: per event hash64(id) as a signed 64-bit decimal, ','-separated
+--   ARGV[11] keys: JSON flat [name, ttl s (0: none)]; ops name keys by 0-based index
+--   ARGV[12] templates: JSON array of flat op lists (0-based from the header):
+--            1 key slot: count (value: delta) | 2 set key slot: distinct member, first
+--            sighting adds 1 | 3 hash tie: record (values: key order min fields) | 4: seen
+--   ARGV[13] header: JSON flat [org, member, ts, template] per event
+--   ARGV[14] values: JSON flat, the ops' values in event and op order
 --   ARGV[15] the batch's masked events as one JSON array (goes to the stream with the dups)
---   ARGV[16] dedupe members: per event hash64(id) as a signed 64-bit decimal, ','-separated
---   ARGV[17..] ticker items: pairs of event index and item JSON
+--   ARGV[16..] ticker items: pairs of event index and item JSON
 -- Returns the 0-based indexes of the duplicates.
 local B = KEYS[1]
 local gen = tonumber(ARGV[1])
 local ngens = tonumber(ARGV[2])
 local nbuckets = tonumber(ARGV[3])
-local ttlDay, ttlMonth, ttlQuarter = ARGV[4], ARGV[5], ARGV[6]
-local replayMs = tonumber(ARGV[7])
-local onlineBefore = ARGV[8]
-local tickerKeep = tonumber(ARGV[10])
-local nowMs = ARGV[11]
-local FIELDS = 9
-local nEvents = tonumber(ARGV[9])
-local hashes = ARGV[12]
-local F = cjson.decode(ARGV[13])
-local periods = cjson.decode(ARGV[14])
-local members = ARGV[16] or ''
+local replayMs = tonumber(ARGV[4])
+local onlineBefore = ARGV[5]
+local nEvents = tonumber(ARGV[6])
+local tickerKeep = tonumber(ARGV[7])
+local nowMs = ARGV[8]
+local hashes = ARGV[9] or ''
+local members = ARGV[10] or ''
+local MALFORMED = 'ERR zhdj ingest: malformed batch'
+local okJson, KT, T, H, V = pcall(function()
+  return cjson.decode(ARGV[11]), cjson.decode(ARGV[12]), cjson.decode(ARGV[13]), cjson.decode(ARGV[14])
+end)
 local n = #hashes / 8
 local _, commas = string.gsub(members, ',', '')
-if n ~= nEvents or #F ~= n * FIELDS or n < 1 or commas ~= n - 1 or #members < 2 * n - 1 then
-  return redis.error_reply('ERR zhdj ingest: malformed batch')
+if not okJson or type(KT) ~= 'table' or type(T) ~= 'table' or type(H) ~= 'table' or type(V) ~= 'table'
+  or n ~= nEvents or n < 1 or commas ~= n - 1 or #members < 2 * n - 1 or #H ~= 4 * n or #KT % 2 ~= 0 then
+  return redis.error_reply(MALFORMED)
 end
+
+-- the key table: full names, TTLs, section names (the key name is its change counter in meta)
+local nkeys = #KT / 2
+local keyOf, ttlOf, secOf = {}, {}, {}
+for k = 0, nkeys - 1 do
+  local name, ttl = KT[2 * k + 1], tonumber(KT[2 * k + 2])
+  if type(name) ~= 'string' or not ttl then return redis.error_reply(MALFORMED) end
+  keyOf[k], ttlOf[k], secOf[k] = B .. name, ttl, name
+end
+local function isKey(k) return type(k) == 'number' and k >= 0 and k < nkeys and k == math.floor(k) end
+-- templates: check every op, count the values an event of each consumes
+local ARITY, VALUES = { 3, 4, 3, 1 }, { 1, 0, 4, 0 }
+local nvals = {}
+for t = 1, #T do
+  local tp, j, nv = T[t], 1, 0
+  if type(tp) ~= 'table' then return redis.error_reply(MALFORMED) end
+  while j <= #tp do
+    local op = tp[j]
+    local ar = ARITY[op]
+    if not ar or j + ar - 1 > #tp then return redis.error_reply(MALFORMED) end
+    if op ~= 4 and not isKey(tp[j + 1]) then return redis.error_reply(MALFORMED) end
+    if op == 2 and not isKey(tp[j + 2]) then return redis.error_reply(MALFORMED) end
+    nv = nv + VALUES[op]
+    j = j + ar
+  end
+  nvals[t - 1] = nv
+end
+local totalValues = 0
+for e = 0, n - 1 do
+  local nv = nvals[H[4 * e + 4]]
+  if not nv or type(H[4 * e + 1]) ~= 'string' or type(H[4 * e + 2]) ~= 'string' or not tonumber(H[4 * e + 3]) then
+    return redis.error_reply(MALFORMED)
+  end
+  totalValues = totalValues + nv
+end
+if totalValues ~= #V then return redis.error_reply(MALFORMED) end
+
 local SEP = '\031'
 local call = redis.call
 local CHUNK = 2000
-
-local function split(s)
-  local out, from = {}, 1
-  while true do
-    local at = string.find(s, SEP, from, true)
-    if not at then out[#out + 1] = string.sub(s, from) return out end
-    out[#out + 1] = string.sub(s, from, at - 1)
-    from = at + 1
-  end
-end
+local sub, byte, find = string.sub, string.byte, string.find
 
 -- call(cmd, key, ...list) in chunks of CHUNK list items (Lua's unpack limit is ~8000)
 local function chunked(cmd, key, list, per, collect)
@@ -58,42 +90,46 @@ local function chunked(cmd, key, list, per, collect)
 end
 
 -- counters: inc[key][org][slot] = delta; field names `${org}|${slot}` are built once at flush
-local inc, ttl, sections = {}, {}, {}
-local function add(k, org, slot, d, keyTtl, section)
+local inc, sections = {}, {}
+local function add(k, org, slot, d)
   local t = inc[k]
-  if not t then t = {}; inc[k] = t; ttl[k] = keyTtl; sections[section] = true end
+  if not t then t = {}; inc[k] = t; sections[secOf[k]] = true end
   local r = t[org]
   if not r then r = {}; t[org] = r end
   r[slot] = (r[slot] or 0) + d
 end
--- distinct members: set key -> members in first-seen order and the event that saw each first
-local learners = {}
-local function learner(setKey, monthly, member, e)
-  local l = learners[setKey]
-  if not l then l = { order = {}, first = {}, monthly = monthly }; learners[setKey] = l end
-  if not l.first[member] then
-    l.first[member] = e
-    l.order[#l.order + 1] = member
+-- distinct sets: per set key the members in first-seen order, with the counter each one's
+-- first sighting adds to (key, slot, org of that event)
+local dsets = {}
+local function distinct(s, member, k, slot, org)
+  local l = dsets[s]
+  if not l then l = { seen = {}, order = {}, key = {}, slot = {}, org = {} }; dsets[s] = l end
+  if not l.seen[member] then
+    l.seen[member] = true
+    local i = #l.order + 1
+    l.order[i], l.key[i], l.slot[i], l.org[i] = member, k, slot, org
   end
 end
--- per-batch caches of key names
-local keyCache = {}
-local function key(kind, period)
-  local c = keyCache[kind]
-  if not c then c = {}; keyCache[kind] = c end
-  local k = c[period]
-  if not k then k = B .. kind .. period; c[period] = k end
-  return k
+-- records: per hash the updates in event order (merged after one HMGET of their keys)
+local recs = {}
+local function record(h, tie, rkey, order, min, payload)
+  local r = recs[h]
+  if not r then r = { tie = tie == 1, keys = {}, order = {}, min = {}, payload = {} }; recs[h] = r end
+  local i = #r.keys + 1
+  r.keys[i], r.order[i], r.min[i], r.payload[i] = rkey, order, min, payload
 end
-local secCache = {}
-local function sec(kind, period)
-  local c = secCache[kind]
-  if not c then c = {}; secCache[kind] = c end
-  local s = c[period]
-  if not s then s = kind .. period; c[period] = s end
-  return s
-end
+-- online: the latest event per member (first of equal ts), as an event index
 local online, onlineTs, onlineOrder = {}, {}, {}
+local function seen(member, e)
+  local nts = tonumber(H[4 * e + 3])
+  local o = onlineTs[member]
+  if not o then
+    online[member], onlineTs[member] = e, nts
+    onlineOrder[#onlineOrder + 1] = member
+  elseif nts > o then
+    online[member], onlineTs[member] = e, nts
+  end
+end
 
 -- dedupe generations: gen, gen-1, …; each sized once, when it starts, from the ids the
 -- generation before it remembered (about 100 per bucket). A generation's buckets are sets of
@@ -126,8 +162,8 @@ local dups, tickers = {}, {}
 local accepted = 0
 
 local isDup = {}
-local sub, byte, find = string.sub, string.byte, string.find
 local mFrom = 1
+local v = 1 -- cursor into V
 for e = 0, n - 1 do
   local x = byte(hashes, e * 8 + 1) * 16777216 + byte(hashes, e * 8 + 2) * 65536 + byte(hashes, e * 8 + 3) * 256 + byte(hashes, e * 8 + 4)
   local comma = find(members, ',', mFrom, true)
@@ -141,98 +177,109 @@ for e = 0, n - 1 do
     if ddSet[g] then dup = call('SISMEMBER', ddPrefix[g] .. (x % ddBuckets[g]), mem) == 1
     else dup = call('HEXISTS', ddPrefix[g] .. (x % ddBuckets[g]), sub(hashes, e * 8 + 1, e * 8 + 8)) == 1 end
   end
+  local h = 4 * e
+  local t = H[h + 4]
   if dup then
     dups[#dups + 1] = e
     isDup[e] = true
+    v = v + nvals[t]
   else
     accepted = accepted + 1
-    local i = e * FIELDS
-    local t, org, member = F[i + 1], F[i + 2], F[i + 3]
-    local per = periods[F[i + 4] + 1]
-    local a, b, c, ts = F[i + 6], F[i + 7], F[i + 8], F[i + 9]
-    if t == 's' then
-      local day, month = per[1], per[2]
-      local dk, ds = key('d:', day), sec('d:', day)
-      add(dk, org, 4, 1, ttlDay, ds)
-      add(dk, org, 1, tonumber(a), ttlDay, ds)
-      add(dk, org, 5 + F[i + 5], 1, ttlDay, ds)
-      learner(key('ld:', day), false, member, e)
-      learner(key('lm:', month), true, member, e)
-    elseif t == 'e' then
-      local day = per[1]
-      add(key('d:', day), org, 2, 1, ttlDay, sec('d:', day))
-      if a == '1' then add(key('d:', day), org, 3, 1, ttlDay, sec('d:', day)) end
-    elseif t == 'm' then
-      local month, quarter = per[2], per[3]
-      local mk, ms = key('m:', month), sec('m:', month)
-      add(mk, org, 1, 1, ttlMonth, ms)
-      add(mk, org, 2, tonumber(b), ttlMonth, ms)
-      add(mk, org, 3, tonumber(c), ttlMonth, ms)
-      add(mk, org, 4 + tonumber(a), 1, ttlMonth, ms)
-      add(key('q:', quarter), org, tonumber(a), 1, ttlQuarter, sec('q:', quarter))
-    elseif t == 'p' then
-      local month = per[2]
-      add(key('m:', month), org, 8, tonumber(a), ttlMonth, sec('m:', month))
-    elseif t == 't' then
-      local tx = B .. 'tx'
-      local prev = call('HGET', tx, b)
-      local nts = tonumber(ts)
-      if not prev then
-        call('HSET', tx, b, org .. SEP .. c .. SEP .. a .. SEP .. ts .. SEP .. ts)
+    local org, member = H[h + 1], H[h + 2]
+    local tp = T[t + 1]
+    local j, len = 1, #tp
+    while j <= len do
+      local op = tp[j]
+      if op == 1 then
+        add(tp[j + 1], org, tp[j + 2], V[v])
+        v = v + 1
+        j = j + 3
+      elseif op == 2 then
+        distinct(tp[j + 1], member, tp[j + 2], tp[j + 3], org)
+        j = j + 4
+      elseif op == 3 then
+        record(tp[j + 1], tp[j + 2], V[v], V[v + 1], V[v + 2], V[v + 3])
+        v = v + 4
+        j = j + 3
       else
-        local f = split(prev)
-        local opened = f[5]
-        if nts < tonumber(f[5]) then opened = ts end
-        if nts > tonumber(f[4]) or (nts == tonumber(f[4]) and tonumber(a) > tonumber(f[3])) then
-          call('HSET', tx, b, org .. SEP .. c .. SEP .. a .. SEP .. ts .. SEP .. opened)
-        elseif opened ~= f[5] then
-          call('HSET', tx, b, f[1] .. SEP .. f[2] .. SEP .. f[3] .. SEP .. f[4] .. SEP .. opened)
-        end
-      end
-      sections['tx'] = true
-    elseif t == 'c' then
-      local fl = B .. 'fl'
-      local prev = call('HGET', fl, member)
-      if (not prev) or tonumber(ts) >= tonumber(split(prev)[2]) then
-        call('HSET', fl, member, org .. SEP .. ts .. SEP .. a)
-        sections['fl'] = true
-      end
-    end
-    if member ~= '' then
-      -- latest event per member (first of equal ts), as an event index: no table per member
-      local nts = tonumber(ts)
-      local o = onlineTs[member]
-      if not o then
-        online[member], onlineTs[member] = e, nts
-        onlineOrder[#onlineOrder + 1] = member
-      elseif nts > o then
-        online[member], onlineTs[member] = e, nts
+        seen(member, e)
+        j = j + 1
       end
     end
   end
 end
-for j = 17, #ARGV, 2 do
+for j = 16, #ARGV, 2 do
   if not isDup[tonumber(ARGV[j])] then tickers[#tickers + 1] = ARGV[j + 1] end
 end
 
 if accepted == 0 then return dups end
 
 -- distinct members: first sighting in the batch of a member not yet in the set counts
-for setKey, l in pairs(learners) do
+for s, l in pairs(dsets) do
   local present = {}
-  chunked('SMISMEMBER', setKey, l.order, 1, present)
+  chunked('SMISMEMBER', keyOf[s], l.order, 1, present)
   local fresh = {}
   for j, m in ipairs(l.order) do
     if present[j] == 0 then
       fresh[#fresh + 1] = m
-      local i = l.first[m] * FIELDS
-      local org, per = F[i + 2], periods[F[i + 4] + 1]
-      if l.monthly then add(key('m:', per[2]), org, 0, 1, ttlMonth, sec('m:', per[2]))
-      else add(key('d:', per[1]), org, 0, 1, ttlDay, sec('d:', per[1])) end
+      add(l.key[j], l.org[j], l.slot[j], 1)
     end
   end
-  if #fresh > 0 then chunked('SADD', setKey, fresh, 1) end
-  call('EXPIRE', setKey, l.monthly and ttlMonth or ttlDay)
+  if #fresh > 0 then chunked('SADD', keyOf[s], fresh, 1) end
+  if ttlOf[s] > 0 then call('EXPIRE', keyOf[s], ttlOf[s]) end
+end
+
+-- records `order␟min␟fields`: the higher order wins (tie: an equal one too), min keeps the
+-- smallest. A stored value that does not parse (no numeric order) counts as absent.
+for hk, r in pairs(recs) do
+  local uniq, cur = {}, {}
+  for _, k in ipairs(r.keys) do
+    if cur[k] == nil then cur[k] = false; uniq[#uniq + 1] = k end
+  end
+  local stored = {}
+  chunked('HMGET', keyOf[hk], uniq, 1, stored)
+  local curO = {}
+  for j, k in ipairs(uniq) do
+    local s = stored[j]
+    if s then
+      local a = find(s, SEP, 1, true)
+      local b = a and find(s, SEP, a + 1, true)
+      local o = b and tonumber(sub(s, 1, a - 1))
+      if o then cur[k] = { sub(s, 1, a - 1), sub(s, a + 1, b - 1), sub(s, b + 1) }; curO[k] = o end
+    end
+  end
+  local changed = {}
+  for i, k in ipairs(r.keys) do
+    local no, nmin = tonumber(r.order[i]), r.min[i]
+    local c = cur[k]
+    if not c then
+      cur[k], curO[k] = { r.order[i], nmin, r.payload[i] }, no
+      changed[k] = true
+    else
+      local po = curO[k]
+      local low = c[2]
+      if nmin ~= '' and (low == '' or tonumber(nmin) < tonumber(low)) then low = nmin end
+      if no > po or (r.tie and no == po) then
+        cur[k], curO[k] = { r.order[i], low, r.payload[i] }, no
+        changed[k] = true
+      elseif low ~= c[2] then
+        cur[k] = { c[1], low, c[3] }
+        changed[k] = true
+      end
+    end
+  end
+  local out = {}
+  for _, k in ipairs(uniq) do
+    if changed[k] then
+      local c = cur[k]
+      out[#out + 1] = k
+      out[#out + 1] = c[1] .. SEP .. c[2] .. SEP .. c[3]
+    end
+  end
+  if #out > 0 then
+    chunked('HSET', keyOf[hk], out, 2)
+    sections[secOf[hk]] = true
+  end
 end
 
 -- counters: one HMGET and one HSET per key
@@ -242,15 +289,15 @@ for k, orgs in pairs(inc) do
     for slot, d in pairs(slots) do names[#names + 1] = org .. '|' .. slot; deltas[#deltas + 1] = d end
   end
   local cur = {}
-  chunked('HMGET', k, names, 1, cur)
+  chunked('HMGET', keyOf[k], names, 1, cur)
   local pairsList = {}
   for j, f in ipairs(names) do
-    local v = (tonumber(cur[j]) or 0) + deltas[j]
+    local val = (tonumber(cur[j]) or 0) + deltas[j]
     pairsList[#pairsList + 1] = f
-    pairsList[#pairsList + 1] = (v == math.floor(v) and math.abs(v) < 1e15) and string.format('%d', v) or string.format('%.17g', v)
+    pairsList[#pairsList + 1] = (val == math.floor(val) and math.abs(val) < 1e15) and string.format('%d', val) or string.format('%.17g', val)
   end
-  chunked('HSET', k, pairsList, 2)
-  call('EXPIRE', k, ttl[k])
+  chunked('HSET', keyOf[k], pairsList, 2)
+  if ttlOf[k] > 0 then call('EXPIRE', keyOf[k], ttlOf[k]) end
 end
 
 -- online: latest ts per member, org of that event. A member whose online entry is under the
@@ -262,11 +309,11 @@ if #onlineOrder > 0 then
   chunked('HMGET', ono, onlineOrder, 1, porgs)
   local same, olds, oldIdx = {}, {}, {}
   for j, m in ipairs(onlineOrder) do
-    local i = online[m] * FIELDS
-    local org = F[i + 2]
+    local h = 4 * online[m]
+    local org = H[h + 1]
     local porg = porgs[j]
     if porg == org then
-      same[#same + 1] = F[i + 9]
+      same[#same + 1] = H[h + 3]
       same[#same + 1] = org .. SEP .. m
     elseif porg then
       olds[#olds + 1] = porg .. SEP .. m
@@ -285,8 +332,8 @@ if #onlineOrder > 0 then
   end
   local zadd, hset, zrem = {}, {}, {}
   for j, m in ipairs(onlineOrder) do
-    local i = online[m] * FIELDS
-    local org, ts = F[i + 2], F[i + 9]
+    local h = 4 * online[m]
+    local org, ts = H[h + 1], H[h + 3]
     local porg = porgs[j]
     if porg ~= org then
       local ps = pscore[j]

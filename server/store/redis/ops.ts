@@ -1,6 +1,10 @@
-// RedisStore's operational reads: persistence health and the dedupe memory sample.
+// RedisStore's operational chores: persistence health, the dedupe memory sample and sweep,
+// and the one-time conversion of records written by the former layout.
 import type { Redis } from 'ioredis';
+import { TRANSFER_STAGES } from '../../contract/index.ts';
 import type { StoreHealth } from '../types.ts';
+import { storedRecord } from './encode.ts';
+import { K, LAYOUT, recordKey, SEP } from './keys.ts';
 
 function infoFields(info: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -82,4 +86,45 @@ export async function sweepDedupe(redis: Redis, base: string, gen: number, keepG
   }
   await redis.set(lowKey, String(firstLive));
   return removed;
+}
+
+/** Replaces a hash field only while it still holds the value read (a concurrent ingest wins). */
+const REPLACE_IF_SAME = `local n = 0
+for i = 1, #ARGV, 3 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]); n = n + 1 end
+end
+if n > 0 then redis.call('HINCRBY', KEYS[2], KEYS[3], 1) end
+return n`;
+
+/** Layout 1's fixed encodings of the two families it had, as records. */
+const LEGACY = {
+  transfer: (p: string[]) =>
+    p.length === 5 && TRANSFER_STAGES[Number(p[2])] !== undefined
+      ? storedRecord('transfer', { org: p[0]!, dest: p[1]!, stage: TRANSFER_STAGES[Number(p[2])]!, ts: Number(p[3]), openedTs: Number(p[4]) })
+      : null,
+  floating: (p: string[]) => (p.length === 3 ? storedRecord('floating', { org: p[0]!, ts: Number(p[1]), cell: p[2]! }) : null),
+} as const;
+
+/**
+ * Brings records written before LAYOUT 2 (`tx`: org␟dest␟stageIndex␟ts␟openedTs, `fl`:
+ * org␟ts␟cell) to `order␟min␟fields…`, once per deployment (`layout` marks it done; one GET
+ * afterwards). Values already in the new form are left alone, so two processes opening at once
+ * do no harm. Returns the records converted.
+ */
+export async function migrateRecords(redis: Redis, base: string): Promise<number> {
+  if ((await redis.get(base + K.layout)) === String(LAYOUT)) return 0;
+  let converted = 0;
+  for (const family of ['transfer', 'floating'] as const) {
+    const hash = base + recordKey(family);
+    const args: string[] = [];
+    for (const [field, value] of Object.entries(await redis.hgetall(hash))) {
+      const next = LEGACY[family](value.split(SEP));
+      if (next !== null) args.push(field, value, next);
+    }
+    for (let i = 0; i < args.length; i += 3000) {
+      converted += Number(await redis.eval(REPLACE_IF_SAME, 3, hash, base + K.meta, recordKey(family), ...args.slice(i, i + 3000)));
+    }
+  }
+  await redis.set(base + K.layout, String(LAYOUT));
+  return converted;
 }
