@@ -1,14 +1,15 @@
 // Reading RedisStore's aggregates into a RollupInput with a small constant number of
 // commands: one pipeline for the versions (ver, rv, meta), one for the sections whose
-// change counter moved since the cached copy. Shared by every region's snapshot.
+// change counter moved since the cached copy. Sections follow the schema (aggregate/schema.ts):
+// the day tables of the last DAILY_DAYS days, this month's and this quarter's tables, every
+// record family's hash; plus the online zset and the ticker.
 import type { Redis } from 'ioredis';
-import { TRANSFER_STAGES, type Org } from '../../contract/index.ts';
-import type { FloatingRecord, OnlineRecord, RollupInput, StoredTickerItem, TransferCase } from '../../aggregate/model.ts';
+import type { Org } from '../../contract/index.ts';
+import type { OnlineRecord, RollupInput, StoredTickerItem } from '../../aggregate/model.ts';
 import type { ZonedClock } from '../../aggregate/period.ts';
 import { lastDays } from '../../aggregate/period.ts';
-import { DAY_SLOTS, MONTH_SLOTS, QUARTER_SLOTS } from '../../aggregate/slots.ts';
-import { DAILY_DAYS } from '../../aggregate/snapshot.ts';
-import { K, SEP } from './keys.ts';
+import { DAILY_DAYS, FAMILIES, FAMILY_NAMES, SLOTS_OF, type FamilyName, type RecordTypes, type TableName } from '../../aggregate/schema.ts';
+import { K, periodKey, recordKey, SEP } from './keys.ts';
 
 type Rows = Map<string, Float64Array>;
 
@@ -27,20 +28,21 @@ export function parseRows(flat: string[], slots: number): Rows {
   return rows;
 }
 
-function parseTransfers(flat: string[]): TransferCase[] {
-  const out: TransferCase[] = [];
+/** A family's records from its hash (field → `order␟min␟fields…`, ingest.lua): `fields` in the
+ * family's order, `numeric` ones as numbers, the `min` field from its own place. */
+export function parseRecords<F extends FamilyName>(family: F, flat: string[]): RecordTypes[F][] {
+  const fam = FAMILIES[family];
+  const names = fam.fields as readonly string[];
+  const numeric = names.map((f) => (fam.numeric as readonly string[]).includes(f));
+  const min = fam.min as string | undefined;
+  const out: RecordTypes[F][] = [];
   for (let i = 1; i < flat.length; i += 2) {
-    const [org, dest, stage, ts, opened] = flat[i]!.split(SEP);
-    out.push({ org: org!, dest: dest!, stage: TRANSFER_STAGES[Number(stage)]!, ts: Number(ts), openedTs: Number(opened) });
-  }
-  return out;
-}
-
-function parseFloating(flat: string[]): FloatingRecord[] {
-  const out: FloatingRecord[] = [];
-  for (let i = 1; i < flat.length; i += 2) {
-    const [org, ts, cell] = flat[i]!.split(SEP);
-    out.push({ org: org!, ts: Number(ts), cell: cell! });
+    const parts = flat[i]!.split(SEP);
+    if (parts.length !== names.length + 2) continue; // not this layout (see LAYOUT, migrateRecords)
+    const r: Record<string, string | number> = {};
+    for (let j = 0; j < names.length; j++) r[names[j]!] = numeric[j] ? Number(parts[j + 2]) : parts[j + 2]!;
+    if (min !== undefined) r[min] = Number(parts[1]);
+    out.push(r as unknown as RecordTypes[F]);
   }
   return out;
 }
@@ -54,17 +56,20 @@ function parseOnline(flat: string[]): OnlineRecord[] {
   return out;
 }
 
-type Wanted = [name: string, cmd: 'hgetall' | 'lrange', key: string, parse: (flat: string[]) => unknown];
+/** A section: its key under the base, which is also its change counter's name in `meta`. */
+type Wanted = [key: string, cmd: 'hgetall' | 'lrange', parse: (flat: string[]) => unknown];
 
 interface Section<T> {
   stamp: string;
   data: T;
 }
 
+const tableSection = (table: TableName, period: string): Wanted => [periodKey(table, period), 'hgetall', (f) => parseRows(f, SLOTS_OF[table])];
+
 /** Caches each section with the change counter it was read at. */
 export class RollupReader {
   private sections = new Map<string, Section<unknown>>();
-  private cached: { ver: string; rv: string; input: RollupInput; onlineFrom: number } | null = null;
+  private cached: { ver: string; rv: string; day: string; input: RollupInput; onlineFrom: number } | null = null;
   roster: Org[] = [];
   rosterIds = new Set<string>();
   rosterVersion = '';
@@ -104,18 +109,18 @@ export class RollupReader {
     const rv = (res[1]![1] as string | null) ?? '';
     const meta = res[2]![1] as Record<string, string>;
     const onlineFrom = nowMs - this.onlineWindowMs;
-    const c = this.cached;
-    if (c && c.ver === ver && c.rv === rv && onlineFrom >= c.onlineFrom) return c.input;
-
     const { day: today, month, quarter } = this.clock.period(nowMs);
+    const c = this.cached;
+    // the same version read on another day holds other periods' tables
+    if (c && c.ver === ver && c.rv === rv && c.day === today && onlineFrom >= c.onlineFrom) return c.input;
+
     const days = lastDays(today, DAILY_DAYS);
     const wanted: Wanted[] = [
-      ...days.map((d): Wanted => [`d:${d}`, 'hgetall', K.day(d), (f) => parseRows(f, DAY_SLOTS)]),
-      [`m:${month}`, 'hgetall', K.month(month), (f) => parseRows(f, MONTH_SLOTS)],
-      [`q:${quarter}`, 'hgetall', K.quarter(quarter), (f) => parseRows(f, QUARTER_SLOTS)],
-      ['tx', 'hgetall', K.transfers, parseTransfers],
-      ['fl', 'hgetall', K.floating, parseFloating],
-      ['tk', 'lrange', K.ticker, (f) => f.map((j) => JSON.parse(j) as StoredTickerItem)],
+      ...days.map((d) => tableSection('day', d)),
+      tableSection('month', month),
+      tableSection('quarter', quarter),
+      ...FAMILY_NAMES.map((f): Wanted => [recordKey(f), 'hgetall', (flat) => parseRecords(f, flat)]),
+      [K.ticker, 'lrange', (f) => f.map((j) => JSON.parse(j) as StoredTickerItem)],
     ];
     const pipe = this.redis.pipeline();
     const todo: typeof wanted = [];
@@ -123,8 +128,8 @@ export class RollupReader {
       const stamp = meta[w[0]] ?? '0';
       if (this.sections.get(w[0])?.stamp === stamp) continue;
       todo.push(w);
-      if (w[1] === 'lrange') pipe.lrange(B + w[2], 0, -1);
-      else pipe.call('HGETALL', B + w[2]);
+      if (w[1] === 'lrange') pipe.lrange(B + w[0], 0, -1);
+      else pipe.call('HGETALL', B + w[0]);
     }
     // online depends on the clock too: always read (one command)
     pipe.zrangebyscore(B + K.online, `(${onlineFrom}`, '+inf', 'WITHSCORES');
@@ -135,7 +140,7 @@ export class RollupReader {
     todo.forEach((w, i) => {
       const flat = out[i]![1] as string[] | Record<string, string>;
       const arr = Array.isArray(flat) ? flat : Object.entries(flat).flat();
-      this.sections.set(w[0], { stamp: meta[w[0]] ?? '0', data: w[3](arr) });
+      this.sections.set(w[0], { stamp: meta[w[0]] ?? '0', data: w[2](arr) });
     });
     const online = parseOnline(out[todo.length]![1] as string[]);
     if (rv !== this.rosterVersion) {
@@ -144,18 +149,21 @@ export class RollupReader {
     }
     const keep = new Set(wanted.map((w) => w[0]));
     for (const k of this.sections.keys()) if (!keep.has(k)) this.sections.delete(k);
-    const get = <T>(name: string): T => this.sections.get(name)!.data as T;
+    const get = <T>(key: string): T => this.sections.get(key)!.data as T;
+    const records = <F extends FamilyName>(f: F): RecordTypes[F][] => get(recordKey(f));
     const input: RollupInput = {
       roster: this.roster,
-      days: new Map(days.map((d) => [d, get<Rows>(`d:${d}`)])),
-      months: new Map([[month, get<Rows>(`m:${month}`)]]),
-      quarters: new Map([[quarter, get<Rows>(`q:${quarter}`)]]),
-      transfers: get<TransferCase[]>('tx'),
-      floating: get<FloatingRecord[]>('fl'),
+      days: new Map(days.map((d) => [d, get<Rows>(periodKey('day', d))])),
+      months: new Map([[month, get<Rows>(periodKey('month', month))]]),
+      quarters: new Map([[quarter, get<Rows>(periodKey('quarter', quarter))]]),
+      transfers: records('transfer'),
+      floating: records('floating'),
+      development: records('development'),
+      developmentEntries: records('developmentEntry'),
       online,
-      ticker: get<StoredTickerItem[]>('tk'),
+      ticker: get<StoredTickerItem[]>(K.ticker),
     };
-    this.cached = { ver, rv, input, onlineFrom };
+    this.cached = { ver, rv, day: today, input, onlineFrom };
     return input;
   }
 }
