@@ -30,7 +30,12 @@ function stream(seed: number, n: number): NormalizedEvent[] {
     else if (k < 0.6) ev = F.transfer(org, `T${Math.floor(r() * 15)}`, pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const), ts, r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: pick(['440100', '110000', '610302']) });
     else if (k < 0.75) ev = F.checkin(org, member, ts, 100 + r() * 20, 22 + r() * 15);
     else if (k < 0.85) ev = F.points(org, member, ts, pick([-5, 3, 10, -20]));
-    else ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
+    else if (k < 0.9) ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
+    else if (k < 0.95) ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
+    else {
+      const stage = pick(['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const);
+      ev = F.development(org, `p${Math.floor(r() * 20)}`, stage, pick(['2019-07-01', '2025-11-26', '2026-03-01']), ts);
+    }
     out.push(ev);
     if (r() < 0.1) out.push({ ...out[Math.floor(r() * out.length)]!, member: 'other' } as NormalizedEvent); // a duplicate id
   }
@@ -68,6 +73,7 @@ describe.skipIf(!redis)('MemoryStore ≡ RedisStore', () => {
     }
     const k = (await viewsOf(a).snapshot(F.T_COUNTY, F.NOW)).kpi;
     // the stream exercises every figure
-    for (const name of ['learnersToday', 'learnersMonth', 'examsToday', 'meetingsMonth', 'transfersOpen', 'floatingMembers', 'pointsMonth', 'onlineNow'] as const) expect(k[name], name).not.toBe(0);
+    const every = ['learnersToday', 'learnersMonth', 'examsToday', 'meetingsMonth', 'transfersOpen', 'floatingMembers', 'pointsMonth', 'onlineNow'] as const;
+    for (const name of [...every, 'duesPaidMonth', 'duesAmountMonth', 'developmentOpen', 'newFullYear'] as const) expect(k[name], name).not.toBe(0);
   });
 });

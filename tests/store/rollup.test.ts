@@ -32,7 +32,15 @@ const ROSTER: Org[] = [
   { id: 'c-city', name: '西安市委', parent: null, kind: 'committee', region: '610100', members: 3 },
   { id: 'b-c1', name: '长安区党支部', parent: null, kind: 'branch', region: '610116', members: 12 },
   { id: 'b-bj', name: '宝鸡党支部', parent: null, kind: 'branch', region: '610302001', members: 17 },
-  { id: 'b-a3', name: '第二社区党支部', parent: 'c-yanta', kind: 'branch', region: '610113001002', members: 9 },
+  {
+    id: 'b-a3',
+    name: '第二社区党支部',
+    parent: 'c-yanta',
+    kind: 'branch',
+    region: '610113001002',
+    members: 9,
+    structure: { gender: { male: 5, female: 4 }, age: { le30: 1, '31to45': 3, '46to60': 3, gt60: 2 } },
+  },
 ];
 
 function stream(seed: number, n: number, orgs: readonly string[]): NormalizedEvent[] {
@@ -51,11 +59,15 @@ function stream(seed: number, n: number, orgs: readonly string[]): NormalizedEve
     else if (k < 0.6) ev = F.transfer(org, `T${Math.floor(r() * 25)}`, pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const), ts, r() < 0.5 ? { toOrg: pick([...orgs, 'gone']) } : { toRegion: pick(['440100', '110000', '610302']) });
     else if (k < 0.75) ev = F.checkin(org, `f${Math.floor(r() * 200)}`, ts, 100 + r() * 20, 22 + r() * 15);
     else if (k < 0.85) ev = F.points(org, member, F.NOW - Math.floor(r() * 3 * F.DAY), pick([-5, 3, 10, -20]));
-    else ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
+    else if (k < 0.9) ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
+    else if (k < 0.95) ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
+    else ev = F.development(org, `p${Math.floor(r() * 30)}`, pick(DEV_STAGES), pick(['2019-07-01', '2025-11-26', '2025-11-27', '2026-03-01']), ts);
     out.push(ev);
   }
   return out;
 }
+
+const DEV_STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const;
 
 function stateOf(roster: Org[], events: Iterable<NormalizedEvent>, st = new MemState(clockFor(OPTS.timeZone), 35, OPTS.onlineWindowMs)): () => RollupInput {
   st.setRoster(roster);
