@@ -33,6 +33,8 @@ export class RegionFeeds {
   readonly #deps: FeedDeps;
   readonly #now: () => number;
   #ticking = false;
+  #ticks = 0;
+  readonly #tickWaiters: { at: number; resolve: () => void }[] = [];
 
   constructor(deps: FeedDeps) {
     this.#deps = deps;
@@ -57,40 +59,63 @@ export class RegionFeeds {
     for (const region of this.#states.keys()) if (!active.has(region)) this.#states.delete(region);
   }
 
+  /** Ticks run to the end so far (a skipped overlapping tick is not one). */
+  get ticks(): number {
+    return this.#ticks;
+  }
+
+  /** Resolves once `n` more ticks have run to the end. A "nothing was sent" check waits on
+   * this rather than on a sleep: after two, at least one whole tick began after the call. */
+  afterTicks(n: number): Promise<void> {
+    return new Promise((resolve) => this.#tickWaiters.push({ at: this.#ticks + n, resolve }));
+  }
+
   /** One interval: every open region whose data may have changed is rebuilt — all of them at
    * one instant from one read of the store, so they share the roll-up — then diffed and emitted
    * region by region (at most one frame each). Overlapping ticks are skipped rather than queued. */
   async tick(): Promise<void> {
-    if (this.#ticking || this.#states.size === 0) return;
+    if (this.#ticking) return;
     this.#ticking = true;
     try {
-      const version = await this.#deps.version();
-      const now = this.#now();
-      const due = [...this.#states].filter(([, s]) => s.version !== version || now - s.builtAt >= TIME_REFRESH_MS);
-      if (due.length === 0) return;
-      const start = process.hrtime.bigint();
-      let built: (Snapshot | Error)[];
-      try {
-        built = await this.#deps.views.snapshots(due.map(([region]) => region), now);
-      } catch (err) {
-        for (const [region] of due) this.#deps.onError?.(region, err);
-        return;
-      }
-      due.forEach(([region, state], i) => {
-        const next = built[i]!;
-        if (next instanceof Error) return this.#deps.onError?.(region, next);
-        try {
-          const frame = this.#advance(region, state, version, now, next);
-          // per region: from the start of the tick's read until its frame is ready to go
-          this.#deps.onBuild?.(Number(process.hrtime.bigint() - start) / 1e9);
-          if (frame) this.#deps.emitFrame(region, frame);
-        } catch (err) {
-          this.#deps.onError?.(region, err);
-        }
-      });
+      await this.#tick();
     } finally {
       this.#ticking = false;
+      this.#ticks += 1;
+      for (let i = this.#tickWaiters.length - 1; i >= 0; i--) {
+        const w = this.#tickWaiters[i]!;
+        if (w.at > this.#ticks) continue;
+        this.#tickWaiters.splice(i, 1);
+        w.resolve();
+      }
     }
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#states.size === 0) return;
+    const version = await this.#deps.version();
+    const now = this.#now();
+    const due = [...this.#states].filter(([, s]) => s.version !== version || now - s.builtAt >= TIME_REFRESH_MS);
+    if (due.length === 0) return;
+    const start = process.hrtime.bigint();
+    let built: (Snapshot | Error)[];
+    try {
+      built = await this.#deps.views.snapshots(due.map(([region]) => region), now);
+    } catch (err) {
+      for (const [region] of due) this.#deps.onError?.(region, err);
+      return;
+    }
+    due.forEach(([region, state], i) => {
+      const next = built[i]!;
+      if (next instanceof Error) return this.#deps.onError?.(region, next);
+      try {
+        const frame = this.#advance(region, state, version, now, next);
+        // per region: from the start of the tick's read until its frame is ready to go
+        this.#deps.onBuild?.(Number(process.hrtime.bigint() - start) / 1e9);
+        if (frame) this.#deps.emitFrame(region, frame);
+      } catch (err) {
+        this.#deps.onError?.(region, err);
+      }
+    });
   }
 
   async #open(region: string): Promise<FeedState> {
