@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './lib/app.ts';
 import { ROSTER } from './lib/fixtures.ts';
 import { dropPrefix, privatePrefix, REDIS_TEST_URL, REQUIRE_REDIS, redisReachable } from './lib/redis.ts';
-import { connectWall, sleep, until, type Wall } from './lib/walls.ts';
+import { connectWall, settled, until, type Wall } from './lib/walls.ts';
 
 const reachable = await redisReachable();
 if (!reachable && !REQUIRE_REDIS) {
@@ -69,7 +69,7 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (tw
     walls.push(w);
     await until(() => w.snapshots.length === 1, 10_000, 'snapshot');
     const seq = w.snapshots[0]!.seq;
-    await sleep(400);
+    await settled(b.app.feeds, w);
     expect(w.frames).toEqual([]);
     await a.app.inject({ method: 'POST', url: '/api/v1/events', payload: [study('f1'), study('f2', 'b2')] });
     await until(() => w.frames.length === 1, 10_000, 'frame');
@@ -79,8 +79,8 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (tw
     await until(() => w.frames.length === 2, 10_000, 'second frame');
     expect(w.frames[1]!.seq).toBe(seq + 2);
     w.socket.emit('resync');
-    await until(() => w.snapshots.length === 2, 10_000, 'resync');
-    expect(w.snapshots[1]!.seq).toBe(seq + 2);
-    expect(w.snapshots[1]!.snapshot.kpi.learnersToday).toBe(w.snapshots[0]!.snapshot.kpi.learnersToday + 3);
+    await until(() => w.snapshots.length === 3, 10_000, 'resync'); // the second came from settled()
+    expect(w.snapshots[2]!.seq).toBe(seq + 2);
+    expect(w.snapshots[2]!.snapshot.kpi.learnersToday).toBe(w.snapshots[0]!.snapshot.kpi.learnersToday + 3);
   });
 });

@@ -48,4 +48,19 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
   }
 }
 
+/** Lets the server run two whole frame ticks (at least one began after this call), then makes
+ * sure each wall has read everything they sent: a resync's snapshot travels on the same
+ * connection behind any frame emitted before it. Check that no frame arrived after this,
+ * not after a sleep. Each wall receives one more snapshot. */
+export async function settled(feeds: { afterTicks(n: number): Promise<void> }, ...walls: Wall[]): Promise<void> {
+  await feeds.afterTicks(2);
+  await Promise.all(
+    walls.map(async (w) => {
+      const n = w.snapshots.length;
+      w.socket.emit('resync');
+      await until(() => w.snapshots.length === n + 1, 5000, 'resync snapshot');
+    }),
+  );
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

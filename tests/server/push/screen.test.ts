@@ -1,9 +1,10 @@
-// Socket.IO /screen against a listening app with the real MemoryStore.
+// Socket.IO /screen against a listening app with the real MemoryStore and real socket.io-client
+// walls. "No frame arrived" is checked after frame ticks of the app's feeds, not after a sleep.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyFrame, applyMergePatch } from '../../../server/push/diff.ts';
 import { buildTestApp, type TestApp } from '../lib/app.ts';
 import { ROSTER } from '../lib/fixtures.ts';
-import { connectWall, sleep, until, type Wall } from '../lib/walls.ts';
+import { connectWall, settled, until, type Wall } from '../lib/walls.ts';
 
 const INTERVAL_MS = 100;
 const INGEST = 'ingest-secret';
@@ -18,6 +19,8 @@ function wall(region: string, token?: string): Wall {
   return w;
 }
 
+const quiet = (...ws: Wall[]) => settled(t.app.feeds, ...ws);
+
 async function ingestStudy(org = 'b1', count = 1): Promise<void> {
   const events = Array.from({ length: count }, () => ({
     id: `p${n++}`,
@@ -29,14 +32,20 @@ async function ingestStudy(org = 'b1', count = 1): Promise<void> {
     course: '党史',
     minutes: 10,
   }));
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${INGEST}` }, payload: events });
+  const headers = { authorization: `Bearer ${INGEST}` };
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: events });
   expect(r.json().accepted).toBe(count);
 }
 
 beforeAll(async () => {
-  t = await buildTestApp({ INGEST_TOKENS: INGEST, SCREEN_TOKENS: 'city:610100,yanta:610113', FRAME_INTERVAL_MS: String(INTERVAL_MS) });
+  t = await buildTestApp({
+    INGEST_TOKENS: INGEST,
+    SCREEN_TOKENS: 'city:610100,yanta:610113',
+    FRAME_INTERVAL_MS: String(INTERVAL_MS),
+  });
   url = await t.listen();
-  const r = await t.app.inject({ method: 'PUT', url: '/api/v1/roster', headers: { authorization: `Bearer ${INGEST}` }, payload: ROSTER });
+  const headers = { authorization: `Bearer ${INGEST}` };
+  const r = await t.app.inject({ method: 'PUT', url: '/api/v1/roster', headers, payload: ROSTER });
   expect(r.statusCode).toBe(200);
 });
 afterEach(() => {
@@ -72,7 +81,7 @@ describe('/screen frames', () => {
     const w = wall('610100', 'city');
     await until(() => w.snapshots.length === 1, 5000, 'snapshot');
     const { seq, snapshot } = w.snapshots[0]!;
-    await sleep(INTERVAL_MS * 4);
+    await quiet(w);
     expect(w.frames).toEqual([]);
 
     await ingestStudy('b1', 2);
@@ -86,14 +95,15 @@ describe('/screen frames', () => {
     expect(applied.kpi.learnersToday).toBe(snapshot.kpi.learnersToday + 2);
     expect(applied.asOf).toBe(f1.asOf);
 
-    await sleep(INTERVAL_MS * 4);
+    await quiet(w);
     expect(w.frames).toHaveLength(1);
 
     await ingestStudy('b2', 1);
     await until(() => w.frames.length === 2, 5000, 'second frame');
     expect(w.frames[1]!.seq).toBe(seq + 2);
     const applied2 = applyMergePatch<typeof base>(applied, w.frames[1]!.patch);
-    const fresh = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100', headers: { authorization: 'Bearer city' } })).json();
+    const headers = { authorization: 'Bearer city' };
+    const fresh = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100', headers })).json();
     expect(applied2.kpi.learnersToday).toBe(fresh.kpi.learnersToday);
     expect(applied2.children).toEqual(fresh.children);
   });
@@ -106,7 +116,7 @@ describe('/screen frames', () => {
     await ingestStudy('b1', 1);
     await until(() => a.frames.length === 1 && b.frames.length === 1, 5000, 'frames');
     expect(a.frames[0]).toEqual(b.frames[0]);
-    await sleep(INTERVAL_MS * 3);
+    await quiet(c);
     // b1 lies in 610113: the 610112 wall sees no change
     expect(c.frames).toEqual([]);
   });
