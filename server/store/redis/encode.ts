@@ -99,12 +99,18 @@ class OpEncoder implements EffectSink {
   readonly keys: (string | number)[] = [];
   private readonly keyIndex = new Map<string, Map<string, number>>();
   readonly templates: number[][] = [];
-  private readonly templateIndex = new Map<string, number>();
+  /** templates by a hash of their ops (equal ops checked: a collision costs a compare) */
+  private readonly templateIndex = new Map<number, number[]>();
   /** flat per event: org, member ('' when none), ts, template */
   readonly header: (string | number)[] = [];
   readonly values: (string | number)[] = [];
-  private ops: number[] = [];
-  private sig = '';
+  // the current event's ops, reused (no array per event)
+  private readonly ops: number[] = [];
+  private nOps = 0;
+  private hash = 0;
+  private lastName = '';
+  private lastPeriod = '';
+  private lastKey = -1;
   private org = '';
   private member = '';
   private ts = 0;
@@ -115,6 +121,14 @@ class OpEncoder implements EffectSink {
   ) {}
 
   private key(name: TableName | SetName | FamilyName, period: string): number {
+    // an event's ops mostly repeat the key of the one before (three counts of one day)
+    if (name === this.lastName && period === this.lastPeriod) return this.lastKey;
+    this.lastName = name;
+    this.lastPeriod = period;
+    return (this.lastKey = this.lookUp(name, period));
+  }
+
+  private lookUp(name: TableName | SetName | FamilyName, period: string): number {
     let byPeriod = this.keyIndex.get(name);
     if (!byPeriod) this.keyIndex.set(name, (byPeriod = new Map()));
     let k = byPeriod.get(period);
@@ -144,25 +158,44 @@ class OpEncoder implements EffectSink {
     this.org = ev.org;
     this.member = '';
     this.ts = ev.ts;
-    this.sig = '';
-    this.ops.length = 0;
+    this.nOps = 0;
+    this.hash = 0;
+  }
+
+  private op(x: number): void {
+    this.ops[this.nOps++] = x;
+    this.hash = (Math.imul(this.hash, 0x01000193) ^ x) | 0;
+  }
+
+  private template(): number {
+    const n = this.nOps;
+    const ops = this.ops;
+    const same = this.templateIndex.get(this.hash);
+    if (same) {
+      next: for (const t of same) {
+        const tp = this.templates[t]!;
+        if (tp.length !== n) continue;
+        for (let i = 0; i < n; i++) if (tp[i] !== ops[i]) continue next;
+        return t;
+      }
+    }
+    const t = this.templates.length;
+    this.templates.push(ops.slice(0, n));
+    if (same) same.push(t);
+    else this.templateIndex.set(this.hash, [t]);
+    return t;
   }
 
   end(): void {
-    let t = this.templateIndex.get(this.sig);
-    if (t === undefined) {
-      t = this.templates.length;
-      this.templateIndex.set(this.sig, t);
-      this.templates.push(this.ops.slice());
-    }
-    this.header.push(this.org, this.member, String(this.ts), t);
+    this.header.push(this.org, this.member, this.ts, this.template());
   }
 
   count(table: TableName, period: string, org: string, slot: number, by: number): void {
     this.own(org);
     const k = this.key(table, period);
-    this.sig += `c${k}.${slot};`;
-    this.ops.push(OP.count, k, slot);
+    this.op(OP.count);
+    this.op(k);
+    this.op(slot);
     this.values.push(by);
   }
 
@@ -170,23 +203,25 @@ class OpEncoder implements EffectSink {
     this.own(org, member);
     const s = this.key(set, setPeriod);
     const k = this.key(table, period);
-    this.sig += `x${s}.${k}.${slot};`;
-    this.ops.push(OP.distinct, s, k, slot);
+    this.op(OP.distinct);
+    this.op(s);
+    this.op(k);
+    this.op(slot);
   }
 
   record<F extends FamilyName>(family: F, key: string, value: RecordTypes[F]): void {
     const fam = FAMILIES[family] as Family<F>;
     const h = this.key(family, '');
-    this.sig += `r${h};`;
-    this.ops.push(OP.record, h, fam.tie ? 1 : 0);
+    this.op(OP.record);
+    this.op(h);
+    this.op(fam.tie ? 1 : 0);
     this.values.push(key, String(fam.order(value)), fam.min === undefined ? '' : String(value[fam.min]), recordFields(fam, value));
   }
 
   seen(member: string, org: string, ts: number): void {
     this.own(org, member);
     if (ts !== this.ts) throw new Error(`activity at ${ts} of an event at ${this.ts}`);
-    this.sig += 's;';
-    this.ops.push(OP.seen);
+    this.op(OP.seen);
   }
 }
 

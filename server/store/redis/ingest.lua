@@ -13,7 +13,7 @@
 --   ARGV[12] templates: JSON array of flat op lists (0-based from the header):
 --            1 key slot: count (value: delta) | 2 set key slot: distinct member, first
 --            sighting adds 1 | 3 hash tie: record (values: key order min fields) | 4: seen
---   ARGV[13] header: JSON flat [org, member, ts, template] per event
+--   ARGV[13] header: JSON flat [org, member, ts (number, ms), template] per event
 --   ARGV[14] values: JSON flat, the ops' values in event and op order
 --   ARGV[15] the batch's masked events as one JSON array (goes to the stream with the dups)
 --   ARGV[16..] ticker items: pairs of event index and item JSON
