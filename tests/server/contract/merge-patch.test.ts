@@ -20,7 +20,7 @@ describe('applyMergePatch (RFC 7386)', () => {
     ['an array target becomes an object', [1, 2], { a: 'b', c: null }, { a: 'b' }],
     ['nested nulls dropped on a new key', {}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
     ['removing a missing key is no change', { a: 1 }, { z: null }, { a: 1 }],
-    ['a keyed record entry removed', { flows: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } }, { flows: { 'a>c': null } }, { flows: { 'a>b': { n: 1 } } }],
+    ['a keyed record entry removed', { f: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } }, { f: { 'a>c': null } }, { f: { 'a>b': { n: 1 } } }],
   ];
   it.each(cases)('%s', (_name, target, patch, expected) => {
     expect(applyMergePatch(target, patch)).toEqual(expected);
@@ -38,7 +38,8 @@ describe('applyMergePatch (RFC 7386)', () => {
   });
 
   it('skips unsafe keys in nested objects and in a new object', () => {
-    const patch = JSON.parse('{"k": {"__proto__": {"polluted": 1}, "x": 1}, "n": {"__proto__": {"polluted": 2}}}') as unknown;
+    const text = '{"k": {"__proto__": {"polluted": 1}, "x": 1}, "n": {"__proto__": {"polluted": 2}}}';
+    const patch = JSON.parse(text) as unknown;
     const result = applyMergePatch<{ k: object; n: object }>({ k: { y: 0 } }, patch);
     expect(Object.getPrototypeOf(result.k)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(result.n)).toBe(Object.prototype);
