@@ -8,6 +8,7 @@ export const RATE_KPIS: ReadonlySet<KpiName> = new Set<KpiName>([
   'examPassRateToday',
   'meetingComplianceMonth',
   'attendanceRateMonth',
+  'duesRateMonth',
 ]);
 
 export function isRate(name: KpiName): boolean {
@@ -46,6 +47,18 @@ export function formatKpi(name: KpiName, value: number | null | undefined, lang:
   }
   if (isRate(name)) return { text: formatRate(value), unit: '%', empty: false };
   return { text: formatNumber(value, lang), unit: '', empty: false };
+}
+
+/** yuan in few characters: 699.1万 / ¥6.99M (the wall shows the order of magnitude, the API the cents) */
+export function formatYuan(yuan: number, lang: Lang): { text: string; unit: string } {
+  if (lang === 'zh') {
+    if (Math.abs(yuan) >= 100_000_000) return { text: (yuan / 100_000_000).toFixed(2), unit: '亿元' };
+    if (Math.abs(yuan) >= 10_000) return { text: (yuan / 10_000).toFixed(1), unit: '万元' };
+    return { text: formatNumber(yuan, lang), unit: '元' };
+  }
+  if (Math.abs(yuan) >= 1_000_000) return { text: `¥${(yuan / 1_000_000).toFixed(2)}`, unit: 'M' };
+  if (Math.abs(yuan) >= 10_000) return { text: `¥${(yuan / 1_000).toFixed(1)}`, unit: 'k' };
+  return { text: `¥${formatNumber(yuan, lang)}`, unit: '' };
 }
 
 /** the value written to data-value: the raw number as received, "" for null */

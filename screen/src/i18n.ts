@@ -1,6 +1,13 @@
 // Every label on the wall, zh-CN first. Panels carry a Chinese title and, with lang=en,
 // an English one.
-import type { KpiName, MeetingKind, TransferStage } from '../../server/contract/index.ts';
+import type {
+  DevelopmentStage,
+  KpiName,
+  MeetingKind,
+  STRUCTURE_BANDS,
+  StructureDimension,
+  TransferStage,
+} from '../../server/contract/index.ts';
 import type { Lang } from './params.ts';
 
 type Entry = { zh: string; en: string };
@@ -25,6 +32,48 @@ export const KPI_LABELS: Record<KpiName, Entry> = {
   floatingOutOfContact: { zh: '失联党员', en: 'Out of contact' },
   pointsMonth: { zh: '本月积分', en: 'Points this month' },
   onlineNow: { zh: '在线党员', en: 'Online now' },
+  duesPaidMonth: { zh: '本月已缴人数', en: 'Paid this month' },
+  duesRateMonth: { zh: '本月党费收缴率', en: 'Dues paid this month' },
+  duesAmountMonth: { zh: '本月收缴金额', en: 'Collected this month' },
+  developmentOpen: { zh: '发展中', en: 'Open' },
+  probationOverdue: { zh: '预备期超期', en: 'Probation overdue' },
+  newProbationaryYear: { zh: '本年新发展', en: 'New this year' },
+  newFullYear: { zh: '本年转正', en: 'Made full this year' },
+};
+
+export const DEVELOPMENT_LABELS: Record<DevelopmentStage, Entry> = {
+  applicant: { zh: '入党申请人', en: 'Applicants' },
+  activist: { zh: '入党积极分子', en: 'Activists' },
+  candidate: { zh: '发展对象', en: 'Candidates' },
+  probationary: { zh: '预备党员', en: 'Probationary' },
+  full: { zh: '正式党员', en: 'Full members' },
+  dropped: { zh: '已终止', en: 'Dropped' },
+};
+
+export const STRUCTURE_LABELS: Record<StructureDimension, Entry> = {
+  gender: { zh: '性别', en: 'Gender' },
+  age: { zh: '年龄', en: 'Age' },
+  education: { zh: '学历', en: 'Education' },
+  tenure: { zh: '党龄', en: 'Party years' },
+};
+
+type BandKey = { [D in StructureDimension]: (typeof STRUCTURE_BANDS)[D][number] }[StructureDimension];
+
+/** band names short enough to sit inside a bar segment */
+export const BAND_LABELS: Record<BandKey, Entry> = {
+  male: { zh: '男', en: 'Male' },
+  female: { zh: '女', en: 'Female' },
+  le30: { zh: '≤30岁', en: '≤30' },
+  '31to45': { zh: '31–45', en: '31–45' },
+  '46to60': { zh: '46–60', en: '46–60' },
+  gt60: { zh: '>60岁', en: '>60' },
+  postgraduate: { zh: '研究生', en: 'Postgrad' },
+  bachelor: { zh: '本科', en: 'Bachelor' },
+  college: { zh: '大专', en: 'College' },
+  secondary: { zh: '中专及以下', en: 'Secondary' },
+  lt5: { zh: '<5年', en: '<5 y' },
+  '5to20': { zh: '5–20年', en: '5–20 y' },
+  gt20: { zh: '>20年', en: '>20 y' },
 };
 
 export const STAGE_LABELS: Record<TransferStage, Entry> = {
@@ -66,6 +115,18 @@ const TEXT = {
   panelLeaderboard: { zh: '积分排行', en: 'Points leaderboard' },
   panelFloating: { zh: '流动党员去向', en: 'Destinations' },
   panelTicker: { zh: '实时动态', en: 'Live events' },
+  panelDues: { zh: '党费收缴', en: 'Party dues' },
+  panelDevelopment: { zh: '发展党员', en: 'Development' },
+  panelStructure: { zh: '党员结构', en: 'Structure' },
+  noDues: { zh: '暂无数据 · 本月尚无党费缴纳记录', en: 'no data · no dues paid this month' },
+  noDuesRegions: { zh: '暂无数据 · 下级区域尚无党费记录', en: 'no data · no dues by region yet' },
+  noDevelopment: { zh: '暂无数据 · 暂无发展党员记录', en: 'no data · no development cases' },
+  noStructure: { zh: '暂无数据 · 尚无党组织报送党员结构', en: 'no data · no organization reports structure' },
+  duesPaidUnit: { zh: '人', en: 'paid' },
+  yuanUnit: { zh: '元', en: '' },
+  dropped: { zh: '已终止', en: 'Dropped' },
+  structureBase: { zh: '个组织报送', en: 'orgs' },
+  structureMembers: { zh: '名党员', en: 'members' },
   panelKpi: { zh: '核心指标', en: 'Key figures' },
   today: { zh: '今日', en: 'Today' },
   yesterday: { zh: '昨日', en: 'Yesterday' },

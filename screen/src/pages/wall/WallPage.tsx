@@ -18,6 +18,8 @@ import { Ticker } from '../../panels/Ticker.tsx';
 import { Alerts } from '../../panels/Alerts.tsx';
 import { StudyPanels } from '../../panels/StudyPanels.tsx';
 import { OrgPanels } from '../../panels/OrgPanels.tsx';
+import { PartyPanels } from '../../panels/PartyPanels.tsx';
+import { usePager } from '../../panels/pager.ts';
 import { MapPanel } from '../../map/MapPanel.tsx';
 import { THEMES, type MapTheme } from '../../map/themes.ts';
 import { loadChildren, loadChina } from '../../map/geo.ts';
@@ -35,6 +37,8 @@ export function WallPage({ params }: { params: WallParams }) {
   const replaceKey = `${lang}:${layout.width}x${layout.height}`;
   const config = useConfig();
   const orgs = useOrgs(region, token);
+  // 16:9: the party affairs panels and the floating destinations take turns in one slot
+  const page = usePager(layout.pages, params.rotationS);
 
   const snap = useWall((s) => s.snapshot);
   const connected = useWall((s) => s.connected);
@@ -91,7 +95,12 @@ export function WallPage({ params }: { params: WallParams }) {
   const mapReady = config !== null;
 
   return (
-    <div className={`wall wall-${layout.mode}${stale ? ' wall-stale' : ''}`} style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }} data-mode={layout.mode}>
+    <div
+      className={`wall wall-${layout.mode}${stale ? ' wall-stale' : ''}`}
+      style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }}
+      data-mode={layout.mode}
+      data-page={page ?? undefined}
+    >
       <Header layout={layout} lang={lang} regionName={snap?.region.name ?? null} live={live} asOf={snap?.asOf ?? null} connecting={!connected && snap === null} scopeNote={scopeNote} />
       <div className="wall-body">
         {p.kpis ? (
@@ -101,6 +110,7 @@ export function WallPage({ params }: { params: WallParams }) {
         ) : null}
         <StudyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
         <OrgPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+        <PartyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} page={page} />
         {p.map && mapReady ? (
           <MapPanel
             id="map"

@@ -1,7 +1,9 @@
 // The wall's layout in real pixels, computed from the window size (no CSS zoom/transform of a
 // 1920 page). `u` is one design pixel of the 1920×1080 canvas; 3840×2160 is the same grid at
 // u = 2. Ultra-wide splices (≥ 3:1) get three zones whose edges sit on the 1920 px seams so
-// that no panel, and so no text, straddles a seam.
+// that no panel, and so no text, straddles a seam. The 16:9 grid has no room for the party
+// affairs panels (党费, 发展党员, 党员结构) beside the others: they take turns with the floating
+// destinations in one paged slot (`pages`); the ultra-wide side zones hold them all at once.
 export type PanelId =
   | 'kpis'
   | 'ranking'
@@ -15,7 +17,10 @@ export type PanelId =
   | 'meetings'
   | 'transfers'
   | 'leaderboard'
-  | 'floating';
+  | 'floating'
+  | 'dues'
+  | 'development'
+  | 'structure';
 
 export interface Rect {
   x: number;
@@ -35,6 +40,8 @@ export interface WallLayout {
   panels: Partial<Record<PanelId, Rect>>;
   /** x positions of the splice seams (ultra-wide only) */
   seams: number[];
+  /** panels that share one rect and take turns, in turn order (empty when all fit at once) */
+  pages: PanelId[];
 }
 
 export const DESIGN_W = 1920;
@@ -48,6 +55,9 @@ const GAP_U = 12;
 const SIDE_U = 470;
 const BOTTOM_U = 214;
 const ALERTS_U = 46;
+/** the 16:9 paged slot: the party affairs panels first, then the floating destinations (the
+ * map's floating theme shows them too) */
+export const PAGED_PANELS: readonly PanelId[] = ['dues', 'development', 'structure', 'floating'];
 
 /** split a length into parts by weights, with a gap between them */
 function split(start: number, length: number, weights: number[], gap: number): [number, number][] {
@@ -91,11 +101,12 @@ function standard(width: number, height: number): WallLayout {
   const by = top + mapH + alerts + 2 * gap;
   panels.ticker = rect(tk![0], by, tk![1], bottom);
   panels.daily = rect(dl![0], by, dl![1], bottom);
-  const [mt, tr, lb, fl] = split(top, bodyH, [25, 26, 27, 22], gap);
+  // the paged slot is the tallest row: the dues ranking and the funnel need ~9 rows of labels
+  const [mt, tr, lb, pg] = split(top, bodyH, [24, 23, 23, 30], gap);
   panels.meetings = rect(rightX, mt![0], side, mt![1]);
   panels.transfers = rect(rightX, tr![0], side, tr![1]);
   panels.leaderboard = rect(rightX, lb![0], side, lb![1]);
-  panels.floating = rect(rightX, fl![0], side, fl![1]);
+  for (const id of PAGED_PANELS) panels[id] = rect(rightX, pg![0], side, pg![1]);
   const headerH = HEADER_U * u;
   return {
     mode: 'standard',
@@ -110,6 +121,7 @@ function standard(width: number, height: number): WallLayout {
     },
     panels,
     seams: [],
+    pages: [...PAGED_PANELS],
   };
 }
 
@@ -158,12 +170,17 @@ function ultrawide(width: number, height: number): WallLayout {
   panels.ticker = rect(cityX, top + mapH + gap, cityW, bottom);
   panels.alerts = rect(natX, top + mapH + gap, natW, bottom);
 
-  const [rr1, rr2] = split(top, bodyH, [1, 1], gap);
+  // organisation life on two rows, party affairs below: dues beside development, and the
+  // structure bands across the zone's width (two dimensions side by side where it is wide)
+  const [rr1, rr2, rr3, rr4] = split(top, bodyH, [24, 24, 28, 24], gap);
   const [rc1, rc2] = split(rightX, rightW, [1, 1], gap);
   panels.meetings = rect(rc1![0], rr1![0], rc1![1], rr1![1]);
   panels.transfers = rect(rc2![0], rr1![0], rc2![1], rr1![1]);
   panels.leaderboard = rect(rc1![0], rr2![0], rc1![1], rr2![1]);
   panels.floating = rect(rc2![0], rr2![0], rc2![1], rr2![1]);
+  panels.dues = rect(rc1![0], rr3![0], rc1![1], rr3![1]);
+  panels.development = rect(rc2![0], rr3![0], rc2![1], rr3![1]);
+  panels.structure = rect(rightX, rr4![0], rightW, rr4![1]);
   return {
     mode: 'ultrawide',
     width,
@@ -177,6 +194,7 @@ function ultrawide(width: number, height: number): WallLayout {
     },
     panels,
     seams,
+    pages: [],
   };
 }
 

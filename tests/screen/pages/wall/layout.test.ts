@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, SEAM_PITCH_PX, type Rect, type WallLayout } from '../../../../screen/src/pages/wall/layout.ts';
+import {
+  computeLayout,
+  SEAM_PITCH_PX,
+  type PanelId,
+  type Rect,
+  type WallLayout,
+} from '../../../../screen/src/pages/wall/layout.ts';
 
 const SIZES: [number, number, WallLayout['mode'], number][] = [
   [1920, 1080, 'standard', 1],
@@ -34,12 +40,49 @@ describe.each(SIZES)('layout %ix%i', (w, h, mode, u) => {
       expect(r.h, name).toBeGreaterThan(40 * u);
     }
     const panels = Object.entries(l.panels);
+    // the panels of the paged slot share its rect (one is shown at a time); nothing else overlaps
+    const paged = (id: string) => l.pages.includes(id as PanelId);
     for (let i = 0; i < panels.length; i++)
-      for (let j = i + 1; j < panels.length; j++) expect(overlap(panels[i]![1], panels[j]![1]), `${panels[i]![0]} × ${panels[j]![0]}`).toBe(false);
+      for (let j = i + 1; j < panels.length; j++) {
+        if (paged(panels[i]![0]) && paged(panels[j]![0])) continue;
+        expect(overlap(panels[i]![1], panels[j]![1]), `${panels[i]![0]} × ${panels[j]![0]}`).toBe(false);
+      }
+  });
+
+  const pagesTitle = mode === 'standard' ? 'pages dues → development → structure → floating in one slot' : 'has no paged slot';
+  it(pagesTitle, () => {
+    if (mode === 'ultrawide') {
+      expect(l.pages).toEqual([]);
+      return;
+    }
+    expect(l.pages).toEqual(['dues', 'development', 'structure', 'floating']);
+    for (const id of l.pages) expect(l.panels[id], id).toEqual(l.panels.dues);
+    // the slot is the right column's tallest row: ≥ 8 dues rows of 24 design px under the title
+    expect(l.panels.dues!.h / u).toBeGreaterThanOrEqual(270);
+    expect(l.panels.dues!.x).toBe(l.panels.meetings!.x);
+  });
+
+  it('gives the party affairs panels room for their figures and labels', () => {
+    for (const id of ['dues', 'development'] as const) {
+      const r = l.panels[id]!;
+      // a 52 px headline beside ≥ 200 px of bars with 18 px names
+      expect(r.w / u, id).toBeGreaterThanOrEqual(440);
+      expect(r.h / u, id).toBeGreaterThanOrEqual(250);
+    }
+    // four dimension rows of 18 px names above 26 px bars
+    expect(l.panels.structure!.h / u).toBeGreaterThanOrEqual(200);
+    if (mode === 'ultrawide') {
+      // structure runs across the right zone under dues and development
+      const s = l.panels.structure!;
+      expect(s.x).toBe(l.panels.dues!.x);
+      expect(s.x + s.w).toBe(l.panels.development!.x + l.panels.development!.w);
+      expect(s.y).toBeGreaterThan(l.panels.dues!.y + l.panels.dues!.h);
+    }
   });
 
   it('has every panel the wall shows', () => {
-    for (const id of ['kpis', 'ranking', 'hourly', 'daily', 'map', 'ticker', 'alerts', 'meetings', 'transfers', 'leaderboard', 'floating']) expect(l.panels, id).toHaveProperty(id);
+    const ids = ['kpis', 'ranking', 'hourly', 'daily', 'map', 'ticker', 'alerts', 'meetings', 'transfers', 'leaderboard'];
+    for (const id of [...ids, 'floating', 'dues', 'development', 'structure']) expect(l.panels, id).toHaveProperty(id);
     // 16:9: the exam figures are KPI cards (the ticker takes the gauge's width)
     if (mode === 'ultrawide') expect(l.panels).toHaveProperty('exam');
     else expect(l.panels).not.toHaveProperty('exam');
