@@ -1,12 +1,13 @@
 // The roster generator: the territorial party organizations of a 陕西 city or county, from the
 // committee at the top down to one or more branches per village and community. Member counts
-// follow the assumptions documented in mock/README.md. Deterministic for (region, seed).
+// and structure follow the assumptions documented in mock/README.md. Deterministic for (region, seed).
 import { childrenOf } from '../geo/registry.ts';
 import type { RegionRecord } from '../geo/types.ts';
 import type { Org } from '../server/contract/roster.ts';
 import { ordinal, placeName } from './names.ts';
 import { areaCounties, areaRegion, orgPoint } from './places.ts';
 import { hashString, Rng } from './prng.ts';
+import { orgStructure, type OrgType } from './structure.ts';
 
 export const DEFAULT_ROSTER_SEED = 1;
 
@@ -20,6 +21,10 @@ const BRANCH_MIN_MEMBERS = 3;
 /** NBS urban-rural codes: a village code's last three digits below 200 are 居委会 (urban). */
 export function isUrbanVillageCode(code: string): boolean {
   return code.length === 12 && Number(code.slice(9)) < 200;
+}
+
+function orgType(region: string): OrgType {
+  return region.length === 9 ? 'organ' : isUrbanVillageCode(region) ? 'urban' : 'rural';
 }
 
 /** Members of a village's or community's party organization (lognormal, clamped). */
@@ -113,6 +118,10 @@ export function buildRoster(regionCode: string, seed: number = DEFAULT_ROSTER_SE
       out.push({ id: parent, name: committeeName(county), parent: rootId, kind: 'committee', region: county.code, members: 0, ...at(county.code, parent, 0) });
     }
     for (const t of childrenOf(county.code)) townshipOrgs(t, parent, seed, out);
+  }
+  // 党员结构 of every organization that holds members: its own stream, so nothing above moves
+  for (const o of out) {
+    if (o.members > 0) o.structure = orgStructure(orgType(o.region), o.members, Rng.of(seed, hashString(o.id), 0x57));
   }
   return out;
 }

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { pointInGeometry } from '../../geo/geometry.ts';
 import { descendantsAt } from '../../geo/registry.ts';
 import { cityBundle, countyAt } from '../../geo/spatial.ts';
-import { Roster, type Org } from '../../server/contract/roster.ts';
+import { Roster, STRUCTURE_BANDS, STRUCTURE_DIMENSIONS } from '../../server/contract/roster.ts';
+import type { Org, StructureDimension } from '../../server/contract/roster.ts';
 import { outsideCounties, WORK_CITIES } from '../../mock/places.ts';
 import { buildRoster, isUrbanVillageCode } from '../../mock/roster.ts';
+import { largestRemainder } from '../../mock/structure.ts';
 
 const checkRoster = Compile(Roster);
 
@@ -97,6 +99,54 @@ describe('roster of 西安 610100', () => {
       expect(o.name).toMatch(/^(中共.+(委员会|工作委员会|总支部委员会)|.+党支部)$/);
       expect(o.name).not.toMatch(/居委会|村委会|居民委员会/);
     }
+  });
+});
+
+describe('党员结构 of 西安 610100', () => {
+  const roster = buildRoster('610100');
+  const holding = roster.filter((o) => o.members > 0);
+  const share = (orgs: Org[], dim: StructureDimension, bands: string[]) => {
+    const members = orgs.reduce((a, o) => a + o.members, 0);
+    const inBands = (o: Org) => bands.reduce((s, b) => s + (o.structure![dim] as Record<string, number>)[b]!, 0);
+    const counted = orgs.reduce((a, o) => a + inBands(o), 0);
+    return counted / members;
+  };
+  const villages = holding.filter((o) => o.region.length === 12 && !isUrbanVillageCode(o.region));
+  const organs = holding.filter((o) => o.region.length === 9);
+
+  it('gives every organization with members all four dimensions, each summing exactly to its members', () => {
+    expect(roster.filter((o) => o.members === 0 && o.structure)).toEqual([]);
+    for (const o of holding) {
+      for (const dim of STRUCTURE_DIMENSIONS) {
+        const bands = o.structure![dim] as Record<string, number>;
+        expect(Object.keys(bands)).toEqual([...STRUCTURE_BANDS[dim]]);
+        expect(Object.values(bands).reduce((a, b) => a + b, 0)).toBe(o.members);
+      }
+    }
+  });
+
+  it('is near the 公报 shares where they apply, and villages differ from township organs', () => {
+    // 公报 2023: women 30.4 %; 61 and over 28.1 % (territorial organizations are older)
+    expect(share(holding, 'gender', ['female'])).toBeGreaterThan(0.25);
+    expect(share(holding, 'gender', ['female'])).toBeLessThan(0.38);
+    expect(share(holding, 'age', ['gt60'])).toBeGreaterThan(0.281);
+    const graduates = ['postgraduate', 'bachelor', 'college'];
+    expect(share(villages, 'education', graduates)).toBeLessThan(0.35);
+    expect(share(organs, 'education', graduates)).toBeGreaterThan(0.85);
+    expect(share(villages, 'age', ['gt60'])).toBeGreaterThan(3 * share(organs, 'age', ['gt60']));
+    expect(share(organs, 'tenure', ['lt5'])).toBeGreaterThan(share(villages, 'tenure', ['lt5']));
+  });
+
+  it('varies between organizations of one kind', () => {
+    const elderly = villages.filter((o) => o.members >= 30).map((o) => o.structure!.age!.gt60 / o.members);
+    expect(Math.max(...elderly) - Math.min(...elderly)).toBeGreaterThan(0.3);
+  });
+
+  it('rounds by largest remainder: exact sums, the biggest fractions up', () => {
+    expect(largestRemainder([1, 1, 1], 10)).toEqual([4, 3, 3]);
+    expect(largestRemainder([0.5, 0.3, 0.2], 7)).toEqual([4, 2, 1]);
+    expect(largestRemainder([0.2, 0.8], 3)).toEqual([1, 2]);
+    expect(largestRemainder([0.25, 0.25, 0.25, 0.25], 0)).toEqual([0, 0, 0, 0]);
   });
 });
 
