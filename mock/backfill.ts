@@ -29,7 +29,7 @@ export interface BackfillProgress {
 export interface BackfillWindow {
   /** calendar days of activity, today included (default 30): whole days from local midnight */
   days?: number;
-  /** meetings, transfers and check-ins from this many days back (default 34) */
+  /** meetings, transfers, check-ins and development changes from this many days back (default 34) */
   historyDays?: number;
   /** …or from this moment (epoch ms), e.g. the start of the quarter; wins over historyDays */
   historyStartMs?: number;
@@ -80,7 +80,11 @@ export function backfillPlan(pop: Population, end: number, opts: BackfillWindow 
   };
   // what the cut drops is not even generated (each type is its own stream)
   const typeStarts = { 'member.active': cut.heartbeatsFromMs, 'exam.submitted': cut.detailFromMs, 'points.awarded': cut.pointsFromMs };
-  return { stream: { pop, startMs, historyStartMs, endMs: end, scale, typeStarts }, cut };
+  // 党费 of last month and this month in full (as far as the retention allows); the upstream
+  // connects at the history's start: each open development case's current stage, then changes
+  const duesStartMs = Math.max(dayStartMs(monthStartDay(monthStartDay(today) - 1)), earliest);
+  const snapshotMs = historyStartMs;
+  return { stream: { pop, startMs, historyStartMs, endMs: end, scale, typeStarts, duesStartMs, snapshotMs }, cut };
 }
 
 /** The events a backfill sends, in order: a pure function of (seed, scale, window). */

@@ -4,16 +4,18 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { runBackfill } from './backfill.ts';
 import { runLive } from './live.ts';
-import { DAY_MS } from './rhythm.ts';
+import { developmentFigures, duesFigures, structureFigures } from './figures.ts';
+import { DAY_MS, localDate, localDay } from './rhythm.ts';
 import { simulation } from './setup.ts';
 import { eventStream } from './stream.ts';
 import { eventsWindow } from './tail.ts';
 
 const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
   roster   --region 610100 [--roster-seed 1]                 the roster JSON array
+  figures  --region 610100 [--seed 42] [--now ISO]           党费, 发展党员 and 党员结构 figures as JSON
   events   --region 610100 --seed 42 --count N [--start ISO [--history-days D] | --now ISO] [--scale X]
                                                              N events as NDJSON
-  live     --url URL [--scale 1 | --rate EV_PER_S] [--token T] [--region 610100] [--seed S]
+  live     --url URL [--scale 1 | --rate EV_PER_S] [--snapshot] [--token T] [--region 610100] [--seed S]
   backfill --url URL [--days 30] [--scale 1 | --per-day N] [--history-days 34]
            [--retention-days 35] [--detail-days 2] [--rate-limit EV_PER_S] [--token T]
            [--region 610100] [--seed S] [--batch-size 5000] [--concurrency 2]
@@ -38,6 +40,7 @@ const OPTIONS = {
   'detail-days': { type: 'string' },
   'batch-size': { type: 'string' },
   concurrency: { type: 'string' },
+  snapshot: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,9 +132,24 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'events':
       return writeEvents(values);
+    case 'figures': {
+      const { roster, pop } = simulation(common);
+      const nowMs = isoMs(values, 'now') ?? Date.now();
+      const today = localDay(nowMs);
+      const out = {
+        at: new Date(nowMs).toISOString(),
+        dues: [duesFigures(pop, today - localDate(today).date), duesFigures(pop, today)],
+        development: developmentFigures(pop, nowMs),
+        structure: structureFigures(roster),
+      };
+      process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+      return;
+    }
     case 'live': {
       const ctl = abortOnSignals();
-      await runLive({ ...common, url: need(values, 'url'), scale: num(values, 'scale'), rate: num(values, 'rate'), signal: ctl.signal });
+      const { scale, rate } = { scale: num(values, 'scale'), rate: num(values, 'rate') };
+      const url = need(values, 'url');
+      await runLive({ ...common, url, scale, rate, snapshot: values.snapshot, signal: ctl.signal });
       return;
     }
     case 'backfill': {

@@ -23,7 +23,9 @@ export const HEARTBEAT_WINDOW_MS = 10 * 60_000;
 /**
  * Keeps what the wall can see: before `detailFromMs` a member's first study item of a day only
  * (the day's and month's learners stay exact), points from `pointsFromMs`, no exams;
- * heartbeats from `heartbeatsFromMs`. Meetings, transfers and check-ins pass unchanged.
+ * heartbeats from `heartbeatsFromMs`. Meetings, transfers, check-ins, 党费 (this month and last,
+ * from the plan's `duesStartMs`) and development stages (the open cases' snapshot and the
+ * changes after it) pass unchanged.
  */
 export function* thinHistory(events: Iterable<IngestEvent>, cut: HistoryCut): Generator<IngestEvent, void, undefined> {
   const learners = new Map<number, Set<string>>();

@@ -18,6 +18,11 @@ export interface LiveOptions extends SendOptions, SimulationOptions {
   /** first event at this moment (default: the clock at the start); a backfill's end, so that nothing is missing or sent twice */
   startMs?: number;
   intervalMs?: number;
+  /**
+   * send each open development case's current stage first, as an upstream connecting to a
+   * server without history does (default: off; a backfill sends it)
+   */
+  snapshot?: boolean;
   /** clock, for tests */
   now?: () => number;
   /** after each acknowledged batch */
@@ -30,7 +35,8 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   const log = opts.log ?? STDERR_LOG;
   const { pop } = simulation(opts);
   const scale = opts.rate !== undefined ? scaleForRate(pop, opts.rate) : (opts.scale ?? DEFAULT_SCALE);
-  const stream = eventStream({ pop, startMs: opts.startMs ?? now(), scale });
+  const startMs = opts.startMs ?? now();
+  const stream = eventStream({ pop, startMs, scale, ...(opts.snapshot ? { snapshotMs: startMs } : {}) });
   const stats = emptyStats();
   const interval = opts.intervalMs ?? LIVE_INTERVAL_MS;
   let pending: IngestEvent | undefined;

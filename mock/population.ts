@@ -11,6 +11,8 @@ export interface Branch {
   idx: number;
   id: string;
   kind: Org['kind'];
+  /** the organization's region code (9 digits: a township's organ; 12: a village or community) */
+  region: string;
   members: number;
   urban: boolean;
   /** how keen the branch's members are on the app, ~0.35…1.3 */
@@ -76,7 +78,8 @@ export function buildPopulation(roster: readonly Org[], seed: number, outside: r
     const lagging = r.chance(LAGGING_SHARE);
     const engagement = countyFactor * (lagging ? r.range(0.4, 0.7) : r.range(0.8, 1.2));
     const urban = org.region.length !== 12 || isUrbanVillageCode(org.region);
-    branches.push({ idx: branches.length, id: org.id, kind: org.kind, members: org.members, urban, engagement, lagging, h });
+    const { id, kind, region, members } = org;
+    branches.push({ idx: branches.length, id, kind, region, members, urban, engagement, lagging, h });
   }
   const activityCum = new Float64Array(branches.length);
   const memberCum = new Float64Array(branches.length);
@@ -86,7 +89,7 @@ export function buildPopulation(roster: readonly Org[], seed: number, outside: r
     activityCum[i] = act += b.members * b.engagement;
     memberCum[i] = mem += b.members;
   });
-  return { seed, branches, activityCum, memberCum, members: mem, floating: floatingMembers(branches, roster, seed), outside };
+  return { seed, branches, activityCum, memberCum, members: mem, floating: floatingMembers(branches, seed), outside };
 }
 
 const CITY_CUM = (() => {
@@ -94,12 +97,10 @@ const CITY_CUM = (() => {
   return WORK_CITIES.map((c) => (total += c.weight));
 })();
 
-function floatingMembers(branches: Branch[], roster: readonly Org[], seed: number): FloatingMember[] {
-  const regionOf = new Map(roster.map((o) => [o.id, o.region]));
+function floatingMembers(branches: Branch[], seed: number): FloatingMember[] {
   const out: FloatingMember[] = [];
   for (const b of branches) {
-    const region = regionOf.get(b.id) ?? '';
-    const share = region.length === 9 ? FLOATING_SHARE.organ : b.urban ? FLOATING_SHARE.urban : FLOATING_SHARE.rural;
+    const share = b.region.length === 9 ? FLOATING_SHARE.organ : b.urban ? FLOATING_SHARE.urban : FLOATING_SHARE.rural;
     for (let n = 1; n <= b.members; n++) {
       const h = hashInts(seed, b.h, n, 21);
       if (unit(h) >= share) continue;

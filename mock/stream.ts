@@ -1,10 +1,12 @@
-// The event stream: activity minute by minute, merged with the day's meetings, transfers and
-// check-ins, plus the resends and late arrivals real upstream systems produce. A lazy iterator:
-// memory stays flat however many events are drawn.
-import type { IngestEvent } from '../server/contract/events.ts';
+// The event stream: activity minute by minute, merged with the day's meetings, transfers,
+// check-ins, 党费 and development stages, plus the resends and late arrivals real upstream
+// systems produce. A lazy iterator: memory stays flat however many events are drawn.
+import type { EventType, IngestEvent } from '../server/contract/events.ts';
 import { activityDraws, buildDraw, SLOT_MS } from './gen/activity.ts';
 import type { ActivityContext, Draw, Timed, TypeStarts } from './gen/activity.ts';
 import { checkinsOfDay } from './gen/checkins.ts';
+import { DevelopmentBook } from './gen/development.ts';
+import { DuesCalendar } from './gen/dues.ts';
 import { MeetingCalendar } from './gen/meetings.ts';
 import { transfersOfDay } from './gen/transfers.ts';
 import type { Population } from './population.ts';
@@ -30,7 +32,22 @@ export interface StreamOptions {
   scale?: number;
   /** activity of a type only from this moment on (e.g. heartbeats for the last minutes of a backfill); +Infinity for none */
   typeStarts?: TypeStarts;
+  /** 党费 from this moment on (default historyStartMs): a backfill sends last month's in full */
+  duesStartMs?: number;
+  /**
+   * An upstream connecting at this moment (≥ historyStartMs) first sends each open development
+   * case's current stage, stamped with it; stage changes follow only after it (default: none)
+   */
+  snapshotMs?: number;
 }
+
+/**
+ * Resend and late-arrival rolls come from one stream per slot for the original types and one
+ * per later type, so that adding a type changes nothing in the others' fates.
+ */
+export const FATE_STREAMS = 3;
+export const fateStream = (type: EventType): number =>
+  type === 'dues.paid' ? 1 : type === 'development.stage' ? 2 : 0;
 
 /** The id prefix of a run: different seeds and scales never share ids. */
 export function streamTag(seed: number, scale: number): string {
@@ -52,14 +69,21 @@ function fateOf(rng: Rng): number {
   return roll < LATE_SHARE + DUPLICATE_SHARE ? RESENT : SENT;
 }
 
-/** Events of one slot after merging, with resends and late arrivals applied. */
+const fateRng = (seed: number, slot: number, stream: number): Rng =>
+  stream === 0 ? Rng.of(seed, slot, 0xd1) : Rng.of(seed, slot, 0xd1, stream);
+
+/**
+ * Events of one slot after merging, with resends and late arrivals applied. Development stages
+ * are never late: the organization platform sends a case's changes in order (latest by ts wins).
+ */
 function finishSlot(merged: Timed[], seed: number, slot: number): IngestEvent[] {
-  const rng = Rng.of(seed, slot, 0xd1);
+  const rngs: Rng[] = [];
   const out: IngestEvent[] = [];
   const resends: IngestEvent[] = [];
   for (const { ev } of merged) {
-    const fate = fateOf(rng);
-    if (fate > 0) {
+    const k = fateStream(ev.type);
+    const fate = fateOf((rngs[k] ??= fateRng(seed, slot, k)));
+    if (fate > 0 && ev.type !== 'development.stage') {
       out.push({ ...ev, ts: tsOf(ev) - fate });
       continue;
     }
@@ -69,19 +93,27 @@ function finishSlot(merged: Timed[], seed: number, slot: number): IngestEvent[] 
   return resends.length === 0 ? out : out.concat(resends);
 }
 
-/** How many lines a slot of `n` merged events emits (its resends included), without building them. */
-export function slotLines(seed: number, slot: number, n: number): number {
-  const rng = Rng.of(seed, slot, 0xd1);
-  let lines = n;
-  for (let i = 0; i < n; i++) if (fateOf(rng) === RESENT) lines++;
+/** How many lines a slot emits (resends included) given its events' counts per fate stream, without building them. */
+export function slotLines(seed: number, slot: number, perStream: ArrayLike<number>): number {
+  let lines = 0;
+  for (let k = 0; k < perStream.length; k++) {
+    const n = perStream[k]!;
+    if (n === 0) continue;
+    const rng = fateRng(seed, slot, k);
+    lines += n;
+    for (let i = 0; i < n; i++) if (fateOf(rng) === RESENT) lines++;
+  }
   return lines;
 }
+
 
 /** Where a stream's events come from: the structured streams by local day (cached), activity by slot. */
 export class SlotSource {
   readonly ctx: ActivityContext;
   private readonly structuredTag: string;
   private readonly meetings: MeetingCalendar;
+  private readonly dues: DuesCalendar;
+  private readonly development: DevelopmentBook;
   private day = Number.NaN;
   private dayEvents: Timed[] = [];
 
@@ -89,18 +121,28 @@ export class SlotSource {
     readonly pop: Population,
     readonly scale: number,
     private readonly typeStarts?: TypeStarts,
+    private readonly snapshotMs?: number,
   ) {
     this.structuredTag = streamTag(pop.seed, 0);
     this.ctx = { pop, scale, tag: streamTag(pop.seed, scale) };
     this.meetings = new MeetingCalendar(pop, this.structuredTag);
+    this.dues = new DuesCalendar(pop, this.structuredTag);
+    this.development = new DevelopmentBook(pop, this.structuredTag);
   }
 
   /** The day's structured events in time order: the same for every scale, keyed on the seed alone. */
   structured(day: number): Timed[] {
     if (day !== this.day) {
-      const { pop, meetings, structuredTag: tag } = this;
+      const { pop, meetings, structuredTag: tag, snapshotMs } = this;
+      // the original three first: a stable sort keeps their order among themselves
       const events = [...meetings.ofDay(day), ...transfersOfDay(pop, tag, day), ...checkinsOfDay(pop, tag, day)];
-      this.dayEvents = events.sort((a, b) => a.t - b.t);
+      events.push(...this.dues.ofDay(day));
+      let changes = this.development.ofDay(day);
+      if (snapshotMs !== undefined) {
+        changes = changes.filter((c) => c.t > snapshotMs);
+        if (localDay(snapshotMs) === day) events.push(...this.development.snapshot(snapshotMs));
+      }
+      this.dayEvents = events.concat(changes).sort((a, b) => a.t - b.t);
       this.day = day;
     }
     return this.dayEvents;
@@ -120,13 +162,16 @@ export class SlotSource {
 export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, undefined> {
   const { pop, startMs } = opts;
   const historyStart = Math.min(opts.historyStartMs ?? startMs, startMs);
+  const duesStart = opts.duesStartMs ?? historyStart;
+  const walkStart = Math.min(historyStart, duesStart);
   const end = opts.endMs ?? Number.POSITIVE_INFINITY;
-  const source = new SlotSource(pop, opts.scale ?? 1, opts.typeStarts);
-  for (let day = localDay(historyStart); dayStartMs(day) < end; day++) {
+  const source = new SlotSource(pop, opts.scale ?? 1, opts.typeStarts, opts.snapshotMs);
+  const before = (e: Timed) => e.t < (e.ev.type === 'dues.paid' ? duesStart : historyStart);
+  for (let day = localDay(walkStart); dayStartMs(day) < end; day++) {
     const structured = source.structured(day);
     let next = 0;
     const dayStart = dayStartMs(day);
-    const firstSlot = Math.floor(Math.max(dayStart, historyStart) / SLOT_MS);
+    const firstSlot = Math.floor(Math.max(dayStart, walkStart) / SLOT_MS);
     const lastSlot = Math.floor((dayStart + DAY_MS) / SLOT_MS);
     for (let slot = firstSlot; slot < lastSlot; slot++) {
       const slotStart = slot * SLOT_MS;
@@ -136,8 +181,8 @@ export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, 
       const draws = slotEnd > startMs ? source.draws(slot) : [];
       let a = 0;
       while (a < draws.length && draws[a]!.t < startMs) a++;
-      while (next < structured.length && structured[next]!.t < historyStart) next++;
       while (true) {
+        while (next < structured.length && before(structured[next]!)) next++;
         const s = next < structured.length && structured[next]!.t < slotEnd ? structured[next]! : undefined;
         const x = a < draws.length ? draws[a]! : undefined;
         if (!s && !x) break;

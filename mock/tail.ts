@@ -5,7 +5,7 @@
 import { SLOT_MS } from './gen/activity.ts';
 import { activityPerDay, type Population } from './population.ts';
 import { dayStartMs, DAY_MS, HOUR_MS, localDay } from './rhythm.ts';
-import { slotLines, SlotSource } from './stream.ts';
+import { FATE_STREAMS, fateStream, slotLines, SlotSource } from './stream.ts';
 
 /** The end instant's alignment: two runs within one clock hour print the same bytes. */
 export const END_ALIGN_MS = HOUR_MS;
@@ -13,9 +13,10 @@ export const END_ALIGN_MS = HOUR_MS;
 export const MAX_SPAN_DAYS = 28;
 /** The window never reaches further back than this (a roster too small for the count). */
 const MAX_LOOKBACK_DAYS = 400;
-/** Structured events per branch and per floating member a day, for sizing only (meetings, transfers; check-ins). */
+/** Structured events a day per branch, floating member and member, for sizing (meetings, transfers; check-ins; 党费). */
 const STRUCTURED_PER_BRANCH_DAY = 0.12;
 const CHECKINS_PER_FLOATING_DAY = 0.45;
+const DUES_PER_MEMBER_DAY = 12 / 365;
 
 export interface EventsWindow {
   /** activity and structured events from here (a slot start) */
@@ -36,7 +37,9 @@ export function alignedEnd(nowMs: number): number {
 
 /** Events per day at `scale`, on average (rhythm and weekdays aside), for sizing. */
 export function eventsPerDay(pop: Population, scale: number): number {
-  const structured = pop.branches.length * STRUCTURED_PER_BRANCH_DAY + pop.floating.length * CHECKINS_PER_FLOATING_DAY;
+  const { branches, floating, members } = pop;
+  const perBranch = branches.length * STRUCTURED_PER_BRANCH_DAY;
+  const structured = perBranch + floating.length * CHECKINS_PER_FLOATING_DAY + members * DUES_PER_MEMBER_DAY;
   return activityPerDay(pop) * scale + structured;
 }
 
@@ -50,13 +53,17 @@ export function latestWindow(pop: Population, scale: number, endMs: number, coun
   let acc = 0;
   for (let day = lastDay; day > lastDay - MAX_LOOKBACK_DAYS; day--) {
     const dayStart = dayStartMs(day);
-    const perSlot = new Uint32Array(DAY_MS / SLOT_MS);
-    for (const { t } of source.structured(day)) if (t < endMs) perSlot[Math.floor((t - dayStart) / SLOT_MS)]!++;
+    // structured events per slot and fate stream (activity is stream 0)
+    const perSlot = new Uint32Array((DAY_MS / SLOT_MS) * FATE_STREAMS);
+    for (const { t, ev } of source.structured(day)) {
+      if (t < endMs) perSlot[Math.floor((t - dayStart) / SLOT_MS) * FATE_STREAMS + fateStream(ev.type)]!++;
+    }
     const top = Math.min(dayStart + DAY_MS, endMs);
     for (let slot = Math.ceil(top / SLOT_MS) - 1; slot * SLOT_MS >= dayStart; slot--) {
-      let n = perSlot[slot - dayStart / SLOT_MS]!;
-      for (const d of source.draws(slot)) if (d.t < endMs) n++;
-      if (n === 0) continue;
+      const at = (slot - dayStart / SLOT_MS) * FATE_STREAMS;
+      const n = perSlot.slice(at, at + FATE_STREAMS);
+      for (const d of source.draws(slot)) if (d.t < endMs) n[0]!++;
+      if (n.every((x) => x === 0)) continue;
       acc += slotLines(pop.seed, slot, n);
       if (acc >= count) return { startMs: slot * SLOT_MS, skip: acc - count };
     }

@@ -16,7 +16,7 @@ const INSIDE_SHARE = 0.6;
 const MAX_CASE_DAYS = 70;
 
 /** Moves a moment outside office hours to the next working morning. */
-function officeHours(t: number, rng: Rng): number {
+export function officeHours(t: number, rng: Rng): number {
   let day = localDay(t);
   const hour = localHour(t);
   if (hour >= 8 && hour < 18 && !isWeekend(day)) return t;

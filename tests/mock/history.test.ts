@@ -6,7 +6,8 @@ import { backfillEvents, backfillPlan } from '../../mock/backfill.ts';
 import { activitySlot, SLOT_MS, type ActivityContext } from '../../mock/gen/activity.ts';
 import { HEARTBEAT_WINDOW_MS, thinHistory } from '../../mock/history.ts';
 import { buildPopulation } from '../../mock/population.ts';
-import { dayStartMs, HOUR_MS, localDay, monthStartDay, quarterStartDay } from '../../mock/rhythm.ts';
+import { DevelopmentBook } from '../../mock/gen/development.ts';
+import { dayStartMs, HOUR_MS, localDay, monthStartDay, quarterStartDay, rfc3339Local } from '../../mock/rhythm.ts';
 import { eventStream, streamTag, tsOf } from '../../mock/stream.ts';
 import { DAY_MS, SIMULATED_NOWS, SMALL_ROSTER } from './fixtures.ts';
 
@@ -123,6 +124,35 @@ describe.each(SIMULATED_NOWS)('backfill at the live scale ending %s', (iso) => {
     // one id prefix: the same scale on both sides
     const tags = new Set([...sent, ...live].filter((e) => e.type === 'study.completed').map((e) => e.id.split('-')[0]));
     expect(tags).toEqual(new Set([streamTag(pop.seed, SCALE)]));
+  });
+
+  it('sends each open development case’s current stage at the history’s start, then every change', () => {
+    const start = plan.stream.historyStartMs!;
+    const dev = sent.filter((e) => e.type === 'development.stage');
+    expect(dev.every((e) => tsOf(e) >= start)).toBe(true);
+    const book = new DevelopmentBook(pop, streamTag(pop.seed, 0));
+    const cases = (at: number) => book.snapshot(at).map((t) => t.ev as (typeof dev)[number]);
+    const snapshot = new Set(dev.filter((e) => tsOf(e) === start).map((e) => e.person));
+    expect(snapshot).toEqual(new Set(cases(start).map((e) => e.person)));
+    // what the server keeps, the latest stage by ts, is each case's stage at the end
+    const latest = new Map<string, { ts: number; stage: string }>();
+    for (const e of dev) {
+      if (tsOf(e) >= (latest.get(e.person)?.ts ?? 0)) latest.set(e.person, { ts: tsOf(e), stage: e.stage });
+    }
+    const open = new Map(cases(END - 1).map((e) => [e.person, e.stage]));
+    expect(open.size).toBeGreaterThan(20);
+    const stillOpen = [...latest].filter(([, v]) => v.stage !== 'full' && v.stage !== 'dropped');
+    expect(new Map(stillOpen.map(([p, v]) => [p, v.stage]))).toEqual(open);
+  });
+
+  it('sends 党费 of last month and this month in full', () => {
+    const lastMonthStart = dayStartMs(monthStartDay(monthStartDay(localDay(END)) - 1));
+    expect(plan.stream.duesStartMs).toBe(lastMonthStart);
+    const dues = sent.filter((e) => e.type === 'dues.paid');
+    expect(Math.min(...dues.map(tsOf))).toBeGreaterThanOrEqual(lastMonthStart);
+    const label = rfc3339Local(lastMonthStart).slice(0, 7);
+    const paidLastMonth = new Set(dues.filter((e) => e.month === label).map((e) => e.member));
+    expect(paidLastMonth.size).toBeGreaterThan(0.85 * pop.members);
   });
 
   it('refuses history beyond the retention', () => {
