@@ -32,9 +32,9 @@ export const KPI_LABELS: Record<KpiName, Entry> = {
   floatingOutOfContact: { zh: '失联党员', en: 'Out of contact' },
   pointsMonth: { zh: '本月积分', en: 'Points this month' },
   onlineNow: { zh: '在线党员', en: 'Online now' },
-  duesPaidMonth: { zh: '本月已缴人数', en: 'Paid this month' },
-  duesRateMonth: { zh: '本月党费收缴率', en: 'Dues paid this month' },
-  duesAmountMonth: { zh: '本月收缴金额', en: 'Collected this month' },
+  duesPaidMonth: { zh: '本月已缴人数', en: 'Members paid' },
+  duesRateMonth: { zh: '本月党费收缴率', en: 'Paid this month' },
+  duesAmountMonth: { zh: '本月收缴金额', en: 'Collected' },
   developmentOpen: { zh: '发展中', en: 'Open' },
   probationOverdue: { zh: '预备期超期', en: 'Probation overdue' },
   newProbationaryYear: { zh: '本年新发展', en: 'New this year' },
@@ -54,7 +54,7 @@ export const STRUCTURE_LABELS: Record<StructureDimension, Entry> = {
   gender: { zh: '性别', en: 'Gender' },
   age: { zh: '年龄', en: 'Age' },
   education: { zh: '学历', en: 'Education' },
-  tenure: { zh: '党龄', en: 'Party years' },
+  tenure: { zh: '党龄', en: 'Tenure' },
 };
 
 type BandKey = { [D in StructureDimension]: (typeof STRUCTURE_BANDS)[D][number] }[StructureDimension];

@@ -8,6 +8,7 @@ import {
   duesRows,
   hasDevelopment,
   inkOn,
+  rowLabels,
   segmentLabels,
   structureOption,
   textWidthU,
@@ -128,6 +129,25 @@ describe('member structure', () => {
     expect(segmentLabels(pct === '41%' ? '本科' : '研究生', pct, width)).toEqual(want);
   });
 
+  const EDU_ZH = [['研究生', 0.1], ['本科', 0.41], ['大专', 0.23], ['中专及以下', 0.26]] as const;
+  const EDU_EN = [['Postgrad', 0.1], ['Bachelor', 0.41], ['College', 0.49]] as const;
+  const EDU_EN4 = [['Postgrad', 0.1], ['Bachelor', 0.41], ['College', 0.23], ['Secondary', 0.26]] as const;
+  const SLIVERS = [['A', 0.04], ['B', 0.04], ['C', 0.04], ['Rest', 0.88]] as const;
+  it.each([
+    // zh at 16:9: every name fits above its segment
+    ['names fit', EDU_ZH, 380, ['研究生 10%', '本科', '大专', '中专及以下']],
+    // en: "Postgrad 10%" runs into "Bachelor": it keeps its share, drops its name
+    ['a clash drops the neighbour’s name', EDU_EN, 330, ['10%', 'Bachelor', 'College']],
+    // "Secondary" cannot move: the narrower "College" gives way (its share stays inside)
+    ['the narrower segment gives way', EDU_EN4, 330, ['10%', 'Bachelor', '', 'Secondary']],
+    // three slivers: the first gives up its name, the next two find no room and keep only
+    // their colour; the wide segment keeps its name
+    ['a clash with no way out hides a label', SLIVERS, 300, ['4%', '', '', 'Rest']],
+  ] as const)('names above a bar never overlap: %s', (_, segs, plot, above) => {
+    const segments = segs.map(([name, share]) => ({ name, share }));
+    expect(rowLabels(segments, plot).map((l) => l.above)).toEqual(above);
+  });
+
   it('estimates CJK at one em and digits at 0.6 em', () => {
     expect(textWidthU('本科', 18)).toBe(36);
     expect(textWidthU('41%', 10)).toBeCloseTo(18, 6);
@@ -155,6 +175,15 @@ describe('member structure', () => {
     expect((share[0]!.data[0] as Item).label!.formatter).toBe('68%');
     // gender has two bands: the third and fourth series have nothing for it
     expect(share[2]!.data[0]).toBe('-');
+  });
+
+  it('the funnel sets the dropped aside: a caption under it, empty (but there) at 0', () => {
+    type WithGraphic = { graphic: { style: { text: string } }[] };
+    const caption = (dropped: number) =>
+      (developmentOption({ ...fixture().development.stages, dropped }, ctx) as unknown as WithGraphic).graphic[0]!.style
+        .text;
+    expect(caption(187)).toBe('已终止 187');
+    expect(caption(0)).toBe('');
   });
 
   it('a wide panel puts two dimensions side by side in two grids', () => {

@@ -116,9 +116,27 @@ export function developmentOption(stages: Snapshot['development']['stages'], ctx
   // the light end of the ramp: every step stays bright on the dark background
   const ramp = ctx.pal.ramp;
   const color = (i: number) => ramp[Math.max(0, ramp.length - 1 - i)]!;
+  const dropped = stages.dropped ?? 0;
   return {
     ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 4 * ctx.u, bottom: 2 * ctx.u, containLabel: true },
+    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 4 * ctx.u, bottom: 26 * ctx.u, containLabel: true },
+    // closed without membership: set aside under the funnel, not a step of it (the element is
+    // always there, its text empty at 0, so that a merge update can clear it)
+    graphic: [
+      {
+        type: 'text',
+        id: 'dropped',
+        right: 8 * ctx.u,
+        bottom: 2 * ctx.u,
+        silent: true,
+        style: {
+          text: dropped > 0 ? `${t(ctx.lang, 'dropped')} ${formatNumber(dropped, ctx.lang)}` : '',
+          fill: ctx.pal.textDim,
+          fontSize: LABEL_U * ctx.u,
+          fontFamily: FONT_STACK,
+        },
+      },
+    ],
     xAxis: { type: 'value', min: 0, max, show: false },
     yAxis: {
       type: 'category',
@@ -180,8 +198,8 @@ export function textWidthU(text: string, fontU: number): number {
   return em * fontU;
 }
 
-const SEGMENT_PAD_U = 10;
-const STRUCTURE_AXIS_U = 96;
+const SEGMENT_PAD_U = 8;
+const LABEL_GAP_U = 8;
 const STRUCTURE_BAR_U = 26;
 
 /**
@@ -191,6 +209,50 @@ const STRUCTURE_BAR_U = 26;
 export function segmentLabels(name: string, pct: string, widthU: number): { inside: string; above: string } {
   const fits = textWidthU(pct, LABEL_U) + SEGMENT_PAD_U <= widthU;
   return { inside: fits ? pct : '', above: fits ? name : `${name} ${pct}` };
+}
+
+export interface Segment {
+  name: string;
+  /** 0…1 of the bar */
+  share: number;
+}
+
+/**
+ * The labels of one bar, left to right, so that no two names above it overlap: where one would
+ * run into its left neighbour, that neighbour keeps its share and drops its name, then this one
+ * does; last the narrower segment's label is left out (it keeps its colour and inside share).
+ */
+export function rowLabels(segments: Segment[], plotU: number): { inside: string; above: string }[] {
+  const out = segments.map((s) => segmentLabels(s.name, `${Math.round(s.share * 100)}%`, s.share * plotU));
+  const pct = (i: number) => `${Math.round(segments[i]!.share * 100)}%`;
+  const centres: number[] = [];
+  let at = 0;
+  for (const s of segments) {
+    centres.push((at + s.share / 2) * plotU);
+    at += s.share;
+  }
+  const right = (i: number) => centres[i]! + textWidthU(out[i]!.above, LABEL_U) / 2;
+  const left = (i: number) => centres[i]! - textWidthU(out[i]!.above, LABEL_U) / 2;
+  const shown: number[] = [];
+  const share = (i: number) => segments[i]!.share;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i]!.above === '') continue;
+    for (;;) {
+      const prev = shown.length > 0 ? shown[shown.length - 1]! : -1;
+      if (prev < 0 || left(i) >= right(prev) + LABEL_GAP_U) break;
+      if (out[prev]!.inside === '' && out[prev]!.above !== pct(prev)) out[prev]!.above = pct(prev);
+      else if (out[i]!.inside === '' && out[i]!.above !== pct(i)) out[i]!.above = pct(i);
+      else if (share(i) > share(prev)) {
+        out[prev]!.above = '';
+        shown.pop();
+      } else {
+        out[i]!.above = '';
+        break;
+      }
+    }
+    if (out[i]!.above !== '') shown.push(i);
+  }
+  return out;
 }
 
 /**
@@ -208,7 +270,9 @@ export function structureOption(
   const perCol = Math.ceil(STRUCTURE_DIMENSIONS.length / columns);
   const colGapU = 32;
   const colW = (widthU - colGapU * (columns - 1)) / columns;
-  const plotU = Math.max(40, colW - STRUCTURE_AXIS_U - 16);
+  // the dimension names' column: as wide as the longest name in this language
+  const axisU = Math.max(...STRUCTURE_DIMENSIONS.map((d) => textWidthU(STRUCTURE_LABELS[d][ctx.lang], LABEL_U))) + 14;
+  const plotU = Math.max(40, colW - axisU - 16);
   const ramp = ctx.pal.ramp;
   const bandColors = [ramp[ramp.length - 1]!, ramp[ramp.length - 3]!, ramp[ramp.length - 5]!, ramp[ramp.length - 7]!];
   const maxBands = Math.max(...STRUCTURE_DIMENSIONS.map((d) => STRUCTURE_BANDS[d].length));
@@ -241,17 +305,15 @@ export function structureOption(
         ...axisText(ctx),
         color: ctx.pal.text,
         interval: 0,
-        width: (STRUCTURE_AXIS_U - 12) * ctx.u,
+        width: (axisU - 6) * ctx.u,
         overflow: 'truncate' as const,
       },
       axisLine: { show: false },
       axisTick: { show: false },
     });
+    const bandName = (band: string) => BAND_LABELS[band as keyof typeof BAND_LABELS][ctx.lang];
     const labels = shares.map((row) =>
-      row?.map((cell) => {
-        const name = BAND_LABELS[cell.band as keyof typeof BAND_LABELS][ctx.lang];
-        return segmentLabels(name, `${Math.round(cell.share * 100)}%`, cell.share * plotU);
-      }),
+      row ? rowLabels(row.map((cell) => ({ name: bandName(cell.band), share: cell.share })), plotU) : undefined,
     );
     for (let b = 0; b < maxBands; b++) {
       series.push({
@@ -287,7 +349,6 @@ export function structureOption(
         ...bar(c, 'name'),
         itemStyle: { color: 'transparent' },
         label: { show: true, position: 'top', distance: 3 * ctx.u, fontSize: LABEL_U * ctx.u, color: ctx.pal.textDim },
-        labelLayout: { hideOverlap: true },
         data: shares.map((row, i) => {
           const cell = row?.[b];
           return cell ? { value: cell.share * 100, label: { formatter: labels[i]![b]!.above } } : '-';

@@ -69,7 +69,6 @@ export function DevelopmentPanel({ snap, rect, ctx, replaceKey }: PanelProps) {
   const kpi = snap?.kpi;
   const overdue = kpi?.probationOverdue;
   const late = overdue !== undefined && overdue !== null && overdue > 0;
-  const dropped = stages?.dropped;
   return (
     <ChartPanel
       id="development"
@@ -81,17 +80,7 @@ export function DevelopmentPanel({ snap, rect, ctx, replaceKey }: PanelProps) {
       emptyText={t(lang, 'noDevelopment')}
       replaceKey={replaceKey}
       ready={snap !== null}
-      extra={
-        <span className="pfig-row">
-          <KpiFigure name="developmentOpen" value={kpi?.developmentOpen} lang={lang} size="inline" />
-          {/* closed without membership: beside the funnel, not a step of it */}
-          {dropped !== undefined && dropped > 0 ? (
-            <span className="pfig-note" data-dropped={dropped}>
-              {t(lang, 'dropped')} {formatNumber(dropped, lang)}
-            </span>
-          ) : null}
-        </span>
-      }
+      extra={<KpiFigure name="developmentOpen" value={kpi?.developmentOpen} lang={lang} size="inline" />}
       asideU={asideU(rect, u)}
       aside={
         <div className="pfig-stack">
