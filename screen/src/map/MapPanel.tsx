@@ -42,14 +42,16 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
   const cells = snap?.floating.cells;
   // only the national view draws the heat: the city view does not convert cells it never shows
   const heat = useMemo(() => (view === 'national' ? heatPoints(cells ?? {}) : null), [cells, view]);
+  // each view's layers follow only the data they draw
   const transfers = view === 'city' && theme === 'transfers' ? flows : undefined;
+  const floating = heat === null ? undefined : fflows;
   const layers = useMemo<Layer[]>(() => {
     // only the layers of the current view exist: no shader work for what is not shown; a view
     // without deck layers keeps one empty list, so its data changes never reach deck
     if (heat === null) return transfers ? [transferArcs(Object.values(transfers), pal, u, true)] : NO_LAYERS;
-    const ff = Object.values(fflows ?? {});
+    const ff = Object.values(floating ?? {});
     return [floatingHeat(heat, pal, u, true), floatingArcs(ff, pal, u, true), destinationDots(ff, pal, u, true)];
-  }, [transfers, fflows, heat, pal, u]);
+  }, [transfers, floating, heat, pal, u]);
   const drillable = snap ? childLevel(snap.region.level) !== null && snap.region.level !== 'township' : false;
   const title = view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
   const bodyW = Math.round(rect.w - 4 * u);
