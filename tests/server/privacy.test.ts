@@ -15,6 +15,8 @@ let t: TestApp;
 const walls: Wall[] = [];
 const ids = new Set<string>();
 const names = new Set<string>();
+/** development case ids: a person being developed is not even a member yet */
+const persons = new Set<string>();
 const coords: [number, number][] = [];
 const apiPayloads: string[] = [];
 let events: IngestEvent[] = [];
@@ -29,6 +31,7 @@ beforeAll(async () => {
   events = [...eventStream({ pop, startMs: now - 2 * HOUR_MS, historyStartMs: now - 8 * 24 * HOUR_MS, endMs: now - 60_000, scale: 0.05 })];
   for (const ev of events) {
     if ('member' in ev) ids.add(ev.member);
+    if (ev.type === 'development.stage') persons.add(ev.person);
     if ('name' in ev && ev.name) names.add(ev.name);
     if (ev.type === 'member.checkin') {
       coords.push([ev.lng, ev.lat]);
@@ -71,6 +74,7 @@ describe('privacy of what walls receive', () => {
     expect(events.length).toBeGreaterThan(1000);
     expect(ids.size).toBeGreaterThan(100);
     expect(names.size).toBeGreaterThan(100);
+    expect(persons.size).toBeGreaterThan(10);
     expect(coords.length).toBeGreaterThan(10);
   });
 
@@ -80,7 +84,7 @@ describe('privacy of what walls receive', () => {
     const strings = new Set<string>();
     const numbers = new Set<number>();
     for (const p of payloads) walk(JSON.parse(p), strings, numbers);
-    const leakedIds = [...strings].filter((s) => [...ids].some((id) => s.includes(id)));
+    const leakedIds = [...strings].filter((s) => [...ids, ...persons].some((id) => s.includes(id)));
     const leakedNames = [...strings].filter((s) => names.has(s));
     const leakedCoords = coords.filter(([lng, lat]) => numbers.has(lng) && numbers.has(lat));
     expect(leakedIds).toEqual([]);
