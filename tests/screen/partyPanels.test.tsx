@@ -119,6 +119,15 @@ describe('the 党员结构 panel', () => {
     expect(emptyText(container)).toBeNull();
   });
 
+  it.each([
+    ['the 16:9 slot: four rows', { x: 0, y: 0, w: 470, h: 279 }, 1],
+    ['short and wide (7680×2160 zone): two columns', { x: 0, y: 0, w: 949, h: 223 }, 2],
+    ['very wide (5760×1080 zone): two columns', { x: 0, y: 0, w: 1898, h: 223 }, 2],
+  ])('%s', (_, rect, grids) => {
+    render(<StructurePanel snap={fixture()} rect={rect} ctx={zh} replaceKey="k" />);
+    expect((painted.get('structure') as { grid: unknown[] }).grid).toHaveLength(grids);
+  });
+
   it('says 暂无数据 when no organization reports structure', () => {
     const snap: Snapshot = fixture();
     snap.structure = {

@@ -23,6 +23,9 @@ const asideU = (rect: Rect, u: number) => Math.round(Math.min(260, Math.max(176,
 const DUES_ROW_U = 24;
 /** a wide structure panel (the ultra-wide zone) puts two dimensions side by side */
 const STRUCTURE_TWO_COLUMNS_U = 1200;
+/** a dimension's row: its band names (18 u) above a 26 u bar, and a gap */
+const STRUCTURE_ROW_MIN_U = 52;
+const STRUCTURE_COLUMN_MIN_U = 420;
 
 export function DuesPanel({ snap, rect, ctx, replaceKey }: PanelProps) {
   const { lang, u } = ctx;
@@ -97,7 +100,10 @@ export function StructurePanel({ snap, rect, ctx, replaceKey }: PanelProps) {
   const { lang, u } = ctx;
   const structure = snap?.structure;
   const widthU = Math.round((rect.w - 2 * BODY_PAD_U * u) / u);
-  const columns = widthU >= STRUCTURE_TWO_COLUMNS_U ? 2 : 1;
+  // four rows where they have the height, else two columns of two (also where the panel is wide)
+  const rowU = (rect.h / u - TITLE_U - BODY_PAD_U) / 4;
+  const twoFit = widthU >= 2 * STRUCTURE_COLUMN_MIN_U;
+  const columns = widthU >= STRUCTURE_TWO_COLUMNS_U || (rowU < STRUCTURE_ROW_MIN_U && twoFit) ? 2 : 1;
   const option = useMemo(
     () => (structure && structure.members > 0 ? structureOption(structure, ctx, widthU, columns) : null),
     [structure, ctx, widthU, columns],
