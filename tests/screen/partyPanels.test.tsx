@@ -67,7 +67,26 @@ describe('the 党费 panel', () => {
     expect(rate.getAttribute('data-value')).toBe('');
     expect(rate.textContent).toContain('暂无数据');
     expect(rate.textContent).not.toMatch(/%|NaN/);
+    expect(emptyText(container)).toBe('暂无数据 · 本月尚无党费缴纳记录');
+    expect(series(container, 'dues')).toBe(0);
+  });
+
+  it('payments in the region but no child region with a rate: says so', () => {
+    const snap = fixture();
+    for (const c of Object.values(snap.children)) c.kpi.duesRateMonth = null;
+    const { container } = render(<DuesPanel snap={snap} rect={RECT} ctx={zh} replaceKey="k" />);
     expect(emptyText(container)).toBe('暂无数据 · 下级区域尚无党费记录');
+    const rate = container.querySelector('[data-kpi="duesRateMonth"]')!;
+    expect(rate.getAttribute('data-value')).toBe(String(snap.kpi.duesRateMonth));
+  });
+
+  it('nobody paid yet this month: the rate is a true 0.0 %, the ranking says why it is empty', () => {
+    const snap = fixture();
+    snap.kpi = { ...snap.kpi, duesRateMonth: 0, duesPaidMonth: 0, duesAmountMonth: 0 };
+    for (const c of Object.values(snap.children)) c.kpi = { ...c.kpi, duesRateMonth: 0, duesPaidMonth: 0 };
+    const { container } = render(<DuesPanel snap={snap} rect={RECT} ctx={zh} replaceKey="k" />);
+    expect(container.querySelector('[data-kpi="duesRateMonth"]')!.getAttribute('data-value')).toBe('0');
+    expect(emptyText(container)).toBe('暂无数据 · 本月尚无党费缴纳记录');
     expect(series(container, 'dues')).toBe(0);
   });
 

@@ -31,12 +31,14 @@ export function DuesPanel({ snap, rect, ctx, replaceKey }: PanelProps) {
   const { lang, u } = ctx;
   const children = snap?.children;
   const rows = Math.max(4, Math.floor((rect.h / u - TITLE_U - BODY_PAD_U - 26) / DUES_ROW_U));
+  const kpi = snap?.kpi;
+  // nobody in the region has paid this month: a column of 0.0 % bars would say less than why
+  const nonePaid = kpi !== undefined && kpi.duesPaidMonth === 0;
   const option = useMemo(() => {
     const list = children ? Object.values(children) : [];
-    if (list.every((c) => c.kpi.duesRateMonth === null)) return null;
+    if (nonePaid || list.every((c) => c.kpi.duesRateMonth === null)) return null;
     return duesOption(list, ctx, rows);
-  }, [children, ctx, rows]);
-  const kpi = snap?.kpi;
+  }, [children, ctx, rows, nonePaid]);
   const noChildren = children !== undefined && Object.keys(children).length === 0;
   const side = asideU(rect, u);
   return (
@@ -47,7 +49,7 @@ export function DuesPanel({ snap, rect, ctx, replaceKey }: PanelProps) {
       title={t(lang, 'panelDues')}
       subtitle={undefined}
       option={option}
-      emptyText={noChildren ? t(lang, 'noChildren') : t(lang, 'noDuesRegions')}
+      emptyText={noChildren ? t(lang, 'noChildren') : nonePaid ? t(lang, 'noDues') : t(lang, 'noDuesRegions')}
       replaceKey={replaceKey}
       ready={snap !== null}
       asideU={side}
