@@ -153,6 +153,8 @@ const TEXT = {
   transferMoved: { zh: '转接', en: 'transfer' },
   pointsAwarded: { zh: '积分', en: 'points' },
   checkedIn: { zh: '流动党员报到', en: 'floating check-in' },
+  developmentMoved: { zh: '发展党员', en: 'development' },
+  duesPaid: { zh: '缴纳党费', en: 'paid dues' },
   active: { zh: '在线', en: 'online' },
   minutesUnit: { zh: '分钟', en: 'min' },
   scoreUnit: { zh: '分', en: 'pts' },

@@ -24,6 +24,15 @@ describe('Ticker', () => {
     expect(container.querySelector('[data-ticker-id="old"]')?.className).not.toContain('tick-new');
   });
 
+  it.each([
+    ['zh', '发展党员 · 预备党员'],
+    ['en', 'development · Probationary'],
+  ] as const)('names a development stage change (%s)', (lang, text) => {
+    const dev = { ...item('d', 5, '李*'), type: 'development.stage' as const, detail: { developmentStage: 'probationary' as const } };
+    const { container } = render(<Ticker items={[dev]} lang={lang} animateFrom={0} />);
+    expect(container.querySelector('.tick-what')?.textContent).toBe(text);
+  });
+
   it('says why it is empty', () => {
     const { container } = render(<Ticker items={[]} lang="en" animateFrom={0} />);
     expect(container.textContent).toBe('no events yet');

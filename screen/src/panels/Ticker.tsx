@@ -2,7 +2,7 @@
 // Items that arrive by frame slide in once; items already shown do not move.
 import type { TickerItem } from '../../../server/contract/index.ts';
 import { clockParts } from '../format.ts';
-import { MEETING_LABELS, STAGE_LABELS, t } from '../i18n.ts';
+import { DEVELOPMENT_LABELS, MEETING_LABELS, STAGE_LABELS, t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import { Empty } from './Panel.tsx';
 
@@ -25,9 +25,17 @@ export function describe(item: TickerItem, lang: Lang): string {
       return t(lang, 'checkedIn');
     case 'member.active':
       return t(lang, 'active');
+    case 'development.stage':
+      return `${t(lang, 'developmentMoved')} · ${d.developmentStage ? DEVELOPMENT_LABELS[d.developmentStage][lang] : ''}`;
+    case 'dues.paid':
+      return t(lang, 'duesPaid');
     default:
-      return '';
+      return assertNever(item.type);
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled ticker type ${String(x)}`);
 }
 
 export function Ticker({ items, lang, animateFrom }: { items: TickerItem[]; lang: Lang; animateFrom: number }) {
