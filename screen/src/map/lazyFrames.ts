@@ -1,10 +1,10 @@
 // deck.gl's render loop (luma.gl AnimationLoop) asks for every animation frame, 60 a second,
 // even when nothing on the overlay changes: each tick costs main-thread time and keeps the
 // browser producing frames (style, paint, compositor commit) for an idle wall. This frame
-// provider gives the loop animation frames only for BUSY_GRACE_MS after wake() (called for new
-// layers and after each deck draw: transitions and multi-frame work keep it awake); otherwise
-// the loop ticks every IDLE_TICK_MS. View changes redraw at once anyway (the overlay's map
-// 'render' handler calls deck.redraw()).
+// provider gives the loop animation frames for BUSY_GRACE_MS after wake() (new layers), and the
+// next frame after each frame in which deck drew (drew(): transitions and multi-frame work draw
+// every frame); otherwise the loop ticks every IDLE_TICK_MS. View changes redraw at once anyway
+// (the overlay's map 'render' handler calls deck.redraw()).
 const IDLE_TICK_MS = 500;
 /** multi-frame work (heatmap aggregation, async props) keeps frames coming for this long */
 const BUSY_GRACE_MS = 1000;
@@ -12,6 +12,8 @@ const BUSY_GRACE_MS = 1000;
 export interface LazyFrames {
   provider: { requestAnimationFrame(cb: FrameRequestCallback): number; cancelAnimationFrame(id: number): void };
   wake(): void;
+  /** deck drew: its loop gets the next animation frame */
+  drew(): void;
 }
 
 export function lazyFrames(): LazyFrames {
@@ -19,6 +21,7 @@ export function lazyFrames(): LazyFrames {
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let activeUntil = 0;
+  let justDrew = false;
 
   const fire = (t: number) => {
     raf = 0;
@@ -37,7 +40,9 @@ export function lazyFrames(): LazyFrames {
     provider: {
       requestAnimationFrame(cb) {
         pending = cb;
-        if (now() < activeUntil) frameNow();
+        const drew = justDrew;
+        justDrew = false;
+        if (drew || now() < activeUntil) frameNow();
         else if (timer === undefined && raf === 0) timer = setTimeout(frameNow, IDLE_TICK_MS);
         return 1;
       },
@@ -52,6 +57,10 @@ export function lazyFrames(): LazyFrames {
     wake() {
       activeUntil = now() + BUSY_GRACE_MS;
       if (pending) frameNow();
+    },
+    drew() {
+      // a draw outside the loop (the map's render handler) leaves a waiting tick where it is
+      justDrew = true;
     },
   };
 }

@@ -32,15 +32,27 @@ describe('lazyFrames (deck.gl loop pacing)', () => {
     expect(rafs).toHaveLength(0);
   });
 
-  it('a wake() from inside a frame (a deck draw) keeps the next frame coming', () => {
+  it('a draw gets the next frame, and only that one', () => {
     const f = lazyFrames();
-    const tick = vi.fn(() => f.wake());
-    f.wake();
+    const tick = vi.fn();
+    f.drew();
     f.provider.requestAnimationFrame(tick);
-    vi.advanceTimersByTime(900);
+    expect(rafs).toHaveLength(1);
     runFrame();
-    vi.advanceTimersByTime(900);
+    expect(tick).toHaveBeenCalledTimes(1);
     f.provider.requestAnimationFrame(tick);
+    expect(rafs).toHaveLength(0);
+    vi.advanceTimersByTime(500);
+    expect(rafs).toHaveLength(1);
+  });
+
+  it('a draw outside the loop leaves a waiting idle tick where it is', () => {
+    const f = lazyFrames();
+    const tick = vi.fn();
+    f.provider.requestAnimationFrame(tick);
+    f.drew();
+    expect(rafs).toHaveLength(0);
+    vi.advanceTimersByTime(500);
     expect(rafs).toHaveLength(1);
   });
 

@@ -58,10 +58,10 @@ export function useMapInstance(el: RefObject<HTMLDivElement | null>, { pal, u, s
     });
     const frames = lazyFrames();
     frames.wake(); // the deck's set-up (device, first draw) gets frames at once
-    // deck draws only when something changed: each draw keeps its loop on animation frames a
-    // while (multi-frame work), otherwise it ticks slowly. animationFrameProvider is handed by
-    // Deck's setProps to its luma.gl AnimationLoop; deck.gl's typings do not list it.
-    const props = { interleaved: false, layers: [], onAfterRender: frames.wake };
+    // deck draws only when something changed: a draw gets its loop the next animation frame
+    // (multi-frame work draws every frame), otherwise it ticks slowly. animationFrameProvider is
+    // handed by Deck's setProps to its luma.gl AnimationLoop; deck.gl's typings do not list it.
+    const props = { interleaved: false, layers: [], onAfterRender: frames.drew };
     const overlay = new MapLibreOverlay({ ...props, animationFrameProvider: frames.provider } as OverlayProps);
     map.addControl(overlay);
     stats.mapInstances++;
