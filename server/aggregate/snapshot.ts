@@ -1,7 +1,7 @@
 // The snapshot assembler: RollupInput + region + instant → the Snapshot a wall shows.
 // Pure (geo lookups are injected); both engines call it.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import { DEVELOPMENT_STAGES, MEETING_KINDS, OPEN_TRANSFER_STAGES, TRANSFER_STAGES } from '../contract/index.ts';
+import { DEVELOPMENT_STAGES, MEETING_KINDS, OPEN_TRANSFER_STAGES, TICKER_MAX_ITEMS, TRANSFER_STAGES } from '../contract/index.ts';
 import type { DevelopmentStage } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
 import type { ChildRegion, FloatingFlow, MeetingKind, RegionLevel, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
@@ -16,7 +16,6 @@ import { FLOATING_CELL_RESOLUTION } from './schema.ts';
 
 const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 export const FLOATING_CELL_MIN_MEMBERS = 5;
-export const TICKER_MAX = 30;
 export const LEADERBOARD_MAX = 10;
 export { DAILY_DAYS } from './regions.ts';
 const provinceOfCell = new Map<string, string | null>();
@@ -151,7 +150,7 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     if (!rr.contains(row!, i)) continue;
     const o = rr.orgs[i]!;
     ticker.push({ ...t, orgName: o.name, region: o.region });
-    if (ticker.length === TICKER_MAX) break;
+    if (ticker.length === TICKER_MAX_ITEMS) break;
   }
 
   const devStages = Object.fromEntries(DEVELOPMENT_STAGES.map((st, i) => [st, a[C_DEV_STAGE0 + i]!])) as Record<DevelopmentStage, number>;

@@ -2,7 +2,7 @@
 // Objects are diffed key by key; arrays and primitives are replaced whole. A merge patch
 // cannot carry a null value (null deletes), so after applying, an absent key means null: the
 // snapshot's nullable rates read the same either way (`kpi.studyRateToday ?? null`).
-import type { Snapshot, TickerItem } from '../contract/index.ts';
+import { TICKER_MAX_ITEMS, type Snapshot, type TickerItem } from '../contract/index.ts';
 import { applyMergePatch } from '../contract/merge-patch.ts';
 
 /** the one merge patch both sides apply (server/contract/merge-patch.ts) */
@@ -86,10 +86,9 @@ function hasKeyBesides(o: Record<string, unknown> | undefined, key: string): boo
 }
 
 /** The ticker holds at most this many items, newest first (SPEC 5: "the latest ticker items"). */
-export const TICKER_MAX = 30;
 
 /** What a wall does with a frame: merge the patch, prepend the new ticker items. Pure. */
 export function applyFrame(prev: Snapshot, frame: { patch: Record<string, unknown>; ticker: TickerItem[] }): Snapshot {
   const base = applyMergePatch<PatchBase>(withoutTicker(prev), frame.patch);
-  return { ...base, ticker: [...frame.ticker, ...prev.ticker].slice(0, TICKER_MAX) };
+  return { ...base, ticker: [...frame.ticker, ...prev.ticker].slice(0, TICKER_MAX_ITEMS) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyFrame, applyMergePatch, diff, frameBody, TICKER_MAX, type Json } from '../../../server/push/diff.ts';
+import { applyFrame, applyMergePatch, diff, frameBody, type Json } from '../../../server/push/diff.ts';
+import { TICKER_MAX_ITEMS as TICKER_MAX } from '../../../server/contract/index.ts';
 import { snapshot, tickerItem } from '../lib/fixtures.ts';
 
 /** What a merge patch can express: null members are absent (RFC 7386). */
