@@ -8,9 +8,9 @@ import { cellOf } from '../../../server/aggregate/prepare.ts';
 import { D_HOUR0, DAY, MONTH, QUARTER, type TableName } from '../../../server/aggregate/schema.ts';
 import { EVENT_TYPES, type NormalizedEvent } from '../../../server/contract/index.ts';
 import type { Store } from '../../../server/store/types.ts';
-import { memoryHarness } from '../../store/engines.ts';
-import * as F from '../../store/fixtures.ts';
-import { redisHarness } from '../../store/redis-harness.ts';
+import { memoryHarness } from '../store/engines.ts';
+import * as F from '../store/fixtures.ts';
+import { redisHarness } from '../store/redis-harness.ts';
 
 const clock = new ZonedClock('Asia/Shanghai');
 const TS = F.NOW - 2 * F.MIN; // 2026-11-27 11:58 Shanghai: inside the online window
