@@ -15,9 +15,18 @@ export default tseslint.config(
   },
   // Arrows point down (server/README.md: layers). Each block names what its files may not import.
   ...layer(['geo/**'], '(^|/)(server|screen|mock)/', 'geo/ is the bottom layer: pure data and lookups'),
-  ...layer(['server/contract/**'], '(^|/)(aggregate|store|push|routes|plugins)/', 'the contract is shared, not owned by one side'),
   ...layer(
-    ['server/aggregate/effects.ts', 'server/aggregate/prepare.ts', 'server/aggregate/mask.ts', 'server/aggregate/hash.ts'],
+    ['server/contract/**'],
+    '(^|/)(aggregate|store|push|routes|plugins)/',
+    'the contract is shared, not owned by one side',
+  ),
+  ...layer(
+    [
+      'server/aggregate/effects.ts',
+      'server/aggregate/prepare.ts',
+      'server/aggregate/mask.ts',
+      'server/aggregate/hash.ts',
+    ],
     '/(snapshot|regions|views|alerts|kpi|records|roster-regions|rollup|geo)\\.ts$',
     'the write side of aggregate/ does not import its read side',
   ),
@@ -26,7 +35,11 @@ export default tseslint.config(
     '/(effects|prepare)\\.ts$',
     'the read side of aggregate/ does not import its write side',
   ),
-  ...layer(['server/store/**'], '/aggregate/(snapshot|views|regions|alerts)\\.ts$', 'the store stores: views are built in server/aggregate/views.ts'),
+  ...layer(
+    ['server/store/**'],
+    '/aggregate/(snapshot|views|regions|alerts)\\.ts$',
+    'the store stores: views are built in server/aggregate/views.ts',
+  ),
 );
 
 function layer(files, regex, message) {

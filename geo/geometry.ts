@@ -93,7 +93,7 @@ class MaxHeap {
   push(c: Cell): void {
     const a = this.items;
     a.push(c);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (a[p]!.max >= a[i]!.max) break;
       [a[p], a[i]] = [a[i]!, a[p]!];
@@ -106,7 +106,7 @@ class MaxHeap {
     const last = a.pop();
     if (a.length === 0 || !last) return top;
     a[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
@@ -138,7 +138,8 @@ export function labelPointOf(geometry: RegionFeature['geometry'], precisionDeg =
   };
   if (size === 0) return [box[0], box[1]];
   const queue = new MaxHeap();
-  for (let x = x0; x < x1; x += size) for (let y = y0; y < y1; y += size) queue.push(make(x + size / 2, y + size / 2, size / 2));
+  for (let x = x0; x < x1; x += size)
+    for (let y = y0; y < y1; y += size) queue.push(make(x + size / 2, y + size / 2, size / 2));
   let best = make((x0 + x1) / 2, (y0 + y1) / 2, 0);
   for (let cell = queue.pop(); cell; cell = queue.pop()) {
     if (cell.d > best.d) best = cell;

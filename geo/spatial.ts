@@ -24,7 +24,10 @@ function indexed(path: string, keep: (f: RegionFeature) => boolean = () => true)
   const key = `indexed:${path}`;
   if (!cache.has(key)) {
     const fc = readJson<RegionFeatureCollection>(path);
-    cache.set(key, fc.features.filter(keep).map((feature) => ({ feature, box: bboxOf(feature.geometry) })));
+    cache.set(
+      key,
+      fc.features.filter(keep).map((feature) => ({ feature, box: bboxOf(feature.geometry) })),
+    );
   }
   return cache.get(key) as Indexed[];
 }
@@ -44,7 +47,11 @@ export function countyAt(lng: number, lat: number): string | null {
 
 /** The Chinese provincial unit (xx0000) whose outline contains the GCJ-02 point, or null. */
 export function provinceAt(lng: number, lat: number): string | null {
-  return locate(indexed('china.json', (f) => f.properties.code !== NANHAI_CODE), lng, lat);
+  return locate(
+    indexed('china.json', (f) => f.properties.code !== NANHAI_CODE),
+    lng,
+    lat,
+  );
 }
 
 /** China's provinces plus the 南海诸岛 inset (code 'nanhai'), for the national view. */
@@ -64,7 +71,11 @@ export function cityBundle(cityCode: string): CityBundle | undefined {
 
 const empty = (): RegionFeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
-function within(fc: RegionFeatureCollection, code: string, level: RegionFeature['properties']['level']): RegionFeatureCollection {
+function within(
+  fc: RegionFeatureCollection,
+  code: string,
+  level: RegionFeature['properties']['level'],
+): RegionFeatureCollection {
   const features = fc.features.filter((f) => f.properties.level === level && containsCode(code, f.properties.code));
   return { type: 'FeatureCollection', features };
 }

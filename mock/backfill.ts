@@ -70,7 +70,9 @@ export function backfillPlan(pop: Population, end: number, opts: BackfillWindow 
   const historyStartMs = Math.min(opts.historyStartMs ?? end - (opts.historyDays ?? HISTORY_DAYS) * DAY_MS, startMs);
   if (historyStartMs < earliest) {
     const back = Math.ceil((end - historyStartMs) / DAY_MS);
-    throw new Error(`history reaches ${back} days back: the server keeps ${retention} (RETENTION_DAYS); stay a day inside it`);
+    throw new Error(
+      `history reaches ${back} days back: the server keeps ${retention} (RETENTION_DAYS); stay a day inside it`,
+    );
   }
   const scale = opts.perDay !== undefined ? opts.perDay / activityPerDay(pop) : (opts.scale ?? DEFAULT_SCALE);
   const cut: HistoryCut = {
@@ -79,7 +81,11 @@ export function backfillPlan(pop: Population, end: number, opts: BackfillWindow 
     pointsFromMs: dayStartMs(monthStartDay(today)),
   };
   // what the cut drops is not even generated (each type is its own stream)
-  const typeStarts = { 'member.active': cut.heartbeatsFromMs, 'exam.submitted': cut.detailFromMs, 'points.awarded': cut.pointsFromMs };
+  const typeStarts = {
+    'member.active': cut.heartbeatsFromMs,
+    'exam.submitted': cut.detailFromMs,
+    'points.awarded': cut.pointsFromMs,
+  };
   // 党费 of last month and this month in full (as far as the retention allows); the upstream
   // connects at the history's start: each open development case's current stage, then changes
   const duesStartMs = Math.max(dayStartMs(monthStartDay(monthStartDay(today) - 1)), earliest);
@@ -115,7 +121,9 @@ export async function runBackfill(opts: BackfillOptions): Promise<SendStats> {
   if (opts.onProgress) for (const _ of backfillEvents(plan)) total++;
   const { startMs, historyStartMs = startMs, scale = DEFAULT_SCALE } = plan.stream;
   const span = (from: number) => ((end - from) / DAY_MS).toFixed(1);
-  log.info(`backfill: ${total > 0 ? `${total} events` : 'history'} (activity ${span(startMs)} days at scale ${scale.toFixed(3)}, meetings/transfers/check-ins ${span(historyStartMs)} days) for ${pop.members} members to ${opts.url}`);
+  log.info(
+    `backfill: ${total > 0 ? `${total} events` : 'history'} (activity ${span(startMs)} days at scale ${scale.toFixed(3)}, meetings/transfers/check-ins ${span(historyStartMs)} days) for ${pop.members} members to ${opts.url}`,
+  );
   const stats = emptyStats();
   const inFlight = new Set<Promise<unknown>>();
   const concurrency = Math.max(1, opts.concurrency ?? 2);
@@ -142,6 +150,8 @@ export async function runBackfill(opts: BackfillOptions): Promise<SendStats> {
   await Promise.all(inFlight);
   if (failure) throw failure;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log.info(`backfill done in ${seconds} s: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries`);
+  log.info(
+    `backfill done in ${seconds} s: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries`,
+  );
   return stats;
 }

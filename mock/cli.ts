@@ -50,7 +50,8 @@ function num(values: Values, key: keyof Values, fallback?: number): number | und
   const raw = values[key];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isFinite(n) || n < 0) throw new Error(`--${key} must be a non-negative number, got ${String(raw)}`);
+  if (typeof raw !== 'string' || !Number.isFinite(n) || n < 0)
+    throw new Error(`--${key} must be a non-negative number, got ${String(raw)}`);
   return n;
 }
 
@@ -155,7 +156,10 @@ async function main(argv: string[]): Promise<void> {
     case 'backfill': {
       const ctl = abortOnSignals();
       const bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'backfill [{bar}] {percentage}% {value}/{total} events | {eta_formatted} left | rejected {rejected}' },
+        {
+          stream: process.stderr,
+          format: 'backfill [{bar}] {percentage}% {value}/{total} events | {eta_formatted} left | rejected {rejected}',
+        },
         cliProgress.Presets.shades_classic,
       );
       let started = false;
@@ -182,7 +186,9 @@ async function main(argv: string[]): Promise<void> {
           },
         });
         bar.stop();
-        process.stderr.write(`backfill done: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries\n`);
+        process.stderr.write(
+          `backfill done: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries\n`,
+        );
       } finally {
         bar.stop();
       }

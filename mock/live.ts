@@ -43,7 +43,9 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   let unacknowledged = 0;
   const branches = pop.branches.filter((b) => b.kind === 'branch').length;
   const perSecond = (scale * activityPerDay(pop)) / (DAY_MS / 1000);
-  log.info(`live: ${pop.members} members in ${branches} branches, scale ${scale.toFixed(3)}: ~${perSecond.toFixed(1)} events/s on average to ${opts.url}`);
+  log.info(
+    `live: ${pop.members} members in ${branches} branches, scale ${scale.toFixed(3)}: ~${perSecond.toFixed(1)} events/s on average to ${opts.url}`,
+  );
   try {
     while (!opts.signal?.aborted) {
       await sleep(interval, undefined, { signal: opts.signal });
@@ -71,6 +73,8 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
     if (!opts.signal?.aborted) throw err;
   }
   const dropped = unacknowledged > 0 ? `; stopped while ${unacknowledged} events were unacknowledged` : '';
-  log.info(`live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected${dropped}`);
+  log.info(
+    `live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected${dropped}`,
+  );
   return stats;
 }

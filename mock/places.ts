@@ -46,7 +46,14 @@ function cellOf(code: string): RegionFeature['geometry'] | undefined {
   const city = `${code.slice(0, 4)}00`;
   if (!cells.has(city)) {
     const bundle = cityBundle(city);
-    cells.set(city, bundle ? new Map([...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry])) : null);
+    cells.set(
+      city,
+      bundle
+        ? new Map(
+            [...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]),
+          )
+        : null,
+    );
   }
   return cells.get(city)?.get(code);
 }

@@ -65,7 +65,11 @@ export function memberName(b: Branch, n: number): string {
   return personName(hashInts(b.h, n, 0x4e));
 }
 
-export function buildPopulation(roster: readonly Org[], seed: number, outside: readonly string[] = WORK_CITIES.map((c) => c.county)): Population {
+export function buildPopulation(
+  roster: readonly Org[],
+  seed: number,
+  outside: readonly string[] = WORK_CITIES.map((c) => c.county),
+): Population {
   const branches: Branch[] = [];
   for (const org of roster) {
     // Members sit in branches; village-level 党总支 and community 党委 are kept for their meetings.

@@ -7,7 +7,12 @@ export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3600_000;
 
 export type ActivityType = 'member.active' | 'study.completed' | 'points.awarded' | 'exam.submitted';
-export const ACTIVITY_TYPES: readonly ActivityType[] = ['member.active', 'study.completed', 'points.awarded', 'exam.submitted'];
+export const ACTIVITY_TYPES: readonly ActivityType[] = [
+  'member.active',
+  'study.completed',
+  'points.awarded',
+  'exam.submitted',
+];
 
 /** Events per member and day at scale 1, on an ordinary weekday outside a campaign. */
 export const PER_MEMBER_DAY: Readonly<Record<ActivityType, number>> = {
@@ -27,11 +32,26 @@ const normalize = (xs: number[]): Float64Array => {
 };
 
 // hour:                 0     1     2     3     4     5    6    7    8    9   10   11   12   13   14   15   16   17   18   19   20   21   22   23
-const STUDY_WEEKDAY = [0.12, 0.06, 0.04, 0.03, 0.04, 0.15, 0.6, 1.9, 2.4, 1.3, 0.9, 1.0, 1.9, 1.7, 0.8, 0.7, 0.7, 0.8, 1.0, 1.8, 2.3, 2.4, 1.5, 0.5];
-const STUDY_WEEKEND = [0.15, 0.08, 0.05, 0.03, 0.04, 0.1, 0.3, 0.8, 1.4, 1.7, 1.5, 1.2, 1.5, 1.4, 1.0, 0.9, 0.9, 0.9, 1.0, 1.6, 2.1, 2.2, 1.5, 0.6];
-const ACTIVE_WEEKDAY = [0.25, 0.12, 0.08, 0.06, 0.08, 0.25, 0.7, 1.6, 1.9, 1.5, 1.3, 1.3, 1.6, 1.5, 1.2, 1.1, 1.1, 1.1, 1.2, 1.5, 1.8, 1.8, 1.3, 0.6];
-const ACTIVE_WEEKEND = [0.3, 0.15, 0.08, 0.06, 0.07, 0.15, 0.4, 0.9, 1.3, 1.5, 1.5, 1.4, 1.5, 1.4, 1.3, 1.2, 1.2, 1.2, 1.3, 1.6, 1.8, 1.8, 1.4, 0.7];
-const EXAM_DAY = [0.05, 0.02, 0.01, 0.01, 0.01, 0.03, 0.2, 0.8, 1.6, 2.0, 2.0, 1.6, 1.0, 1.0, 1.7, 1.9, 1.8, 1.3, 1.0, 1.4, 1.8, 1.7, 0.9, 0.3];
+const STUDY_WEEKDAY = [
+  0.12, 0.06, 0.04, 0.03, 0.04, 0.15, 0.6, 1.9, 2.4, 1.3, 0.9, 1.0, 1.9, 1.7, 0.8, 0.7, 0.7, 0.8, 1.0, 1.8, 2.3, 2.4,
+  1.5, 0.5,
+];
+const STUDY_WEEKEND = [
+  0.15, 0.08, 0.05, 0.03, 0.04, 0.1, 0.3, 0.8, 1.4, 1.7, 1.5, 1.2, 1.5, 1.4, 1.0, 0.9, 0.9, 0.9, 1.0, 1.6, 2.1, 2.2,
+  1.5, 0.6,
+];
+const ACTIVE_WEEKDAY = [
+  0.25, 0.12, 0.08, 0.06, 0.08, 0.25, 0.7, 1.6, 1.9, 1.5, 1.3, 1.3, 1.6, 1.5, 1.2, 1.1, 1.1, 1.1, 1.2, 1.5, 1.8, 1.8,
+  1.3, 0.6,
+];
+const ACTIVE_WEEKEND = [
+  0.3, 0.15, 0.08, 0.06, 0.07, 0.15, 0.4, 0.9, 1.3, 1.5, 1.5, 1.4, 1.5, 1.4, 1.3, 1.2, 1.2, 1.2, 1.3, 1.6, 1.8, 1.8,
+  1.4, 0.7,
+];
+const EXAM_DAY = [
+  0.05, 0.02, 0.01, 0.01, 0.01, 0.03, 0.2, 0.8, 1.6, 2.0, 2.0, 1.6, 1.0, 1.0, 1.7, 1.9, 1.8, 1.3, 1.0, 1.4, 1.8, 1.7,
+  0.9, 0.3,
+];
 
 const PROFILES: Readonly<Record<ActivityType, readonly [weekday: Float64Array, weekend: Float64Array]>> = {
   'member.active': [normalize(ACTIVE_WEEKDAY), normalize(ACTIVE_WEEKEND)],

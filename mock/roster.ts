@@ -88,7 +88,15 @@ function villageOrgs(v: RegionRecord, parent: string, seed: number, out: Org[]):
   while (Math.max(...sizes) > BRANCH_MAX_MEMBERS) sizes = split(members, ++n, Rng.of(seed, hashString(v.code), 2));
   sizes.forEach((m, i) => {
     const id = `${base}-${i + 1}`;
-    out.push({ id, name: `${place}${ordinal(i + 1)}党支部`, parent: base, kind: 'branch', region: v.code, members: m, ...at(v.code, id, 0.003) });
+    out.push({
+      id,
+      name: `${place}${ordinal(i + 1)}党支部`,
+      parent: base,
+      kind: 'branch',
+      region: v.code,
+      members: m,
+      ...at(v.code, id, 0.003),
+    });
   });
 }
 
@@ -97,7 +105,15 @@ function townshipOrgs(t: RegionRecord, parent: string, seed: number, out: Org[])
   out.push({ id, name: committeeName(t), parent, kind: 'committee', region: t.code, members: 0, ...at(t.code, id, 0) });
   const organ = `${id}-0`;
   const organMembers = 18 + Rng.of(seed, hashString(t.code), 3).int(BRANCH_MAX_MEMBERS - 18 + 1);
-  out.push({ id: organ, name: `${t.name}机关党支部`, parent: id, kind: 'branch', region: t.code, members: organMembers, ...at(t.code, organ, 0.002) });
+  out.push({
+    id: organ,
+    name: `${t.name}机关党支部`,
+    parent: id,
+    kind: 'branch',
+    region: t.code,
+    members: organMembers,
+    ...at(t.code, organ, 0.002),
+  });
   for (const v of childrenOf(t.code)) villageOrgs(v, id, seed, out);
 }
 
@@ -110,12 +126,28 @@ export function buildRoster(regionCode: string, seed: number = DEFAULT_ROSTER_SE
   const area = areaRegion(regionCode);
   const out: Org[] = [];
   const rootId = `o-${area.code}`;
-  out.push({ id: rootId, name: committeeName(area), parent: null, kind: 'committee', region: area.code, members: 0, ...at(area.code, rootId, 0) });
+  out.push({
+    id: rootId,
+    name: committeeName(area),
+    parent: null,
+    kind: 'committee',
+    region: area.code,
+    members: 0,
+    ...at(area.code, rootId, 0),
+  });
   for (const county of areaCounties(area)) {
     let parent = rootId;
     if (county.code !== area.code) {
       parent = `o-${county.code}`;
-      out.push({ id: parent, name: committeeName(county), parent: rootId, kind: 'committee', region: county.code, members: 0, ...at(county.code, parent, 0) });
+      out.push({
+        id: parent,
+        name: committeeName(county),
+        parent: rootId,
+        kind: 'committee',
+        region: county.code,
+        members: 0,
+        ...at(county.code, parent, 0),
+      });
     }
     for (const t of childrenOf(county.code)) townshipOrgs(t, parent, seed, out);
   }

@@ -106,7 +106,6 @@ export function slotLines(seed: number, slot: number, perStream: ArrayLike<numbe
   return lines;
 }
 
-
 /** Where a stream's events come from: the structured streams by local day (cached), activity by slot. */
 export class SlotSource {
   readonly ctx: ActivityContext;

@@ -33,7 +33,9 @@ export class IngestRefused extends Error {
     readonly status: number,
     body: string,
   ) {
-    super(`ingest refused the batch with HTTP ${status}${status === 401 ? ' (bad or missing --token)' : ''}: ${body.slice(0, 300)}`);
+    super(
+      `ingest refused the batch with HTTP ${status}${status === 401 ? ' (bad or missing --token)' : ''}: ${body.slice(0, 300)}`,
+    );
     this.name = 'IngestRefused';
   }
 }
@@ -49,7 +51,15 @@ export interface SendStats {
   /** the first rejections seen, for the report */
   firstRejections: Rejection[];
 }
-export const emptyStats = (): SendStats => ({ batches: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0, retries: 0, firstRejections: [] });
+export const emptyStats = (): SendStats => ({
+  batches: 0,
+  sent: 0,
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  retries: 0,
+  firstRejections: [],
+});
 
 export function ingestUrl(url: string): string {
   const base = url.replace(/\/+$/, '');
@@ -70,7 +80,11 @@ function backoffMs(attempt: number): number {
 }
 
 /** Posts one batch until acknowledged; adds the outcome to `stats`. */
-export async function postBatch(events: readonly IngestEvent[], opts: SendOptions, stats: SendStats): Promise<IngestResponse> {
+export async function postBatch(
+  events: readonly IngestEvent[],
+  opts: SendOptions,
+  stats: SendStats,
+): Promise<IngestResponse> {
   const endpoint = ingestUrl(opts.url);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -92,7 +106,9 @@ export async function postBatch(events: readonly IngestEvent[], opts: SendOption
     } catch (err) {
       if (err instanceof IngestRefused || opts.signal?.aborted) throw err;
       wait = backoffMs(attempt);
-      opts.log?.warn(`ingest unreachable (${(err as Error).cause ?? (err as Error).message}); retrying in ${Math.round(wait)} ms`);
+      opts.log?.warn(
+        `ingest unreachable (${(err as Error).cause ?? (err as Error).message}); retrying in ${Math.round(wait)} ms`,
+      );
     }
     stats.retries++;
     await sleep(wait, undefined, { signal: opts.signal });
@@ -108,9 +124,13 @@ function record(out: IngestResponse, sent: number, stats: SendStats, log: MockLo
   if (rejected.length === 0) return;
   const firstBatchWithRejections = stats.rejected === 0;
   stats.rejected += rejected.length;
-  if (stats.firstRejections.length < 10) stats.firstRejections.push(...rejected.slice(0, 10 - stats.firstRejections.length));
+  if (stats.firstRejections.length < 10)
+    stats.firstRejections.push(...rejected.slice(0, 10 - stats.firstRejections.length));
   if (firstBatchWithRejections || stats.batches <= WARN_BATCHES_MAX) {
-    const reasons = rejected.slice(0, 3).map((r) => `${r.id ?? '?'}: ${r.reason} (${r.message})`).join('; ');
+    const reasons = rejected
+      .slice(0, 3)
+      .map((r) => `${r.id ?? '?'}: ${r.reason} (${r.message})`)
+      .join('; ');
     log?.warn(`server rejected ${rejected.length} of ${sent} events: ${reasons}`);
   }
 }

@@ -49,9 +49,13 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
     if (status >= 500) {
       // details stay in the log
       request.log.error({ err }, 'request failed');
-      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the server log' });
+      return reply
+        .code(status)
+        .send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the server log' });
     }
-    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message, code: err.code });
+    return reply
+      .code(status)
+      .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message, code: err.code });
   });
 
   await fastify.register(metrics);
@@ -62,7 +66,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(docs);
 
   await fastify.register(ops);
-  await fastify.register(events, { prefix: '/api/v1', retentionDays: config.RETENTION_DAYS, bodyLimit: config.BODY_LIMIT_BYTES });
+  await fastify.register(events, {
+    prefix: '/api/v1',
+    retentionDays: config.RETENTION_DAYS,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  });
   await fastify.register(roster, { prefix: '/api/v1' });
   await fastify.register(read, { prefix: '/api/v1', config });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});

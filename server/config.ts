@@ -22,9 +22,12 @@ export const EnvSchema = Type.Object({
   INGEST_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for ingest and roster' }),
   SCREEN_TOKENS: Type.String({ default: '', description: 'comma list of token:regionCode for walls' }),
   MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
-    default: 'info',
-  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    {
+      default: 'info',
+    },
+  ),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -38,7 +41,10 @@ export interface Config extends Omit<Env, 'INGEST_TOKENS' | 'SCREEN_TOKENS'> {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`invalid configuration: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -61,7 +67,10 @@ function screenTokens(value: string): Map<string, string> {
     const token = item.slice(0, at);
     const region = item.slice(at + 1);
     if (at <= 0 || !isRegionCode(region)) {
-      throw new ConfigError('SCREEN_TOKENS', `entry "${item.slice(0, 40)}" must be token:regionCode (e.g. s3cret:610100)`);
+      throw new ConfigError(
+        'SCREEN_TOKENS',
+        `entry "${item.slice(0, 40)}" must be token:regionCode (e.g. s3cret:610100)`,
+      );
     }
     out.set(token, region);
   }
@@ -78,7 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const typed: Record<string, unknown> = { ...raw };
   for (const [key, v] of Object.entries(raw)) {
     // strict: "1.5" or "8080x" must not become an integer
-    if ((EnvSchema.properties as Record<string, { type?: string }>)[key]?.type === 'integer') typed[key] = /^-?\d+$/.test(v) ? Number(v) : v;
+    if ((EnvSchema.properties as Record<string, { type?: string }>)[key]?.type === 'integer')
+      typed[key] = /^-?\d+$/.test(v) ? Number(v) : v;
   }
   const value = Value.Default(EnvSchema, typed) as Env;
   const first = [...Value.Errors(EnvSchema, value)][0];

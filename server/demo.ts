@@ -49,9 +49,16 @@ export function demoConfig(config: Config, env: NodeJS.ProcessEnv, nowMs: number
  * month), meetings, transfers and check-ins from the quarter's start (and at least 34 days, for
  * 失联 and overdue) — each inside the server's retention, a day to spare.
  */
-export function demoHistory(end: number, retentionDays: number, backfillDays?: number): { days: number; historyStartMs: number } {
+export function demoHistory(
+  end: number,
+  retentionDays: number,
+  backfillDays?: number,
+): { days: number; historyStartMs: number } {
   const inside = retentionDays - 2;
-  const days = Math.max(1, Math.min(backfillDays ?? Math.max(DEFAULT_BACKFILL_DAYS, localDate(localDay(end)).date), inside));
+  const days = Math.max(
+    1,
+    Math.min(backfillDays ?? Math.max(DEFAULT_BACKFILL_DAYS, localDate(localDay(end)).date), inside),
+  );
   const wanted = Math.min(quarterStartMs(end), end - HISTORY_DAYS * DAY_MS);
   return { days, historyStartMs: Math.max(wanted, end - (retentionDays - 1) * DAY_MS) };
 }
@@ -80,7 +87,12 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     const t0 = performance.now();
     backfill = runBackfill({ ...common, ...history, retentionDays: config.RETENTION_DAYS, now: () => seam }).then((s) =>
       fastify.log.info(
-        { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected, seconds: Math.round((performance.now() - t0) / 100) / 10 },
+        {
+          accepted: s.accepted,
+          duplicates: s.duplicates,
+          rejected: s.rejected,
+          seconds: Math.round((performance.now() - t0) / 100) / 10,
+        },
         'demo: backfill done',
       ),
     );
@@ -96,12 +108,16 @@ async function main(): Promise<void> {
   const config = demoConfig(base, process.env, Date.now());
   const started = await startServer(config);
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
-    started.fastify.log.info(`demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; set it to override`);
+    started.fastify.log.info(
+      `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; set it to override`,
+    );
   }
   const abort = new AbortController();
   closeGracefully(started.fastify, async () => abort.abort());
   const wall = `${started.url}/`;
-  process.stdout.write(`\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`);
+  process.stdout.write(
+    `\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`,
+  );
   await runDemo(started, abort.signal);
 }
 

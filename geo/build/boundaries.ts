@@ -143,7 +143,8 @@ export function lostParts(source: CodedShape[], result: CodedShape[], minKm2: nu
       if (km2 < minKm2) continue;
       const [x, y] = labelPointOf({ type: 'Polygon', coordinates: poly as LngLat[][] }, Math.sqrt(deg2) / 10);
       const g = byCode.get(s.code);
-      if (!g || !pointInGeometry(g, x, y)) lost.push(`${s.code} part of ${km2.toFixed(1)} km² at ${x.toFixed(3)},${y.toFixed(3)}`);
+      if (!g || !pointInGeometry(g, x, y))
+        lost.push(`${s.code} part of ${km2.toFixed(1)} km² at ${x.toFixed(3)},${y.toFixed(3)}`);
     }
   }
   return lost;

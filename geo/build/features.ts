@@ -37,7 +37,9 @@ export function roundGeometry(g: Geometry, decimals: number): Geometry {
     .map((p) => roundPolygon(p, decimals))
     .filter((p): p is LngLat[][] => p !== null);
   if (polys.length === 0) throw new Error('geometry vanished when rounded');
-  return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys };
+  return polys.length === 1
+    ? { type: 'Polygon', coordinates: polys[0]! }
+    : { type: 'MultiPolygon', coordinates: polys };
 }
 
 export interface FeatureInput {

@@ -4,8 +4,15 @@ import { labelPointOf, pointInGeometry } from '../geometry.ts';
 import { levelOf } from '../codes.ts';
 import { chinaProvinces, provinceTree, type BuildRegion } from './hierarchy.ts';
 import {
-  chinaProvinceShapes, cleanAndSimplify, echartsCounties, geojsonCounties, lostParts, nanhaiFeature, shaanxiCities,
-  type CodedShape, type Crs,
+  chinaProvinceShapes,
+  cleanAndSimplify,
+  echartsCounties,
+  geojsonCounties,
+  lostParts,
+  nanhaiFeature,
+  shaanxiCities,
+  type CodedShape,
+  type Crs,
 } from './boundaries.ts';
 import { collection, roundGeometry, SURVEYED_DECIMALS, toFeature } from './features.ts';
 import { regionsJson, roundTo, stableJson } from './output.ts';
@@ -27,7 +34,12 @@ const KEEP_PERCENT = { counties: 20, cities: 30, provinces: 100 } as const;
 /** Any source part this large must survive simplification (the smallest real exclave is larger). */
 const MIN_KEPT_PART_KM2 = 0.5;
 
-async function simplified(shapes: CodedShape[], keepPercent: number, known: Map<string, BuildRegion>, what: string): Promise<Map<string, Geometry>> {
+async function simplified(
+  shapes: CodedShape[],
+  keepPercent: number,
+  known: Map<string, BuildRegion>,
+  what: string,
+): Promise<Map<string, Geometry>> {
   const result = await cleanAndSimplify(shapes, { keepPercent });
   const lost = lostParts(shapes, result, MIN_KEPT_PART_KM2);
   if (lost.length > 0) throw new Error(`${what}: simplification lost parts: ${lost.join('; ')}`);
@@ -61,13 +73,17 @@ export async function prepare(opts: BuildOptions = {}): Promise<Prepared> {
   const byCode = new Map(regions.map((r) => [r.code, r]));
   const children = new Map<string, string[]>();
   for (const r of regions) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.code]);
-  const countySource = opts.countiesFile ? geojsonCounties(opts.countiesFile, opts.countiesCrs ?? 'gcj02') : echartsCounties();
+  const countySource = opts.countiesFile
+    ? geojsonCounties(opts.countiesFile, opts.countiesCrs ?? 'gcj02')
+    : echartsCounties();
   const shaanxiCounties = countySource.filter((s) => s.code.startsWith('61'));
   const counties = await simplified(shaanxiCounties, KEEP_PERCENT.counties, byCode, 'county');
   const cities = await simplified(shaanxiCities(), KEEP_PERCENT.cities, byCode, 'city');
   const provinces = await simplified(chinaProvinceShapes(), KEEP_PERCENT.provinces, byCode, 'province');
   for (const [code, g] of counties) counties.set(code, roundGeometry(g, SURVEYED_DECIMALS));
-  const countiesWithoutBoundary = regions.filter((r) => levelOf(r.code) === 'county' && !counties.has(r.code)).map((r) => r.code);
+  const countiesWithoutBoundary = regions
+    .filter((r) => levelOf(r.code) === 'county' && !counties.has(r.code))
+    .map((r) => r.code);
   return { regions, byCode, children, counties, cities, provinces, countiesWithoutBoundary };
 }
 
@@ -155,7 +171,13 @@ export async function generate(opts: BuildOptions = {}): Promise<Generated> {
     labels.set(code, labelPointOf(g, 0.005));
     return regionFeature(p, code, g, labels.get(code));
   });
-  files.set('china.json', `${stableJson(collection([...provinceFeatures, toFeature({ ...nanhaiFeature().properties, geometry: nanhaiFeature().geometry })]))}\n`);
+  files.set(
+    'china.json',
+    `${stableJson(collection([...provinceFeatures, toFeature({ ...nanhaiFeature().properties, geometry: nanhaiFeature().geometry })]))}\n`,
+  );
   files.set('regions.json', regionsJson(p.regions, labels));
-  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), countiesWithoutBoundary: p.countiesWithoutBoundary };
+  return {
+    files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),
+    countiesWithoutBoundary: p.countiesWithoutBoundary,
+  };
 }

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
       writeFileSync(file, text);
     }
     gz.set(path, gzipBytes(text));
-    console.log(`${path.padEnd(20)} ${String(Buffer.byteLength(text)).padStart(9)} B raw ${String(gz.get(path)).padStart(8)} B gzip`);
+    console.log(
+      `${path.padEnd(20)} ${String(Buffer.byteLength(text)).padStart(9)} B raw ${String(gz.get(path)).padStart(8)} B gzip`,
+    );
   }
   if (countiesWithoutBoundary.length > 0) {
     console.warn(`counties without a boundary (no township/village cells): ${countiesWithoutBoundary.join(', ')}`);

@@ -28,7 +28,12 @@ export function seededRandom(key: string): Rand {
 }
 
 /** Uniform points inside `geometry` (rejection sampling in its bbox), filtered by `accept`. */
-export function samplePoints(geometry: Geometry, n: number, rand: Rand, accept: (p: LngLat) => boolean = () => true): LngLat[] {
+export function samplePoints(
+  geometry: Geometry,
+  n: number,
+  rand: Rand,
+  accept: (p: LngLat) => boolean = () => true,
+): LngLat[] {
   const [x0, y0, x1, y1] = bboxOf(geometry);
   const out: LngLat[] = [];
   for (let tries = 0; out.length < n; tries++) {
@@ -45,7 +50,12 @@ export function spreadPoints(geometry: Geometry, n: number, rand: Rand, accept: 
   const k = Math.cos((geometry.type === 'Polygon' ? geometry.coordinates[0]![0]![1] : 35) * (Math.PI / 180));
   const dist2 = (a: LngLat, b: LngLat): number => ((a[0] - b[0]) * k) ** 2 + (a[1] - b[1]) ** 2;
   for (let i = 0; i < n; i++) {
-    const candidates = samplePoints(geometry, 10, rand, (p) => accept(p) && !out.some((q) => q[0] === p[0] && q[1] === p[1]));
+    const candidates = samplePoints(
+      geometry,
+      10,
+      rand,
+      (p) => accept(p) && !out.some((q) => q[0] === p[0] && q[1] === p[1]),
+    );
     let best = candidates[0]!;
     let bestD = -1;
     for (const c of candidates) {
@@ -94,7 +104,12 @@ export function voronoiCells(seeds: readonly LngLat[], clip: Geometry): Geometry
   if (seeds.length === 1) return [clip];
   const box: BBox = bboxOf(clip);
   const kx = Math.cos((((box[1] + box[3]) / 2) * Math.PI) / 180);
-  const voronoi = Delaunay.from(seeds.map(([x, y]) => [x * kx, y])).voronoi([box[0] * kx - 1e-3, box[1] - 1e-3, box[2] * kx + 1e-3, box[3] + 1e-3]);
+  const voronoi = Delaunay.from(seeds.map(([x, y]) => [x * kx, y])).voronoi([
+    box[0] * kx - 1e-3,
+    box[1] - 1e-3,
+    box[2] * kx + 1e-3,
+    box[3] + 1e-3,
+  ]);
   return seeds.map((_, i) => {
     const ring = voronoi.cellPolygon(i).map(([x, y]) => [x! / kx, y!]);
     const cell = intersect(featureCollection([polygon([ring]), asFeature(clip)]));

@@ -4,7 +4,15 @@
 import type { IngestEvent } from '../../server/contract/events.ts';
 import { memberId, memberName, type Branch, type Population } from '../population.ts';
 import { hash4, pickCumulative, Rng, unit } from '../prng.ts';
-import { ACTIVITY_TYPES, intensity, isExamCampaign, localDate, localDay, localHour, type ActivityType } from '../rhythm.ts';
+import {
+  ACTIVITY_TYPES,
+  intensity,
+  isExamCampaign,
+  localDate,
+  localDay,
+  localHour,
+  type ActivityType,
+} from '../rhythm.ts';
 import { COURSES, DEDUCTION_SHARE, POINT_DEDUCTIONS, POINT_REASONS, SELF_TESTS } from './content.ts';
 
 export const SLOT_MS = 60_000;
@@ -47,7 +55,14 @@ function person(b: Branch, n: number) {
   return { member: memberId(b, n), name: memberName(b, n) };
 }
 
-function makeEvent(ctx: ActivityContext, type: ActivityType, id: string, t: number, day: number, rng: Rng): IngestEvent {
+function makeEvent(
+  ctx: ActivityContext,
+  type: ActivityType,
+  id: string,
+  t: number,
+  day: number,
+  rng: Rng,
+): IngestEvent {
   const { pop } = ctx;
   const b = pop.branches[pickCumulative(pop.activityCum, rng.next())]!;
   const seed = pop.seed;
@@ -59,7 +74,15 @@ function makeEvent(ctx: ActivityContext, type: ActivityType, id: string, t: numb
     case 'study.completed': {
       const n = pickMember(b, day, 2, STUDY_PROPENSITY, rng, seed);
       const minutes = Math.min(180, Math.max(1, Math.round(20 * Math.exp(0.6 * rng.normal()))));
-      return { id, type, ts: t, org: b.id, ...person(b, n), course: COURSES[(rng.int(COURSES.length) + day) % COURSES.length]!, minutes };
+      return {
+        id,
+        type,
+        ts: t,
+        org: b.id,
+        ...person(b, n),
+        course: COURSES[(rng.int(COURSES.length) + day) % COURSES.length]!,
+        minutes,
+      };
     }
     case 'points.awarded': {
       const n = pickMember(b, day, 2, STUDY_PROPENSITY, rng, seed);

@@ -23,7 +23,10 @@ export function checkinsOfDay(pop: Population, tag: string, day: number): Timed[
     let lng = f.lng + JITTER_DEG * rng.normal();
     let lat = f.lat + JITTER_DEG * rng.normal();
     if (f.crs === 'wgs84' || f.crs === 'bd09') {
-      [lng, lat] = gcoord.transform([lng, lat], gcoord.GCJ02, f.crs === 'wgs84' ? gcoord.WGS84 : gcoord.BD09) as [number, number];
+      [lng, lat] = gcoord.transform([lng, lat], gcoord.GCJ02, f.crs === 'wgs84' ? gcoord.WGS84 : gcoord.BD09) as [
+        number,
+        number,
+      ];
     }
     const b = pop.branches[f.branch]!;
     out.push({

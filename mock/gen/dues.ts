@@ -14,9 +14,22 @@ type OrgType = 'rural' | 'urban' | 'organ';
 
 /** Member kinds by organization type (assumption; 公报 2023: 农牧渔民 26 %, 离退休 21 % of members). */
 const KIND_SHARES: Readonly<Record<OrgType, readonly (readonly [Kind, number])[]>> = {
-  rural: [['farmer', 0.7], ['salaried', 0.12], ['retired', 0.1], ['low', 0.08]],
-  urban: [['retired', 0.55], ['salaried', 0.3], ['low', 0.1], ['farmer', 0.05]],
-  organ: [['salaried', 0.95], ['retired', 0.05]],
+  rural: [
+    ['farmer', 0.7],
+    ['salaried', 0.12],
+    ['retired', 0.1],
+    ['low', 0.08],
+  ],
+  urban: [
+    ['retired', 0.55],
+    ['salaried', 0.3],
+    ['low', 0.1],
+    ['farmer', 0.05],
+  ],
+  organ: [
+    ['salaried', 0.95],
+    ['retired', 0.05],
+  ],
 };
 /** Median monthly income after tax, yuan (西安 2025, rounded assumptions), and its spread (lognormal σ). */
 const SALARY_MEDIAN: Readonly<Record<OrgType, number>> = { rural: 3500, urban: 5500, organ: 6500 };

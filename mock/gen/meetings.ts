@@ -27,7 +27,7 @@ const KIND_LETTER: Readonly<Record<MeetingKind, string>> = { assembly: 'a', comm
 
 function meetingTime(day: number, rng: Rng, evening: boolean): number {
   const hours = evening ? rng.range(19, 20.5) : rng.chance(0.55) ? rng.range(9, 11.5) : rng.range(14.5, 17);
-  return dayStartMs(day) + Math.floor(hours * HOUR_MS / 60_000) * 60_000;
+  return dayStartMs(day) + Math.floor((hours * HOUR_MS) / 60_000) * 60_000;
 }
 
 /** All meetings of one calendar month (given by any local day in it), in time order. */

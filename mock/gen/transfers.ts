@@ -42,7 +42,11 @@ function transferCase(pop: Population, tag: string, day: number, k: number, onDa
   if (rng.chance(REJECTED_SHARE)) {
     stages.push(['rejected', officeHours(t + rng.range(0.3, 4) * DAY_MS, rng)]);
   } else {
-    for (const [stage, lo, hi] of [['approved', 0.2, 3], ['received', 0.5, 5], ['completed', 0.05, 2]] as const) {
+    for (const [stage, lo, hi] of [
+      ['approved', 0.2, 3],
+      ['received', 0.5, 5],
+      ['completed', 0.05, 2],
+    ] as const) {
       t = officeHours(t + rng.range(lo, hi) * DAY_MS + stall(), rng);
       stages.push([stage, t]);
     }
@@ -52,7 +56,16 @@ function transferCase(pop: Population, tag: string, day: number, k: number, onDa
   const out: Timed[] = [];
   stages.forEach(([stage, ts], i) => {
     if (localDay(ts) !== onDay) return;
-    const ev: IngestEvent = { id: `${transfer}-${i}`, type: 'transfer.updated', ts: rfc3339Local(ts), org: b.id, ...person, transfer, stage, ...to };
+    const ev: IngestEvent = {
+      id: `${transfer}-${i}`,
+      type: 'transfer.updated',
+      ts: rfc3339Local(ts),
+      org: b.id,
+      ...person,
+      transfer,
+      stage,
+      ...to,
+    };
     out.push({ t: ts, ev });
   });
   return out;

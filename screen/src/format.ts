@@ -67,19 +67,22 @@ export function rawValue(value: number | null | undefined): string {
 }
 
 /** HH:MM:SS and YYYY-MM-DD in a fixed time zone, whatever the machine's zone */
-export function clockParts(epochMs: number, timeZone = 'Asia/Shanghai'): { time: string; date: string; weekday: number } {
+export function clockParts(
+  epochMs: number,
+  timeZone = 'Asia/Shanghai',
+): { time: string; date: string; weekday: number } {
   let fmt = CLOCK_FORMATS.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    weekday: 'short',
-    hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
     });
     CLOCK_FORMATS.set(timeZone, fmt);
   }

@@ -52,7 +52,11 @@ export function connect(region: string, token: string | undefined): Transport {
   socket.on('connect_error', (err: Error & { data?: unknown }) => {
     const data = err.data as { reason?: unknown; message?: unknown } | undefined;
     if (data && typeof data.reason === 'string') {
-      dispatch({ kind: 'error', error: { reason: data.reason as ScreenError['reason'], message: String(data.message ?? '') }, at: Date.now() });
+      dispatch({
+        kind: 'error',
+        error: { reason: data.reason as ScreenError['reason'], message: String(data.message ?? '') },
+        at: Date.now(),
+      });
     }
   });
 

@@ -38,7 +38,11 @@ export function useOrgs(region: string, token: string | undefined): OrgPoint[] {
     fetch(`/api/v1/orgs?region=${encodeURIComponent(region)}`, { signal: ctl.signal, headers })
       .then((r) => (r.ok ? (r.json() as Promise<unknown>) : []))
       .then((body) => {
-        const list = Array.isArray(body) ? body : Array.isArray((body as { orgs?: unknown }).orgs) ? (body as { orgs: unknown[] }).orgs : [];
+        const list = Array.isArray(body)
+          ? body
+          : Array.isArray((body as { orgs?: unknown }).orgs)
+            ? (body as { orgs: unknown[] }).orgs
+            : [];
         setOrgs((list as OrgPoint[]).filter((o) => Number.isFinite(o.lng) && Number.isFinite(o.lat)));
       })
       .catch(() => undefined);

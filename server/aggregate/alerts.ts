@@ -108,7 +108,10 @@ export function evaluateAlerts(units: AlertUnit[], dayOfMonth: number): Alert[] 
         level: dues < DUES_CRITICAL ? 'critical' : 'warn',
         value: dues,
         threshold: DUES_WARN,
-        message: { zh: `${n}本月党费收缴率${pct(dues)}，低于${pct(DUES_WARN)}`, en: `${n}: dues collected ${pct(dues)}` },
+        message: {
+          zh: `${n}本月党费收缴率${pct(dues)}，低于${pct(DUES_WARN)}`,
+          en: `${n}: dues collected ${pct(dues)}`,
+        },
       });
     }
     if (kpi.probationOverdue > 0) {

@@ -13,8 +13,27 @@ import { isCompliantBranch } from './kpi.ts';
 import type { RollupInput } from './model.ts';
 import { addDays, lastDays } from './period.ts';
 import type { RosterRegions } from './roster-regions.ts';
-import { D_HOUR0, D_LEARNERS, D_STUDIES, DAILY_DAYS, DEVELOPMENT_RANK, D_EXAMS, D_MINUTES, D_PASSED } from './schema.ts';
-import { M_ATTENDEES, M_DUES_FEN, M_DUES_PAID, M_EXPECTED, M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, type OrgTable } from './schema.ts';
+import {
+  D_HOUR0,
+  D_LEARNERS,
+  D_STUDIES,
+  DAILY_DAYS,
+  DEVELOPMENT_RANK,
+  D_EXAMS,
+  D_MINUTES,
+  D_PASSED,
+} from './schema.ts';
+import {
+  M_ATTENDEES,
+  M_DUES_FEN,
+  M_DUES_PAID,
+  M_EXPECTED,
+  M_KIND0,
+  M_LEARNERS,
+  M_MEETINGS,
+  M_POINTS,
+  type OrgTable,
+} from './schema.ts';
 
 const OPEN_DEVELOPMENT: ReadonlySet<DevelopmentStage> = new Set(OPEN_DEVELOPMENT_STAGES);
 /** 党员结构 bands in one flat order: dimension by dimension (STRUCTURE_BANDS) */
@@ -134,7 +153,13 @@ function hourlyOf(t: OrgTable, rr: RosterRegions): Float64Array {
 
 const NO_HOURS = new Float64Array(0);
 
-export function countersOf(input: RollupInput, rr: RosterRegions, today: string, month: string, quarter: string): Counters {
+export function countersOf(
+  input: RollupInput,
+  rr: RosterRegions,
+  today: string,
+  month: string,
+  quarter: string,
+): Counters {
   const R = rr.codes.length;
   const acc = new Float64Array(R * NC);
   const dayT = input.days.get(today) ?? EMPTY;

@@ -5,13 +5,32 @@
 import type { NormalizedEvent } from '../contract/index.ts';
 import type { Period } from './period.ts';
 import { cellOf } from './prepare.ts';
-import { D_HOUR0, DAY, KIND_INDEX, M_KIND0, MONTH, Q_KIND0, type FamilyName, type RecordTypes, type SetName, type TableName } from './schema.ts';
+import {
+  D_HOUR0,
+  DAY,
+  KIND_INDEX,
+  M_KIND0,
+  MONTH,
+  Q_KIND0,
+  type FamilyName,
+  type RecordTypes,
+  type SetName,
+  type TableName,
+} from './schema.ts';
 
 export interface EffectSink {
   /** add `by` to field `slot` of the org's row of `table` for `period` */
   count(table: TableName, period: string, org: string, slot: number, by: number): void;
   /** `member` seen in `set` for `setPeriod`; the first sighting adds 1 to (table, period, org, slot) */
-  distinct(set: SetName, setPeriod: string, member: string, table: TableName, period: string, org: string, slot: number): void;
+  distinct(
+    set: SetName,
+    setPeriod: string,
+    member: string,
+    table: TableName,
+    period: string,
+    org: string,
+    slot: number,
+  ): void;
   /** an update of the record `key` of `family`, merged by `mergeRecord` */
   record<F extends FamilyName>(family: F, key: string, value: RecordTypes[F]): void;
   /** the member was active at `ts` in `org` (online now: latest per member) */
@@ -72,7 +91,12 @@ export function effectsOf(ev: NormalizedEvent, p: Period, sink: EffectSink): voi
     case 'development.stage':
       sink.record('development', ev.person, { org, stage: ev.stage, since: ev.since, ts: ev.ts });
       if (ev.stage === 'probationary' || ev.stage === 'full') {
-        sink.record('developmentEntry', `${ev.person}${ENTRY_KEY_SEP}${ev.stage}`, { org, stage: ev.stage, since: ev.since, ts: ev.ts });
+        sink.record('developmentEntry', `${ev.person}${ENTRY_KEY_SEP}${ev.stage}`, {
+          org,
+          stage: ev.stage,
+          since: ev.since,
+          ts: ev.ts,
+        });
       }
       break;
     default:
@@ -84,7 +108,16 @@ export function effectsOf(ev: NormalizedEvent, p: Period, sink: EffectSink): voi
 /** One effect as data: what a collecting sink records (tests, docs). */
 export type Effect =
   | { kind: 'count'; table: TableName; period: string; org: string; slot: number; by: number }
-  | { kind: 'distinct'; set: SetName; setPeriod: string; member: string; table: TableName; period: string; org: string; slot: number }
+  | {
+      kind: 'distinct';
+      set: SetName;
+      setPeriod: string;
+      member: string;
+      table: TableName;
+      period: string;
+      org: string;
+      slot: number;
+    }
   | { kind: 'record'; family: FamilyName; key: string; value: RecordTypes[FamilyName] }
   | { kind: 'seen'; member: string; org: string; ts: number };
 

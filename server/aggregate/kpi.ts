@@ -6,7 +6,10 @@ export function ratio(num: number, den: number): number | null {
 }
 
 /** 三会一课: this month ≥1 支委会 and ≥1 党小组会, this quarter ≥1 党员大会 and ≥1 党课. */
-export function isCompliantBranch(month: ArrayLike<number> | undefined, quarter: ArrayLike<number> | undefined): boolean {
+export function isCompliantBranch(
+  month: ArrayLike<number> | undefined,
+  quarter: ArrayLike<number> | undefined,
+): boolean {
   if (!month || !quarter) return false;
   return (
     (month[M_KIND0 + KIND_INDEX.committee] ?? 0) >= 1 &&

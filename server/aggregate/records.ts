@@ -48,7 +48,11 @@ function sameRecords<T>(a: readonly T[], b: readonly T[]): boolean {
 const latestGroups = new WeakMap<RosterRegions, Record<string, RecordGroup<{ org: string }>>>();
 
 /** The group of `source`'s records, the previous one of the same `which` while they are the same. */
-export function groupOf<T extends { org: string }>(rr: RosterRegions, which: string, source: Iterable<T>): RecordGroup<T> {
+export function groupOf<T extends { org: string }>(
+  rr: RosterRegions,
+  which: string,
+  source: Iterable<T>,
+): RecordGroup<T> {
   let latest = latestGroups.get(rr);
   if (!latest) latestGroups.set(rr, (latest = {}));
   const prev = latest[which] as RecordGroup<T> | undefined;

@@ -6,14 +6,31 @@ import { OPEN_TRANSFER_STAGES, type Kpi, type TransferStage } from '../contract/
 import * as C from './counters.ts';
 import { countersOf, NC, type Counters } from './counters.ts';
 import { ratio } from './kpi.ts';
-import type { FloatingRecord, OnlineRecord, RollupInput, RollupOptions, StoredTickerItem, TransferCase } from './model.ts';
+import type {
+  FloatingRecord,
+  OnlineRecord,
+  RollupInput,
+  RollupOptions,
+  StoredTickerItem,
+  TransferCase,
+} from './model.ts';
 import type { ZonedClock } from './period.ts';
 import { groupOf, RecordGroup } from './records.ts';
 import { rosterRegions, RosterRegions } from './roster-regions.ts';
 import { DAILY_DAYS } from './schema.ts';
 
 export { DAILY_DAYS, RecordGroup, RosterRegions, rosterRegions };
-export { BANDS, C_BAND0, C_BRANCHES, C_COMPLIANT, C_DEV_STAGE0, C_HOUR_TODAY0, C_KIND0, C_STRUCT_MEMBERS, C_STRUCT_ORGS } from './counters.ts';
+export {
+  BANDS,
+  C_BAND0,
+  C_BRANCHES,
+  C_COMPLIANT,
+  C_DEV_STAGE0,
+  C_HOUR_TODAY0,
+  C_KIND0,
+  C_STRUCT_MEMBERS,
+  C_STRUCT_ORGS,
+} from './counters.ts';
 
 const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 const DAY_MS = 86_400_000;
@@ -73,7 +90,13 @@ function onlineOf(cache: InputCache, input: RollupInput, onlineAfter: number): O
   return records;
 }
 
-function extrasOf(cache: InputCache, input: RollupInput, clock: ZonedClock, nowMs: number, opts: RollupOptions): ExtraCounters {
+function extrasOf(
+  cache: InputCache,
+  input: RollupInput,
+  clock: ZonedClock,
+  nowMs: number,
+  opts: RollupOptions,
+): ExtraCounters {
   const { rr } = cache;
   const { anc, ancStart } = rr;
   const ext = new Float64Array(rr.codes.length * NE);
@@ -181,7 +204,9 @@ export function kpiAt(ru: RegionRollup, row: number | undefined): Kpi {
 /** Yesterday's study events per hour of the region at `row`. */
 export function hourlyYesterdayAt(ru: RegionRollup, row: number | undefined): number[] {
   const h = ru.counters.hourlyYesterday;
-  return row === undefined || h.length === 0 ? new Array<number>(24).fill(0) : Array.from(h.subarray(row * 24, row * 24 + 24));
+  return row === undefined || h.length === 0
+    ? new Array<number>(24).fill(0)
+    : Array.from(h.subarray(row * 24, row * 24 + 24));
 }
 
 /** Distinct learners per day (`ru.counters.days`) of the region at `row`. */

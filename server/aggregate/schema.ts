@@ -2,7 +2,13 @@
 // side, the roll-up): per-organization counter fields per period kind, distinct-member sets and
 // entity record families. Slot numbers are generated from the field names here, never written
 // by hand; both engines and the Redis script take them from this table. Pure data.
-import { DEVELOPMENT_STAGES, MEETING_KINDS, TRANSFER_STAGES, type DevelopmentStage, type MeetingKind } from '../contract/index.ts';
+import {
+  DEVELOPMENT_STAGES,
+  MEETING_KINDS,
+  TRANSFER_STAGES,
+  type DevelopmentStage,
+  type MeetingKind,
+} from '../contract/index.ts';
 import type { TransferStage } from '../contract/index.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => `hour${h}` as const);
@@ -159,13 +165,23 @@ export const FAMILIES: { readonly [F in FamilyName]: Family<F> } = {
     fields: ['org', 'stage', 'since', 'ts'],
     numeric: ['ts'],
   },
-  developmentEntry: { hash: 'dve', tie: false, order: (r) => r.ts, fields: ['org', 'stage', 'since', 'ts'], numeric: ['ts'] },
+  developmentEntry: {
+    hash: 'dve',
+    tie: false,
+    order: (r) => r.ts,
+    fields: ['org', 'stage', 'since', 'ts'],
+    numeric: ['ts'],
+  },
 };
 export const FAMILY_NAMES = Object.keys(FAMILIES) as FamilyName[];
 
 /** The generic merge rule every engine applies (RedisStore's script mirrors it field-blind):
  * the record to keep, `prev` itself when nothing changed. Records are never modified in place. */
-export function mergeRecord<F extends FamilyName>(family: F, prev: RecordTypes[F] | undefined, next: RecordTypes[F]): RecordTypes[F] {
+export function mergeRecord<F extends FamilyName>(
+  family: F,
+  prev: RecordTypes[F] | undefined,
+  next: RecordTypes[F],
+): RecordTypes[F] {
   if (!prev) return next;
   const fam = FAMILIES[family] as Family<F>;
   const a = fam.order(next);

@@ -1,16 +1,49 @@
 // The snapshot assembler: RollupInput + region + instant → the Snapshot a wall shows.
 // Pure (geo lookups are injected); both engines call it.
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import { DEVELOPMENT_STAGES, MEETING_KINDS, OPEN_TRANSFER_STAGES, TICKER_MAX_ITEMS, TRANSFER_STAGES } from '../contract/index.ts';
+import {
+  DEVELOPMENT_STAGES,
+  MEETING_KINDS,
+  OPEN_TRANSFER_STAGES,
+  TICKER_MAX_ITEMS,
+  TRANSFER_STAGES,
+} from '../contract/index.ts';
 import type { DevelopmentStage } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
-import type { ChildRegion, FloatingFlow, MeetingKind, RegionLevel, Snapshot, TickerItem, TransferFlow, TransferStage } from '../contract/index.ts';
+import type {
+  ChildRegion,
+  FloatingFlow,
+  MeetingKind,
+  RegionLevel,
+  Snapshot,
+  TickerItem,
+  TransferFlow,
+  TransferStage,
+} from '../contract/index.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from './geo.ts';
 import type { RollupInput, RollupOptions } from './model.ts';
 import { dayOfMonth } from './period.ts';
-import { BANDS, C_BAND0, C_BRANCHES, C_COMPLIANT, C_DEV_STAGE0, C_HOUR_TODAY0, C_KIND0, C_STRUCT_MEMBERS, C_STRUCT_ORGS } from './regions.ts';
-import { countersAt, dailyAt, hourlyYesterdayAt, kpiAt, regionRollup, type RegionRollup, type RosterRegions } from './regions.ts';
+import {
+  BANDS,
+  C_BAND0,
+  C_BRANCHES,
+  C_COMPLIANT,
+  C_DEV_STAGE0,
+  C_HOUR_TODAY0,
+  C_KIND0,
+  C_STRUCT_MEMBERS,
+  C_STRUCT_ORGS,
+} from './regions.ts';
+import {
+  countersAt,
+  dailyAt,
+  hourlyYesterdayAt,
+  kpiAt,
+  regionRollup,
+  type RegionRollup,
+  type RosterRegions,
+} from './regions.ts';
 import { childCodeOf, clockFor } from './rollup.ts';
 import { FLOATING_CELL_RESOLUTION } from './schema.ts';
 
@@ -44,7 +77,15 @@ function homeChildOf(code: string, level: RegionLevel, rr: RosterRegions): (i: n
   };
 }
 
-function transferSection(code: string, level: RegionLevel, row: number | undefined, ru: RegionRollup, geo: GeoLookup, home: (i: number) => string, point: (c: string) => LngLat): Pick<Snapshot['transfers'], 'stages' | 'flows'> {
+function transferSection(
+  code: string,
+  level: RegionLevel,
+  row: number | undefined,
+  ru: RegionRollup,
+  geo: GeoLookup,
+  home: (i: number) => string,
+  point: (c: string) => LngLat,
+): Pick<Snapshot['transfers'], 'stages' | 'flows'> {
   const { rr } = ru;
   const stages = Object.fromEntries(TRANSFER_STAGES.map((s) => [s, 0])) as Record<TransferStage, number>;
   const flows: Record<string, TransferFlow> = {};
@@ -81,7 +122,13 @@ function transferSection(code: string, level: RegionLevel, row: number | undefin
 }
 
 /** Floating members: cells (k-anonymous) and home → province flows. */
-function floatingSection(row: number | undefined, ru: RegionRollup, geo: GeoLookup, home: (i: number) => string, point: (c: string) => LngLat): Pick<Snapshot['floating'], 'cells' | 'flows'> {
+function floatingSection(
+  row: number | undefined,
+  ru: RegionRollup,
+  geo: GeoLookup,
+  home: (i: number) => string,
+  point: (c: string) => LngLat,
+): Pick<Snapshot['floating'], 'cells' | 'flows'> {
   const { rr } = ru;
   const cellCount = new Map<string, number>();
   const flows: Record<string, FloatingFlow> = {};
@@ -95,7 +142,14 @@ function floatingSection(row: number | undefined, ru: RegionRollup, geo: GeoLook
       const to = cellProvince(f.cell, geo);
       if (!to) continue;
       const key = `${from}>${to}`;
-      const flow = (flows[key] ??= { from, fromPoint: point(from), to, toName: geo.region(to)?.name ?? to, toPoint: point(to), members: 0 });
+      const flow = (flows[key] ??= {
+        from,
+        fromPoint: point(from),
+        to,
+        toName: geo.region(to)?.name ?? to,
+        toPoint: point(to),
+        members: 0,
+      });
       flow.members += 1;
     }
   }
@@ -106,7 +160,13 @@ function floatingSection(row: number | undefined, ru: RegionRollup, geo: GeoLook
   return { cells, flows };
 }
 
-export function buildSnapshot(code: string, nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): Snapshot {
+export function buildSnapshot(
+  code: string,
+  nowMs: number,
+  input: RollupInput,
+  opts: RollupOptions,
+  geo: GeoLookup = registryGeo,
+): Snapshot {
   const region = geo.region(code);
   if (!region) throw new UnknownRegionError(code);
   const clock = clockFor(opts.timeZone);
@@ -131,7 +191,9 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
   const home = homeChildOf(code, region.level, rr);
   // transfers, floating cells and flows depend on the records alone: kept per region while the
   // records stay the same (the overdue and out-of-contact counts are in the kpi)
-  const { stages, flows: tFlows } = ru.transfers.memo(geo, code, () => transferSection(code, region.level, row, ru, geo, home, point));
+  const { stages, flows: tFlows } = ru.transfers.memo(geo, code, () =>
+    transferSection(code, region.level, row, ru, geo, home, point),
+  );
   const { cells, flows: fFlows } = ru.floating.memo(geo, code, () => floatingSection(row, ru, geo, home, point));
 
   // leaderboard: the first organizations of this region on the shared ranking
@@ -153,13 +215,24 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     if (ticker.length === TICKER_MAX_ITEMS) break;
   }
 
-  const devStages = Object.fromEntries(DEVELOPMENT_STAGES.map((st, i) => [st, a[C_DEV_STAGE0 + i]!])) as Record<DevelopmentStage, number>;
+  const devStages = Object.fromEntries(DEVELOPMENT_STAGES.map((st, i) => [st, a[C_DEV_STAGE0 + i]!])) as Record<
+    DevelopmentStage,
+    number
+  >;
   const bands = {} as Record<string, Record<string, number>>;
   BANDS.forEach(([d, b], k) => ((bands[d] ??= {})[b] = a[C_BAND0 + k]!));
 
-  const units = childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
+  const units =
+    childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
   return {
-    region: { code: region.code, name: region.name, level: region.level, illustrative: region.illustrative, parent: region.parent, ancestors: geo.ancestors(code) },
+    region: {
+      code: region.code,
+      name: region.name,
+      level: region.level,
+      illustrative: region.illustrative,
+      parent: region.parent,
+      ancestors: geo.ancestors(code),
+    },
     asOf: nowMs,
     day: today,
     timeZone: opts.timeZone,
@@ -168,9 +241,19 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
     study: { hourlyToday, hourlyYesterday, daily },
     meetings: { byKind, branches: a[C_BRANCHES]!, compliantBranches: a[C_COMPLIANT]! },
     transfers: { stages, overdue: kpi.transfersOverdue, flows: tFlows },
-    floating: { members: kpi.floatingMembers, outOfContact: kpi.floatingOutOfContact, cells, cellResolution: FLOATING_CELL_RESOLUTION, flows: fFlows },
+    floating: {
+      members: kpi.floatingMembers,
+      outOfContact: kpi.floatingOutOfContact,
+      cells,
+      cellResolution: FLOATING_CELL_RESOLUTION,
+      flows: fFlows,
+    },
     development: { stages: devStages, probationOverdue: kpi.probationOverdue },
-    structure: { orgs: a[C_STRUCT_ORGS]!, members: a[C_STRUCT_MEMBERS]!, bands: bands as Snapshot['structure']['bands'] },
+    structure: {
+      orgs: a[C_STRUCT_ORGS]!,
+      members: a[C_STRUCT_MEMBERS]!,
+      bands: bands as Snapshot['structure']['bands'],
+    },
     leaderboard,
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),
@@ -179,7 +262,13 @@ export function buildSnapshot(code: string, nowMs: number, input: RollupInput, o
 
 /** Several regions' snapshots at one instant from one input (they share the roll-up); a
  * region's entry is the error buildSnapshot threw for it. */
-export function buildSnapshots(codes: readonly string[], nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): (Snapshot | Error)[] {
+export function buildSnapshots(
+  codes: readonly string[],
+  nowMs: number,
+  input: RollupInput,
+  opts: RollupOptions,
+  geo: GeoLookup = registryGeo,
+): (Snapshot | Error)[] {
   return codes.map((code) => {
     try {
       return buildSnapshot(code, nowMs, input, opts, geo);

@@ -18,7 +18,8 @@ export function orgPointsOf(region: string, roster: readonly Org[], geo: GeoLook
   const out: OrgPoint[] = [];
   for (const o of rosterIndex(roster).inRegion(region).orgs) {
     const p = o.lng !== undefined && o.lat !== undefined ? ([o.lng, o.lat] as const) : geo.labelPoint(o.region);
-    if (p) out.push({ id: o.id, name: o.name, kind: o.kind, region: o.region, members: o.members, lng: p[0], lat: p[1] });
+    if (p)
+      out.push({ id: o.id, name: o.name, kind: o.kind, region: o.region, members: o.members, lng: p[0], lat: p[1] });
   }
   return out;
 }

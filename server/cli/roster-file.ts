@@ -13,7 +13,8 @@ export class RosterFileError extends Error {
 
 function num(value: string, column: string, line: number): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new RosterFileError(`line ${line}: ${column} must be a number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new RosterFileError(`line ${line}: ${column} must be a number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -26,7 +27,8 @@ export function parseRosterCsv(text: string): Record<string, unknown>[] {
   }
   const header = rows[0] ? Object.keys(rows[0]) : [];
   const missing = CSV_COLUMNS.slice(0, 6).filter((c) => rows.length > 0 && !header.includes(c));
-  if (missing.length > 0) throw new RosterFileError(`CSV header lacks ${missing.join(', ')} (columns: ${CSV_COLUMNS.join(',')})`);
+  if (missing.length > 0)
+    throw new RosterFileError(`CSV header lacks ${missing.join(', ')} (columns: ${CSV_COLUMNS.join(',')})`);
   const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new RosterFileError(`CSV has unknown columns ${unknown.join(', ')}`);
   return rows.map((r, i) => {

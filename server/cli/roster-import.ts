@@ -19,8 +19,13 @@ export async function importRoster(file: string, url: string, token: string | un
   if (!res.ok) {
     let detail = text;
     try {
-      const body = JSON.parse(text) as { message?: string; problems?: { index: number; id: string; message: string }[] };
-      detail = [body.message, ...(body.problems ?? []).slice(1).map((p) => `#${p.index} ${p.id}: ${p.message}`)].filter(Boolean).join('\n  ');
+      const body = JSON.parse(text) as {
+        message?: string;
+        problems?: { index: number; id: string; message: string }[];
+      };
+      detail = [body.message, ...(body.problems ?? []).slice(1).map((p) => `#${p.index} ${p.id}: ${p.message}`)]
+        .filter(Boolean)
+        .join('\n  ');
     } catch {
       // not JSON: print as is
     }
@@ -32,7 +37,11 @@ export async function importRoster(file: string, url: string, token: string | un
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { url: { type: 'string', default: 'http://127.0.0.1:8080' }, token: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:8080' },
+      token: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const file = positionals[0];
   if (values.help || !file || positionals.length > 1) {

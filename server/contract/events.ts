@@ -32,7 +32,12 @@ export const OPEN_TRANSFER_STAGES: readonly TransferStage[] = ['applied', 'appro
 export const DEVELOPMENT_STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const;
 export type DevelopmentStage = (typeof DEVELOPMENT_STAGES)[number];
 /** Stages of an open case (the funnel); `full` and `dropped` close it. */
-export const OPEN_DEVELOPMENT_STAGES: readonly DevelopmentStage[] = ['applicant', 'activist', 'candidate', 'probationary'];
+export const OPEN_DEVELOPMENT_STAGES: readonly DevelopmentStage[] = [
+  'applicant',
+  'activist',
+  'candidate',
+  'probationary',
+];
 
 /** 党费 amount limits, yuan */
 export const MAX_DUES_AMOUNT = 100_000;
@@ -43,7 +48,9 @@ export type Crs = (typeof CRS)[number];
 const Str = (max = MAX_STRING) => Type.String({ minLength: 1, maxLength: max });
 // Typed as a tuple of literals: Static of Union(string[].map(...)) would be never.
 const Literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as Type.TUnion<{ -readonly [K in keyof T]: Type.TLiteral<T[K]> }>;
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as Type.TUnion<{
+    -readonly [K in keyof T]: Type.TLiteral<T[K]>;
+  }>;
 
 /** Fields every event has. `ts` is epoch ms or an RFC 3339 string. */
 const base = {
@@ -58,11 +65,24 @@ const person = {
 const strict = { additionalProperties: false } as const;
 
 export const StudyCompleted = Type.Object(
-  { ...base, type: Type.Literal('study.completed'), ...person, course: Str(), minutes: Type.Number({ exclusiveMinimum: 0, maximum: 600 }) },
+  {
+    ...base,
+    type: Type.Literal('study.completed'),
+    ...person,
+    course: Str(),
+    minutes: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
+  },
   strict,
 );
 export const ExamSubmitted = Type.Object(
-  { ...base, type: Type.Literal('exam.submitted'), ...person, exam: Str(), score: Type.Number({ minimum: 0, maximum: 100 }), passed: Type.Boolean() },
+  {
+    ...base,
+    type: Type.Literal('exam.submitted'),
+    ...person,
+    exam: Str(),
+    score: Type.Number({ minimum: 0, maximum: 100 }),
+    passed: Type.Boolean(),
+  },
   strict,
 );
 export const MeetingHeld = Type.Object(
@@ -153,7 +173,9 @@ export const IngestEvent = Type.Union(Object.values(EVENT_SCHEMAS));
 export type IngestEvent = { [K in EventType]: Static<(typeof EVENT_SCHEMAS)[K]> }[EventType];
 export type EventOf<T extends EventType> = Extract<IngestEvent, { type: T }>;
 
-type Normalize<E> = E extends { type: 'member.checkin' } ? Omit<E, 'ts' | 'crs'> & { ts: number } : Omit<E, 'ts'> & { ts: number };
+type Normalize<E> = E extends { type: 'member.checkin' }
+  ? Omit<E, 'ts' | 'crs'> & { ts: number }
+  : Omit<E, 'ts'> & { ts: number };
 /**
  * An accepted event as the store sees it: `ts` is epoch ms, check-in coordinates are GCJ-02
  * (the frame of the boundary data) and `crs` is gone.

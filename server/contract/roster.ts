@@ -17,9 +17,15 @@ export const STRUCTURE_DIMENSIONS = Object.keys(STRUCTURE_BANDS) as StructureDim
 
 const Count = Type.Integer({ minimum: 0 });
 const bandsOf = <D extends StructureDimension>(d: D) =>
-  Type.Object(Object.fromEntries(STRUCTURE_BANDS[d].map((b) => [b, Count])) as Record<(typeof STRUCTURE_BANDS)[D][number], typeof Count>, {
-    additionalProperties: false,
-  });
+  Type.Object(
+    Object.fromEntries(STRUCTURE_BANDS[d].map((b) => [b, Count])) as Record<
+      (typeof STRUCTURE_BANDS)[D][number],
+      typeof Count
+    >,
+    {
+      additionalProperties: false,
+    },
+  );
 
 /** Each given dimension's bands sum to the organization's `members` (checked on import). */
 export const OrgStructure = Type.Object(
@@ -38,7 +44,9 @@ export const Org = Type.Object(
     id: Type.String({ minLength: 1, maxLength: MAX_STRING }),
     name: Type.String({ minLength: 1, maxLength: MAX_STRING }),
     parent: Type.Union([Type.String({ minLength: 1, maxLength: MAX_STRING }), Type.Null()]),
-    kind: Type.Union(ORG_KINDS.map((k) => Type.Literal(k))) as unknown as Type.TUnion<[Type.TLiteral<'committee'>, Type.TLiteral<'general-branch'>, Type.TLiteral<'branch'>]>,
+    kind: Type.Union(ORG_KINDS.map((k) => Type.Literal(k))) as unknown as Type.TUnion<
+      [Type.TLiteral<'committee'>, Type.TLiteral<'general-branch'>, Type.TLiteral<'branch'>]
+    >,
     /** GB/T 2260 code: 6-digit county, 9-digit township or 12-digit village */
     region: Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$' }),
     members: Type.Integer({ minimum: 0 }),

@@ -22,9 +22,9 @@ export interface ValidateContext {
 
 export type Validated = { ok: true; event: NormalizedEvent } | { ok: false; rejection: Rejection };
 
-const CHECKERS = Object.fromEntries(
-  Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, Compile(schema)]),
-) as { [K in EventType]: ReturnType<typeof Compile> };
+const CHECKERS = Object.fromEntries(Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, Compile(schema)])) as {
+  [K in EventType]: ReturnType<typeof Compile>;
+};
 
 const ALLOWED_FIELDS = Object.fromEntries(
   Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, new Set(Object.keys(schema.properties))]),
@@ -39,7 +39,10 @@ const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 function reject(index: number, raw: unknown, reason: RejectReason, message: string): Validated {
-  const id = raw !== null && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id.slice(0, 128) : null;
+  const id =
+    raw !== null && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id.slice(0, 128)
+      : null;
   return { ok: false, rejection: { index, id, reason, message } };
 }
 
@@ -94,12 +97,18 @@ function validate(raw: unknown, index: number, ctx: ValidateContext, inPlace: bo
   const obj = raw as Record<string, unknown>;
   const type = obj.type;
   if (typeof type !== 'string' || !TYPE_SET.has(type)) {
-    return reject(index, raw, 'unknown_type', `type must be one of ${EVENT_TYPES.join(', ')}; got ${JSON.stringify(type)?.slice(0, 60)}`);
+    return reject(
+      index,
+      raw,
+      'unknown_type',
+      `type must be one of ${EVENT_TYPES.join(', ')}; got ${JSON.stringify(type)?.slice(0, 60)}`,
+    );
   }
   const t = type as EventType;
   const allowed = ALLOWED_FIELDS[t];
   for (const key of Object.keys(obj)) {
-    if (!allowed.has(key)) return reject(index, raw, 'unknown_field', `field "${key.slice(0, 60)}" is not part of ${t}`);
+    if (!allowed.has(key))
+      return reject(index, raw, 'unknown_field', `field "${key.slice(0, 60)}" is not part of ${t}`);
   }
   for (const key of REQUIRED_FIELDS[t]) {
     if (!(key in obj)) return reject(index, raw, 'missing_field', `${t} requires field "${key}"`);
@@ -113,16 +122,22 @@ function validate(raw: unknown, index: number, ctx: ValidateContext, inPlace: bo
   }
   const ev = obj as IngestEvent;
   const ts = parseTs(ev.ts);
-  if (Number.isNaN(ts)) return reject(index, raw, 'invalid_ts', 'ts must be integer epoch milliseconds or an RFC 3339 date-time');
-  if (ts > ctx.nowMs + FUTURE_TOLERANCE_MS) return reject(index, raw, 'ts_in_future', 'ts is more than 5 minutes in the future');
-  if (ts < ctx.nowMs - ctx.retentionMs) return reject(index, raw, 'ts_too_old', 'ts is older than the retention period');
-  if (!ctx.isKnownOrg(ev.org)) return reject(index, raw, 'unknown_org', `org "${ev.org.slice(0, 60)}" is not in the roster`);
+  if (Number.isNaN(ts))
+    return reject(index, raw, 'invalid_ts', 'ts must be integer epoch milliseconds or an RFC 3339 date-time');
+  if (ts > ctx.nowMs + FUTURE_TOLERANCE_MS)
+    return reject(index, raw, 'ts_in_future', 'ts is more than 5 minutes in the future');
+  if (ts < ctx.nowMs - ctx.retentionMs)
+    return reject(index, raw, 'ts_too_old', 'ts is older than the retention period');
+  if (!ctx.isKnownOrg(ev.org))
+    return reject(index, raw, 'unknown_org', `org "${ev.org.slice(0, 60)}" is not in the roster`);
 
   if (ev.type === 'transfer.updated') {
     const hasOrg = ev.toOrg !== undefined;
     const hasRegion = ev.toRegion !== undefined;
-    if (hasOrg === hasRegion) return reject(index, raw, 'invalid_destination', 'transfer.updated needs exactly one of toOrg or toRegion');
-    if (hasOrg && !ctx.isKnownOrg(ev.toOrg!)) return reject(index, raw, 'invalid_destination', `toOrg "${ev.toOrg!.slice(0, 60)}" is not in the roster`);
+    if (hasOrg === hasRegion)
+      return reject(index, raw, 'invalid_destination', 'transfer.updated needs exactly one of toOrg or toRegion');
+    if (hasOrg && !ctx.isKnownOrg(ev.toOrg!))
+      return reject(index, raw, 'invalid_destination', `toOrg "${ev.toOrg!.slice(0, 60)}" is not in the roster`);
   }
   if (ev.type === 'dues.paid' && !hasAtMostTwoDecimals(ev.amount)) {
     return reject(index, raw, 'invalid_amount', 'amount: at most two decimals (yuan and fen)');
@@ -130,14 +145,18 @@ function validate(raw: unknown, index: number, ctx: ValidateContext, inPlace: bo
   if (ev.type === 'development.stage') {
     const sinceMs = dayStartUtcMs(ev.since);
     if (Number.isNaN(sinceMs)) return reject(index, raw, 'invalid_since', `since: ${ev.since} is not a calendar date`);
-    if (sinceMs - LATEST_UTC_OFFSET_MS > ts) return reject(index, raw, 'invalid_since', 'since is after the event\'s ts');
+    if (sinceMs - LATEST_UTC_OFFSET_MS > ts)
+      return reject(index, raw, 'invalid_since', "since is after the event's ts");
   }
   if (ev.type === 'member.checkin') {
     const { crs, ...rest } = ev;
     let lng = ev.lng;
     let lat = ev.lat;
     if (crs === 'wgs84' || crs === 'bd09') {
-      [lng, lat] = gcoord.transform([ev.lng, ev.lat], crs === 'wgs84' ? gcoord.WGS84 : gcoord.BD09, gcoord.GCJ02) as [number, number];
+      [lng, lat] = gcoord.transform([ev.lng, ev.lat], crs === 'wgs84' ? gcoord.WGS84 : gcoord.BD09, gcoord.GCJ02) as [
+        number,
+        number,
+      ];
     }
     return { ok: true, event: { ...rest, ts, lng, lat } };
   }

@@ -73,9 +73,22 @@ export default fp(
         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
         registers: [registry],
       }),
-      wallsConnected: new Gauge({ name: 'zhdj_walls_connected', help: 'Walls connected to this process', registers: [registry] }),
-      framesSent: new Counter({ name: 'zhdj_frames_total', help: 'Frames built (one per region per interval with changes)', registers: [registry] }),
-      storeErrors: new Counter({ name: 'zhdj_store_errors_total', help: 'Store operations that failed', labelNames: ['op'], registers: [registry] }),
+      wallsConnected: new Gauge({
+        name: 'zhdj_walls_connected',
+        help: 'Walls connected to this process',
+        registers: [registry],
+      }),
+      framesSent: new Counter({
+        name: 'zhdj_frames_total',
+        help: 'Frames built (one per region per interval with changes)',
+        registers: [registry],
+      }),
+      storeErrors: new Counter({
+        name: 'zhdj_store_errors_total',
+        help: 'Store operations that failed',
+        labelNames: ['op'],
+        registers: [registry],
+      }),
     };
     fastify.decorate('metrics', metrics);
     fastify.addHook('onClose', async () => {

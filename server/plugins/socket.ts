@@ -31,7 +31,8 @@ export default fp<{ config: Config }>(
       const pub = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
       const sub = pub.duplicate();
       clients.push(pub, sub);
-      for (const c of clients) c.on('error', (err: Error) => fastify.log.warn({ err }, 'socket.io redis adapter connection error'));
+      for (const c of clients)
+        c.on('error', (err: Error) => fastify.log.warn({ err }, 'socket.io redis adapter connection error'));
       await Promise.all([pub.connect(), sub.connect()]);
       io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}:socket.io` }));
       fastify.log.info('socket.io redis adapter on');

@@ -49,7 +49,9 @@ export default fp<{ screenDir?: string }>(
       }
     } else {
       fastify.log.warn({ screenRoot }, 'screen not built: / explains how to build it');
-      fastify.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(MISSING_SCREEN_HTML));
+      fastify.get('/', { schema: { hide: true } }, async (_req, reply) =>
+        reply.type('text/html; charset=utf-8').send(MISSING_SCREEN_HTML),
+      );
     }
   },
   { name: 'static' },

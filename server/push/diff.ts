@@ -73,7 +73,10 @@ export function newTickerItems(prev: TickerItem[], next: TickerItem[]): TickerIt
 
 /** The frame body between two snapshots, or undefined when nothing but asOf changed. One
  * walk over the two snapshots: the patch itself says whether anything but asOf changed. */
-export function frameBody(prev: Snapshot, next: Snapshot): { patch: Record<string, unknown>; ticker: TickerItem[] } | undefined {
+export function frameBody(
+  prev: Snapshot,
+  next: Snapshot,
+): { patch: Record<string, unknown>; ticker: TickerItem[] } | undefined {
   const ticker = newTickerItems(prev.ticker, next.ticker);
   const patch = diff(withoutTicker(prev), withoutTicker(next)) as Record<string, unknown> | undefined;
   if (ticker.length === 0 && !hasKeyBesides(patch, 'asOf')) return undefined;

@@ -99,7 +99,10 @@ export class RegionFeeds {
     const start = process.hrtime.bigint();
     let built: (Snapshot | Error)[];
     try {
-      built = await this.#deps.views.snapshots(due.map(([region]) => region), now);
+      built = await this.#deps.views.snapshots(
+        due.map(([region]) => region),
+        now,
+      );
     } catch (err) {
       for (const [region] of due) this.#deps.onError?.(region, err);
       return;

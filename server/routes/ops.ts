@@ -12,13 +12,25 @@ const Health = Type.Object({
 const ops: FastifyPluginAsync = async (fastify) => {
   fastify.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process answers', tags: ['ops'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['ops'],
+        response: { 200: Type.Object({ ok: Type.Boolean() }) },
+      },
+    },
     async () => ({ ok: true }),
   );
 
   fastify.get(
     '/readyz',
-    { schema: { summary: 'Readiness: the store is reachable; includes its persistence mode', tags: ['ops'], response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        summary: 'Readiness: the store is reachable; includes its persistence mode',
+        tags: ['ops'],
+        response: { 200: Health, 503: Health },
+      },
+    },
     async (request, reply) => {
       try {
         const health = await fastify.store.health();
@@ -31,10 +43,14 @@ const ops: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  fastify.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'], hide: false } }, async (_request, reply) => {
-    const { registry } = fastify.metrics;
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  fastify.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['ops'], hide: false } },
+    async (_request, reply) => {
+      const { registry } = fastify.metrics;
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
 };
 
 export default ops;

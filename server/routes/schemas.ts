@@ -9,6 +9,10 @@ export const ErrorBody = Type.Object({
 });
 
 export const RegionQuery = Type.Object(
-  { region: Type.Optional(Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$', description: 'GB/T 2260 region code; default 610100' })) },
+  {
+    region: Type.Optional(
+      Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$', description: 'GB/T 2260 region code; default 610100' }),
+    ),
+  },
   { additionalProperties: false },
 );

@@ -93,12 +93,19 @@ export class MemoryStore implements Store {
       ok: this.wal !== null && !this.failed,
       engine: 'memory',
       persistence: 'log+snapshot',
-      detail: { dataDir: this.o.dataDir, logBytes: this.wal?.bytes ?? 0, fsyncs: this.wal?.fsyncs ?? 0, lastCompactionMs: this.lastCompactionMs, error: this.failed ? String(this.failed) : undefined },
+      detail: {
+        dataDir: this.o.dataDir,
+        logBytes: this.wal?.bytes ?? 0,
+        fsyncs: this.wal?.fsyncs ?? 0,
+        lastCompactionMs: this.lastCompactionMs,
+        error: this.failed ? String(this.failed) : undefined,
+      },
     };
   }
 
   private async durable(line: string): Promise<void> {
-    if (!this.wal || this.failed) throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
+    if (!this.wal || this.failed)
+      throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
     try {
       await this.wal.append(line);
     } catch (e) {
@@ -125,7 +132,8 @@ export class MemoryStore implements Store {
   }
 
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
-    if (!this.wal || this.failed) throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
+    if (!this.wal || this.failed)
+      throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
     this.st.sweep(nowMs);
     const duplicateIndexes: number[] = [];
     const accepted: NormalizedEvent[] = [];
@@ -197,7 +205,11 @@ export class MemoryStore implements Store {
     this.seq += 1;
     this.wal = next;
     // copy now (native copies, milliseconds), serialize later between other work
-    const cut = { st: this.st.clone(), ids: this.ids.clone(), header: { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted } as const };
+    const cut = {
+      st: this.st.clone(),
+      ids: this.ids.clone(),
+      header: { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted } as const,
+    };
     await writeSnapshotFile(dir, stateLines(cut.st, cut.ids, cut.header));
     await old.close();
     await removeLogsBefore(dir, this.seq);

@@ -94,7 +94,14 @@ export class RedisStore implements Store {
 
   async putRoster(orgs: Org[]): Promise<void> {
     const copy = orgs.map((o) => ({ ...o }));
-    await this.guard(() => this.redis.multi().set(this.base + K.roster, JSON.stringify(copy)).incr(this.base + K.rosterVersion).incr(this.base + K.ver).exec());
+    await this.guard(() =>
+      this.redis
+        .multi()
+        .set(this.base + K.roster, JSON.stringify(copy))
+        .incr(this.base + K.rosterVersion)
+        .incr(this.base + K.ver)
+        .exec(),
+    );
     await this.loadRoster();
   }
 
@@ -156,7 +163,9 @@ export class RedisStore implements Store {
    * stream: one entry per batch holding the batch and the indexes of its duplicates.
    */
   async recentEvents(sinceMs: number, limitBatches = 10_000): Promise<NormalizedEvent[]> {
-    const entries = await this.guard(() => this.redis.xrange(this.base + K.stream, String(Math.max(0, Math.floor(sinceMs))), '+', 'COUNT', limitBatches));
+    const entries = await this.guard(() =>
+      this.redis.xrange(this.base + K.stream, String(Math.max(0, Math.floor(sinceMs))), '+', 'COUNT', limitBatches),
+    );
     const out: NormalizedEvent[] = [];
     for (const [, fields] of entries) {
       const f: Record<string, string> = {};
@@ -176,7 +185,13 @@ export class RedisStore implements Store {
   async destroyAllData(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.base.replace(/[*?[\]]/g, '\\$&')}*`, 'COUNT', 1000);
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.base.replace(/[*?[\]]/g, '\\$&')}*`,
+        'COUNT',
+        1000,
+      );
       if (keys.length) await this.redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -23,7 +23,10 @@ export interface IngestResult {
 
 /** Thrown when the store cannot take writes; the API answers 503 + Retry-After. */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, readonly retryAfterS = 2) {
+  constructor(
+    message: string,
+    readonly retryAfterS = 2,
+  ) {
     super(message);
     this.name = 'StoreUnavailableError';
   }

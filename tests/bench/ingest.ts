@@ -42,7 +42,12 @@ interface Run {
 // so far so that together they last about --seconds.
 const CHUNK_S = 10;
 
-async function load(url: string, templates: Template[], opts: { duration?: number; amount?: number }, runTag: string): Promise<Run> {
+async function load(
+  url: string,
+  templates: Template[],
+  opts: { duration?: number; amount?: number },
+  runTag: string,
+): Promise<Run> {
   let next = 0;
   const ok = templates.map(() => 0);
   let serverAccepted = 0;
@@ -86,7 +91,15 @@ interface Measured {
 }
 
 async function measure(url: string, templates: Template[], initialRate: number): Promise<Measured> {
-  const m: Measured = { ok: templates.map(() => 0), serverAccepted: 0, latencies: [], batches: 0, non2xx: 0, errors: 0, durationS: 0 };
+  const m: Measured = {
+    ok: templates.map(() => 0),
+    serverAccepted: 0,
+    latencies: [],
+    batches: 0,
+    non2xx: 0,
+    errors: 0,
+    durationS: 0,
+  };
   let rate = initialRate;
   for (let chunk = 0; m.durationS < seconds - 1; chunk++) {
     const amount = Math.max(connections, Math.round(rate * Math.min(CHUNK_S, seconds - m.durationS)));
@@ -107,7 +120,11 @@ async function measure(url: string, templates: Template[], initialRate: number):
 }
 
 async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number>; accepted: number; cpuS: number }> {
-  const kpi = ((await (await fetch(`${url}/api/v1/snapshot?region=610100`, { headers: AUTH })).json()) as { kpi: Record<string, number> }).kpi;
+  const kpi = (
+    (await (await fetch(`${url}/api/v1/snapshot?region=610100`, { headers: AUTH })).json()) as {
+      kpi: Record<string, number>;
+    }
+  ).kpi;
   const text = await (await fetch(`${url}/metrics`)).text();
   const accepted = metric(text, 'zhdj_ingest_events_total', '{result="accepted"}');
   // the server process' CPU (user + system), read before the snapshot request above is
@@ -117,9 +134,13 @@ async function kpiAndAccepted(url: string): Promise<{ kpi: Record<string, number
 }
 
 async function main(): Promise<void> {
-  log(`bench:ingest store=${store} seconds=${seconds} batch=${batch} connections=${connections} ${ndjson ? 'ndjson' : 'json'}${store === 'redis' ? (steady ? ' dedupe=steady' : ' dedupe=fresh') : ''}`);
+  log(
+    `bench:ingest store=${store} seconds=${seconds} batch=${batch} connections=${connections} ${ndjson ? 'ndjson' : 'json'}${store === 'redis' ? (steady ? ' dedupe=steady' : ' dedupe=fresh') : ''}`,
+  );
   const { roster, templates } = buildBatches({ count: templateCount, size: batch, ndjson });
-  log(`generated ${templates.length} batches of ${batch} simulator events (${Math.round(templates[0]!.parts.join('').length / 1024)} KiB each)`);
+  log(
+    `generated ${templates.length} batches of ${batch} simulator events (${Math.round(templates[0]!.parts.join('').length / 1024)} KiB each)`,
+  );
   const children: Child[] = [];
   try {
     const redis = store === 'redis' ? await startRedisChild() : undefined;
@@ -134,9 +155,20 @@ async function main(): Promise<void> {
       await r.mset(`{${prefix}}:dd:${gen - 1}:nb`, '4096', `{${prefix}}:dd:${gen - 1}:fmt`, 'set');
       r.disconnect();
     }
-    const server = await startServerChild({ ...AUTH_ENV, ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix } : redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : {}) });
+    const server = await startServerChild({
+      ...AUTH_ENV,
+      ...(proxy
+        ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix }
+        : redis
+          ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix }
+          : {}),
+    });
     children.unshift(server);
-    const put = await fetch(`${server.url}/api/v1/roster`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(roster) });
+    const put = await fetch(`${server.url}/api/v1/roster`, {
+      method: 'PUT',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify(roster),
+    });
     if (!put.ok) throw new Error(`roster refused: ${put.status} ${await put.text()}`);
 
     const warm = await load(server.url, templates, { duration: warmupS }, 'w');
@@ -165,15 +197,18 @@ async function main(): Promise<void> {
     const expected: Contribution = sum(run.ok.map((n, i) => [n, templates[i]!.contribution] as [number, Contribution]));
     const mismatches: string[] = [];
     const acceptedDelta = after.accepted - before.accepted;
-    if (acceptedDelta !== expected.accepted) mismatches.push(`accepted: metrics ${acceptedDelta} ≠ expected ${expected.accepted}`);
-    if (run.serverAccepted !== expected.accepted) mismatches.push(`accepted: responses ${run.serverAccepted} ≠ expected ${expected.accepted}`);
+    if (acceptedDelta !== expected.accepted)
+      mismatches.push(`accepted: metrics ${acceptedDelta} ≠ expected ${expected.accepted}`);
+    if (run.serverAccepted !== expected.accepted)
+      mismatches.push(`accepted: responses ${run.serverAccepted} ≠ expected ${expected.accepted}`);
     for (const k of CONTRIBUTION_KEYS) {
       const delta = (after.kpi[k] ?? 0) - (before.kpi[k] ?? 0);
       if (delta !== expected[k]) mismatches.push(`${k}: snapshot +${delta} ≠ accepted events +${expected[k]}`);
     }
     const eventsPerSec = round(acceptedDelta / run.durationS, 0);
     // CPU µs per accepted event: the stable figure on a shared machine (rates swing with load)
-    const perEvent = (cpuS: number): number | null => (Number.isFinite(cpuS) && acceptedDelta > 0 ? round((cpuS * 1e6) / acceptedDelta, 2) : null);
+    const perEvent = (cpuS: number): number | null =>
+      Number.isFinite(cpuS) && acceptedDelta > 0 ? round((cpuS * 1e6) / acceptedDelta, 2) : null;
     const out = {
       bench: 'ingest',
       store,
@@ -193,7 +228,8 @@ async function main(): Promise<void> {
       roundTripsPerBatch: wire0 && wire1 ? round((wire1.turns - wire0.turns) / Math.max(1, batches), 2) : null,
       commandsPerBatch: wire0 && wire1 ? round((wire1.commands - wire0.commands) / Math.max(1, batches), 2) : null,
       // Redis-side (INFO): every command executed, including those inside Lua scripts
-      redisCallsPerBatch: counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 1) : null,
+      redisCallsPerBatch:
+        counters0 && counters1 ? round((counters1.calls - counters0.calls) / Math.max(1, batches), 1) : null,
       serverCpuUsPerEvent: perEvent(after.cpuS - before.cpuS),
       redisCpuUsPerEvent: counters0 && counters1 ? perEvent(counters1.cpuS - counters0.cpuS) : null,
       // this process: autocannon (load generator) and, for Redis, the counting proxy
@@ -202,12 +238,18 @@ async function main(): Promise<void> {
       mismatches,
     };
     log('');
-    log(`${store} store: ${eventsPerSec.toLocaleString('en')} events/s over ${out.seconds} s (${batches} batches of ${batch}, ${connections} connections)`);
+    log(
+      `${store} store: ${eventsPerSec.toLocaleString('en')} events/s over ${out.seconds} s (${batches} batches of ${batch}, ${connections} connections)`,
+    );
     log(`batch latency p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms; non-2xx ${run.non2xx}, errors ${run.errors}`);
     if (out.roundTripsPerBatch !== null) {
-      log(`Redis: ${out.roundTripsPerBatch} round trips and ${out.commandsPerBatch} commands on the wire per batch; ${out.redisCallsPerBatch} commands executed by Redis per batch (INFO commandstats, incl. inside scripts)`);
+      log(
+        `Redis: ${out.roundTripsPerBatch} round trips and ${out.commandsPerBatch} commands on the wire per batch; ${out.redisCallsPerBatch} commands executed by Redis per batch (INFO commandstats, incl. inside scripts)`,
+      );
     }
-    log(`CPU per event: server ${out.serverCpuUsPerEvent} µs${out.redisCpuUsPerEvent !== null ? `, redis-server ${out.redisCpuUsPerEvent} µs` : ''}, load generator${proxy ? ' + proxy' : ''} ${out.benchCpuUsPerEvent} µs`);
+    log(
+      `CPU per event: server ${out.serverCpuUsPerEvent} µs${out.redisCpuUsPerEvent !== null ? `, redis-server ${out.redisCpuUsPerEvent} µs` : ''}, load generator${proxy ? ' + proxy' : ''} ${out.benchCpuUsPerEvent} µs`,
+    );
     if (counters0 && counters1) {
       // where Redis' time went (µs per accepted event by command; evalsha includes the commands it ran)
       const rows = [...counters1.byCommand].map(([cmd, [calls, usec]]) => {
@@ -215,9 +257,18 @@ async function main(): Promise<void> {
         return { cmd, calls: calls - c0, usPerEvent: (usec - u0) / Math.max(1, acceptedDelta) };
       });
       rows.sort((a, b) => b.usPerEvent - a.usPerEvent);
-      log(`Redis time by command (µs per event, calls): ${rows.slice(0, 12).map((r) => `${r.cmd} ${r.usPerEvent.toFixed(2)} (${r.calls})`).join(', ')}`);
+      log(
+        `Redis time by command (µs per event, calls): ${rows
+          .slice(0, 12)
+          .map((r) => `${r.cmd} ${r.usPerEvent.toFixed(2)} (${r.calls})`)
+          .join(', ')}`,
+      );
     }
-    log(mismatches.length === 0 ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)' : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`);
+    log(
+      mismatches.length === 0
+        ? 'aggregates: exact (accepted count and every linear KPI match the accepted events)'
+        : `aggregates: MISMATCH\n  ${mismatches.join('\n  ')}`,
+    );
     console.log(JSON.stringify(out));
     process.exitCode = mismatches.length === 0 && run.non2xx === 0 ? 0 : 1;
   } finally {

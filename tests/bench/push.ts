@@ -22,7 +22,24 @@ const store = arg('store', 'memory');
 const intervalMs = Number(arg('interval', '1000'));
 const CITY = '610100';
 // --spread: walls over the city and its 13 counties (only the city walls see every event)
-const REGIONS = flag('spread') ? [CITY, '610102', '610103', '610104', '610111', '610112', '610113', '610114', '610115', '610116', '610117', '610118', '610122', '610124'] : [CITY];
+const REGIONS = flag('spread')
+  ? [
+      CITY,
+      '610102',
+      '610103',
+      '610104',
+      '610111',
+      '610112',
+      '610113',
+      '610114',
+      '610115',
+      '610116',
+      '610117',
+      '610118',
+      '610122',
+      '610124',
+    ]
+  : [CITY];
 const INGEST_INTERVAL_MS = 100;
 const CHILD = fileURLToPath(new URL('./lib/walls-child.ts', import.meta.url));
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -31,24 +48,38 @@ const INGEST_TOKEN = 'bench-ingest-token';
 const WALL_TOKEN = 'bench-wall';
 const AUTH_ENV = { INGEST_TOKENS: INGEST_TOKEN, SCREEN_TOKENS: `${WALL_TOKEN}:${CITY}` };
 
-function startWalls(url: string, count: number): { child: ChildProcess; ready: Promise<ChildMessage>; results: Promise<ChildMessage> } {
-  const child = fork(CHILD, [url, REGIONS.join(','), String(count), WALL_TOKEN], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startWalls(
+  url: string,
+  count: number,
+): { child: ChildProcess; ready: Promise<ChildMessage>; results: Promise<ChildMessage> } {
+  const child = fork(CHILD, [url, REGIONS.join(','), String(count), WALL_TOKEN], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const messages: ChildMessage[] = [];
   const waiters: ((m: ChildMessage) => void)[] = [];
   child.on('message', (m: ChildMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
-  const nextMessage = () => new Promise<ChildMessage>((resolve) => (messages.length ? resolve(messages.shift()!) : waiters.push(resolve)));
+  const nextMessage = () =>
+    new Promise<ChildMessage>((resolve) => (messages.length ? resolve(messages.shift()!) : waiters.push(resolve)));
   const ready = nextMessage();
   return { child, ready, results: ready.then(nextMessage) };
 }
 
 async function loopDelay(url: string): Promise<{ p99Ms: number; maxMs: number; text: string }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return { maxMs: metric(text, 'zhdj_event_loop_delay_max_seconds') * 1000, p99Ms: metric(text, 'zhdj_event_loop_delay_p99_seconds') * 1000, text };
+  return {
+    maxMs: metric(text, 'zhdj_event_loop_delay_max_seconds') * 1000,
+    p99Ms: metric(text, 'zhdj_event_loop_delay_p99_seconds') * 1000,
+    text,
+  };
 }
 
 const BUILD = 'zhdj_frame_build_seconds';
 /** zhdj_frame_build_seconds between two scrapes: count, sum and the cumulative bucket counts. */
-function buildWindow(before: string, after: string): { count: number; sumMs: number; buckets: [leMs: number, share: number][] } {
+function buildWindow(
+  before: string,
+  after: string,
+): { count: number; sumMs: number; buckets: [leMs: number, share: number][] } {
   const count = metric(after, `${BUILD}_count`) - metric(before, `${BUILD}_count`);
   const sumMs = (metric(after, `${BUILD}_sum`) - metric(before, `${BUILD}_sum`)) * 1000;
   const buckets: [number, number][] = [];
@@ -78,13 +109,19 @@ function latencies(walls: WallResult[], acks: number[]): number[] {
 }
 
 async function main(): Promise<void> {
-  log(`bench:push walls=${wallCount} (${REGIONS.length} regions) seconds=${seconds} rate=${rate} events/s procs=${procs} store=${store}`);
+  log(
+    `bench:push walls=${wallCount} (${REGIONS.length} regions) seconds=${seconds} rate=${rate} events/s procs=${procs} store=${store}`,
+  );
   const children: Child[] = [];
   const wallProcs: ChildProcess[] = [];
   try {
     const redis = store === 'redis' ? await startRedisChild() : undefined;
     if (redis) children.push(redis);
-    const server = await startServerChild({ ...AUTH_ENV, FRAME_INTERVAL_MS: String(intervalMs), ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `zhdjbench${process.pid}` } : {}) });
+    const server = await startServerChild({
+      ...AUTH_ENV,
+      FRAME_INTERVAL_MS: String(intervalMs),
+      ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `zhdjbench${process.pid}` } : {}),
+    });
     children.unshift(server);
     const { roster } = simulation({ region: CITY });
     const put = await fetch(`${server.url}/api/v1/roster`, {
@@ -116,7 +153,9 @@ async function main(): Promise<void> {
     });
 
     const per = Math.ceil(wallCount / procs);
-    const groups = Array.from({ length: procs }, (_, i) => startWalls(server.url, Math.min(per, wallCount - i * per))).filter((_, i) => i * per < wallCount);
+    const groups = Array.from({ length: procs }, (_, i) =>
+      startWalls(server.url, Math.min(per, wallCount - i * per)),
+    ).filter((_, i) => i * per < wallCount);
     wallProcs.push(...groups.map((g) => g.child));
     const ready = await Promise.all(groups.map((g) => g.ready));
     const connected = ready.reduce((n, m) => n + (m.kind === 'ready' ? m.connected : 0), 0);
@@ -138,7 +177,10 @@ async function main(): Promise<void> {
     for (const g of groups) g.child.send('stop');
     const results = (await Promise.all(groups.map((g) => g.results))).flatMap((m) => (m.kind === 'results' ? [m] : []));
     const walls = results.flatMap((r) => r.walls);
-    const lat = latencies(walls.map((w) => ({ ...w, frames: w.frames.filter(([asOf]) => asOf >= start) })), acks.filter((a) => a >= start));
+    const lat = latencies(
+      walls.map((w) => ({ ...w, frames: w.frames.filter(([asOf]) => asOf >= start) })),
+      acks.filter((a) => a >= start),
+    );
     const deltas = results.flatMap((r) => r.deltaBytes).sort((a, b) => a - b);
     const deltaBytes = percentile(deltas, 50);
     const out = {
@@ -167,10 +209,16 @@ async function main(): Promise<void> {
     };
     log('');
     log(`${out.walls} walls, ${out.eventsPerSec} events/s ingested, frame interval ${intervalMs} ms`);
-    log(`ack → frame latency p50 ${out.latencyP50Ms} ms, p99 ${out.latencyP99Ms} ms (${lat.length} samples, city walls)`);
-    log(`frame ${deltaBytes} B (p50; p95 ${out.deltaBytesP95} B) vs snapshot ${snapshotBytes} B = ${round(out.deltaRatio * 100, 1)} %`);
+    log(
+      `ack → frame latency p50 ${out.latencyP50Ms} ms, p99 ${out.latencyP99Ms} ms (${lat.length} samples, city walls)`,
+    );
+    log(
+      `frame ${deltaBytes} B (p50; p95 ${out.deltaBytesP95} B) vs snapshot ${snapshotBytes} B = ${round(out.deltaRatio * 100, 1)} %`,
+    );
     log(`server event-loop delay p99 ${out.loopDelayP99Ms} ms (max ${out.loopDelayMaxMs} ms); seq gaps ${out.seqGaps}`);
-    log(`frame build (tick start → frame ready, ${build.count} in the window): mean ${out.frameBuildMeanMs} ms; share ≤ ${build.buckets.map(([le, f]) => `${le} ms: ${round(f * 100, 1)} %`).join(', ')}`);
+    log(
+      `frame build (tick start → frame ready, ${build.count} in the window): mean ${out.frameBuildMeanMs} ms; share ≤ ${build.buckets.map(([le, f]) => `${le} ms: ${round(f * 100, 1)} %`).join(', ')}`,
+    );
     console.log(JSON.stringify(out));
     process.exitCode = out.errors.length === 0 && out.seqGaps === 0 ? 0 : 1;
   } finally {

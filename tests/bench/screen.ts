@@ -92,7 +92,8 @@ async function main(): Promise<void> {
   try {
     console.log(`server ${server.url}; waiting for the demo backfill …`);
     const until = Date.now() + BACKFILL_WAIT_MS;
-    while (!server.logs().includes('backfill done') && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
+    while (!server.logs().includes('backfill done') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 1000));
 
     const page = await chrome.newPage(1920, 1080);
     const outside: string[] = [];
@@ -120,7 +121,9 @@ async function main(): Promise<void> {
       const s = await readStats(page);
       const { metrics } = await cdp.send('Performance.getMetrics');
       const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
-      console.log(`  ${((minutes * 60_000 - (endAt - Date.now())) / 1000).toFixed(0)} s: frames ${s.framesApplied - startStats.framesApplied}, p95 ${p95(s.updateMs.slice(skip)).toFixed(2)} ms, heap ${(heap / 1e6).toFixed(1)} MB, charts ${s.chartInstances}, maps ${s.mapInstances}`);
+      console.log(
+        `  ${((minutes * 60_000 - (endAt - Date.now())) / 1000).toFixed(0)} s: frames ${s.framesApplied - startStats.framesApplied}, p95 ${p95(s.updateMs.slice(skip)).toFixed(2)} ms, heap ${(heap / 1e6).toFixed(1)} MB, charts ${s.chartInstances}, maps ${s.mapInstances}`,
+      );
     }
     const cpuEnd = await metric(cdp, 'ThreadTime');
     const taskEnd = await metric(cdp, 'TaskDuration');

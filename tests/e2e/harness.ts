@@ -57,7 +57,10 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
 }
 
 /** `entry` is server/server.ts (no simulator) or server/demo.ts (with the simulator) */
-export async function serverProcess(entry: 'server/server.ts' | 'server/demo.ts', env: Record<string, string> = {}): Promise<ServerProc> {
+export async function serverProcess(
+  entry: 'server/server.ts' | 'server/demo.ts',
+  env: Record<string, string> = {},
+): Promise<ServerProc> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'zhdj-e2e-data-'));
   const url = `http://127.0.0.1:${port}`;

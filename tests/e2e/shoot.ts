@@ -21,17 +21,27 @@ async function main(): Promise<void> {
       if (only && only !== `${w}x${h}`) continue;
       const page = await chrome.newPage(w, h);
       page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') console.log(`[${w}x${h}] ${m.type()}: ${m.text().slice(0, 300)}`);
+        if (m.type() === 'error' || m.type() === 'warning')
+          console.log(`[${w}x${h}] ${m.type()}: ${m.text().slice(0, 300)}`);
       });
       page.on('pageerror', (e) => console.log(`[${w}x${h}] pageerror: ${e.message}`));
       await page.goto(`${base}/?${query}`);
-      await page.waitForFunction(() => window.__wallStats?.firstFrameMs != null, null, { timeout: 30_000 }).catch(() => console.log('no first frame'));
+      await page
+        .waitForFunction(() => window.__wallStats?.firstFrameMs != null, null, { timeout: 30_000 })
+        .catch(() => console.log('no first frame'));
       await page.waitForTimeout(2500);
       const file = `artifacts/wall-${w}x${h}${query ? '-' + query.replace(/[^a-z0-9=]/gi, '_') : ''}.png`;
       // between slide-ins (a live ticker is always sliding something in)
-      await page.waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => undefined);
+      await page
+        .waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5000 })
+        .catch(() => undefined);
       await page.screenshot({ path: file, animations: 'disabled' });
-      console.log(file, await page.evaluate(() => JSON.stringify({ ...window.__wallStats, updateMs: window.__wallStats?.updateMs.length })));
+      console.log(
+        file,
+        await page.evaluate(() =>
+          JSON.stringify({ ...window.__wallStats, updateMs: window.__wallStats?.updateMs.length }),
+        ),
+      );
       await page.close();
     }
   } finally {

@@ -15,7 +15,9 @@ import { WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
 const HAVE_CHROMIUM = chromiumAvailable();
 if (!HAVE_CHROMIUM) {
   if (process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing');
-  console.warn('\n!!! tests/e2e/wall.test.ts SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH, or REQUIRE_CHROMIUM=1 to fail) !!!\n');
+  console.warn(
+    '\n!!! tests/e2e/wall.test.ts SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH, or REQUIRE_CHROMIUM=1 to fail) !!!\n',
+  );
 }
 
 const ARTIFACTS = join(ROOT, 'artifacts');
@@ -45,15 +47,42 @@ async function ingest(prefix: string, count: number): Promise<void> {
     const org = orgs[n % orgs.length]!.id;
     const member = `e2e-m-${n}`;
     const name = NAMES[n % NAMES.length]!;
-    events.push({ id: `e2e-s-${n}`, type: 'study.completed', ts: now, org, member, name, course: '党章党规学习', minutes: 30 });
-    if (n % 3 === 0) events.push({ id: `e2e-x-${n}`, type: 'exam.submitted', ts: now, org, member, name, exam: '党规测试', score: 50 + (n % 50), passed: n % 50 >= 10 });
+    events.push({
+      id: `e2e-s-${n}`,
+      type: 'study.completed',
+      ts: now,
+      org,
+      member,
+      name,
+      course: '党章党规学习',
+      minutes: 30,
+    });
+    if (n % 3 === 0)
+      events.push({
+        id: `e2e-x-${n}`,
+        type: 'exam.submitted',
+        ts: now,
+        org,
+        member,
+        name,
+        exam: '党规测试',
+        score: 50 + (n % 50),
+        passed: n % 50 >= 10,
+      });
   }
   const res = (await postJson(`${server.url}/api/v1/events`, events)) as { accepted: number };
   expect(res.accepted).toBe(events.length);
 }
 
 async function pageKpis(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi')!, e.getAttribute('data-value')!])));
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-kpi]')].map((e) => [
+        e.getAttribute('data-kpi')!,
+        e.getAttribute('data-value')!,
+      ]),
+    ),
+  );
 }
 
 const apiValue = (kpi: Kpi, name: keyof Kpi) => (kpi[name] === null ? '' : String(kpi[name]));
@@ -75,7 +104,11 @@ async function expectKpisMatchApi(page: Page, region: string, timeoutMs = 15_000
   }
 }
 
-async function openWall(width: number, height: number, query = `region=${REGION}&theme=0`): Promise<{ page: Page; requests: string[] }> {
+async function openWall(
+  width: number,
+  height: number,
+  query = `region=${REGION}&theme=0`,
+): Promise<{ page: Page; requests: string[] }> {
   const page = await chrome.newPage(width, height);
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -154,22 +187,34 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
 
   it('drill-down to 雁塔区 rescopes the numbers, the breadcrumb goes back up', async () => {
     const { page, requests } = await openWall(1920, 1080);
-    const label = (JSON.parse(readFileSync(join(ROOT, 'geo/data/counties.json'), 'utf8')) as { features: { properties: { code: string; label: [number, number] } }[] }).features.find((f) => f.properties.code === DRILL)!.properties.label;
+    const label = (
+      JSON.parse(readFileSync(join(ROOT, 'geo/data/counties.json'), 'utf8')) as {
+        features: { properties: { code: string; label: [number, number] } }[];
+      }
+    ).features.find((f) => f.properties.code === DRILL)!.properties.label;
     await page.waitForFunction(() => typeof window.__wallStats?.project === 'function');
     const [x, y] = await page.evaluate(([lng, lat]) => window.__wallStats!.project!(lng, lat), label);
     await page.mouse.click(x, y);
-    await page.waitForFunction(() => document.querySelector('[data-title]')?.textContent?.startsWith('雁塔区'), null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-title]')?.textContent?.startsWith('雁塔区'), null, {
+      timeout: 15_000,
+    });
     await page.waitForSelector('[data-live="true"]', { timeout: 15_000 });
     const county = await expectKpisMatchApi(page, DRILL);
     expect(county.region.code).toBe(DRILL);
     const city = await snapshotApi(REGION);
     expect(county.kpi.members).toBeLessThan(city.kpi.members);
-    expect(await page.$$eval('[data-crumb]', (els) => els.map((e) => e.getAttribute('data-crumb')))).toEqual(['610000', REGION, DRILL]);
+    expect(await page.$$eval('[data-crumb]', (els) => els.map((e) => e.getAttribute('data-crumb')))).toEqual([
+      '610000',
+      REGION,
+      DRILL,
+    ]);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(ARTIFACTS, 'wall-drill-610113.png') });
 
     await page.click(`[data-crumb="${REGION}"]`);
-    await page.waitForFunction(() => document.querySelector('[data-title]')?.textContent?.startsWith('西安市'), null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-title]')?.textContent?.startsWith('西安市'), null, {
+      timeout: 15_000,
+    });
     await expectKpisMatchApi(page, REGION);
     expectAllLocal(requests);
     await page.close();
@@ -223,7 +268,11 @@ describe.skipIf(!HAVE_CHROMIUM)('a wall whose token is scoped to a county', () =
     expect(await crumbs()).toEqual(['610000', REGION, DRILL]);
 
     await page.click(`[data-crumb="${REGION}"]`);
-    await page.waitForFunction((code) => [...document.querySelectorAll('[data-crumb]')].map((e) => e.getAttribute('data-crumb')).join() === code, DRILL, { timeout: 15_000 });
+    await page.waitForFunction(
+      (code) => [...document.querySelectorAll('[data-crumb]')].map((e) => e.getAttribute('data-crumb')).join() === code,
+      DRILL,
+      { timeout: 15_000 },
+    );
     expect(await crumbs()).toEqual([DRILL]);
     expect(await page.locator('[data-title]').textContent()).toMatch(/^雁塔区/);
     await page.close();

@@ -22,7 +22,8 @@ describe('deterministic generation', () => {
     const labels = new Map<string, LngLat>();
     const text = `${stableJson(cityBundle(prepared, '610200', labels))}\n`;
     expect(text).toBe(committed('city/610200.json'));
-    const rows = (JSON.parse(committed('regions.json')) as { rows: [string, string, string | null, number, number][] }).rows;
+    const rows = (JSON.parse(committed('regions.json')) as { rows: [string, string, string | null, number, number][] })
+      .rows;
     const stored = rows.filter((r) => r[0].startsWith('6102') && r[0] !== '610200');
     expect(stored.length).toBeGreaterThan(400);
     for (const [code, , , lng, lat] of stored) {
@@ -46,7 +47,11 @@ describe('custom county boundaries (--counties FILE)', () => {
   const tongchuan = JSON.parse(committed('city/610200.json')) as { counties: RegionFeatureCollection };
   const asCustomer = {
     type: 'FeatureCollection',
-    features: tongchuan.counties.features.map((f) => ({ type: 'Feature', properties: { adcode: Number(f.properties.code) }, geometry: f.geometry })),
+    features: tongchuan.counties.features.map((f) => ({
+      type: 'Feature',
+      properties: { adcode: Number(f.properties.code) },
+      geometry: f.geometry,
+    })),
   };
   const file = join(dir, 'tongchuan.geojson');
   writeFileSync(file, JSON.stringify(asCustomer));
@@ -65,7 +70,13 @@ describe('custom county boundaries (--counties FILE)', () => {
 
   it('rejects a feature without a code', () => {
     const bad = join(dir, 'bad.geojson');
-    writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'x' }, geometry: null }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { name: 'x' }, geometry: null }],
+      }),
+    );
     expect(() => geojsonCounties(bad, 'gcj02')).toThrow(/6-digit code/);
   });
 
@@ -74,14 +85,19 @@ describe('custom county boundaries (--counties FILE)', () => {
     expect([...p.counties.keys()]).toEqual(['610202', '610203', '610204', '610222']);
     expect(p.countiesWithoutBoundary).toHaveLength(107 - 4);
     const bundle = cityBundle(p, '610200', new Map());
-    expect(bundle.townships.features.map((f) => f.properties.code)).toEqual(descendantsAt('610200', 'township').map((r) => r.code));
+    expect(bundle.townships.features.map((f) => f.properties.code)).toEqual(
+      descendantsAt('610200', 'township').map((r) => r.code),
+    );
     expect(cityBundle(p, '610100', new Map()).counties.features).toEqual([]);
   });
 
   it('fails on a code that is not in the hierarchy', async () => {
     const unknown = join(dir, 'unknown.geojson');
     const f = asCustomer.features[0]!;
-    writeFileSync(unknown, JSON.stringify({ type: 'FeatureCollection', features: [{ ...f, properties: { code: '610199' } }] }));
+    writeFileSync(
+      unknown,
+      JSON.stringify({ type: 'FeatureCollection', features: [{ ...f, properties: { code: '610199' } }] }),
+    );
     await expect(prepare({ countiesFile: unknown })).rejects.toThrow(/610199 is not in the hierarchy/);
   });
 });
@@ -89,7 +105,9 @@ describe('custom county boundaries (--counties FILE)', () => {
 describe('run-time modules', () => {
   const runtime = ['registry.ts', 'spatial.ts', 'codes.ts', 'geometry.ts', 'browser.ts', 'types.ts'];
   const importsOf = (file: string): string[] =>
-    [...readFileSync(new URL(`../../geo/${file}`, import.meta.url), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+    [...readFileSync(new URL(`../../geo/${file}`, import.meta.url), 'utf8').matchAll(/from '([^']+)'/g)].map(
+      (m) => m[1]!,
+    );
 
   it('the import scan finds imports (so that an empty result below means something)', () => {
     expect(importsOf('registry.ts').length).toBeGreaterThan(0);

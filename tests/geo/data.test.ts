@@ -41,12 +41,16 @@ describe('geo/data', () => {
   });
 
   it('every Shaanxi county has a boundary (107)', () => {
-    expect(counties.features.map((f) => f.properties.code)).toEqual(descendantsAt('610000', 'county').map((r) => r.code));
+    expect(counties.features.map((f) => f.properties.code)).toEqual(
+      descendantsAt('610000', 'county').map((r) => r.code),
+    );
   });
 
   it('the 西安 bundle holds 13 counties, 172 township cells and 3,223 village cells', () => {
     const xian = bundles.find((b) => b.code === '610100')!;
-    expect([xian.counties.features.length, xian.townships.features.length, xian.villages.features.length]).toEqual([13, 172, 3223]);
+    expect([xian.counties.features.length, xian.townships.features.length, xian.villages.features.length]).toEqual([
+      13, 172, 3223,
+    ]);
   });
 
   it('every village point lies inside its county polygon and its own cell', () => {
@@ -55,7 +59,9 @@ describe('geo/data', () => {
     for (const v of bundles.flatMap((b) => b.villages.features)) {
       const [lng, lat] = v.properties.label!;
       const county = byCode.get(v.properties.code.slice(0, 6))!;
-      expect(inBBox(county.box, lng, lat) && pointInGeometry(county.f.geometry, lng, lat), v.properties.code).toBe(true);
+      expect(inBBox(county.box, lng, lat) && pointInGeometry(county.f.geometry, lng, lat), v.properties.code).toBe(
+        true,
+      );
       expect(pointInGeometry(v.geometry, lng, lat), v.properties.code).toBe(true);
       checked++;
     }

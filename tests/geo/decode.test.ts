@@ -32,11 +32,21 @@ describe('ECharts UTF8Encoding decoder', () => {
   });
 
   it('does not add a closing vertex to a ring that is already closed', () => {
-    expect(decodeRing('@@BAAB', [0, 0])).toEqual([[0, 0], [1 / 1024, -1 / 1024], [0, 0]]);
+    expect(decodeRing('@@BAAB', [0, 0])).toEqual([
+      [0, 0],
+      [1 / 1024, -1 / 1024],
+      [0, 0],
+    ]);
   });
 
   it('round-trips rings encoded by the inverse transform', () => {
-    const ring: LngLat[] = [[108.9, 34.2], [109.1, 34.25], [109.0, 34.4], [108.7, 34.3], [108.9, 34.2]];
+    const ring: LngLat[] = [
+      [108.9, 34.2],
+      [109.1, 34.25],
+      [109.0, 34.4],
+      [108.7, 34.3],
+      [108.9, 34.2],
+    ];
     const { text, offset } = encodeRing(ring);
     const decoded = decodeRing(text, offset);
     expect(decoded).toHaveLength(ring.length);
@@ -47,7 +57,13 @@ describe('ECharts UTF8Encoding decoder', () => {
   });
 
   it('reads extra rings outside the first one as separate parts, inside ones as holes', () => {
-    const square = (x: number, y: number, s: number): LngLat[] => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
+    const square = (x: number, y: number, s: number): LngLat[] => [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ];
     const parts = splitParts([[square(0, 0, 10), square(2, 2, 1), square(20, 0, 1)]]);
     expect(parts).toEqual([[square(0, 0, 10), square(2, 2, 1)], [square(20, 0, 1)]]);
   });

@@ -26,7 +26,16 @@ describe('hierarchy counts (SPEC section 7)', () => {
   it('陕西 has 10 cities as direct children, in code order', () => {
     const cities = childrenOf('610000');
     expect(cities.map((c) => c.code)).toEqual([
-      '610100', '610200', '610300', '610400', '610500', '610600', '610700', '610800', '610900', '611000',
+      '610100',
+      '610200',
+      '610300',
+      '610400',
+      '610500',
+      '610600',
+      '610700',
+      '610800',
+      '610900',
+      '611000',
     ]);
     expect(cities[0]).toEqual({ code: '610100', name: '西安市', level: 'city', parent: '610000', illustrative: false });
   });
@@ -36,7 +45,9 @@ describe('hierarchy counts (SPEC section 7)', () => {
     expect(all).toHaveLength(34);
     expect(all.every((p) => p.level === 'province' && p.parent === null && /^\d{2}0000$/.test(p.code))).toBe(true);
     expect(all.filter((p) => ['710000', '810000', '820000'].includes(p.code)).map((p) => p.name)).toEqual([
-      '台湾省', '香港特别行政区', '澳门特别行政区',
+      '台湾省',
+      '香港特别行政区',
+      '澳门特别行政区',
     ]);
   });
 });

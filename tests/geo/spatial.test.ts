@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  childFeatures, chinaFeatures, countyAt, descendantsAt, labelPoint, provinceAt, provinces,
+  childFeatures,
+  chinaFeatures,
+  countyAt,
+  descendantsAt,
+  labelPoint,
+  provinceAt,
+  provinces,
 } from '../../geo/registry.ts';
 import { pointInGeometry } from '../../geo/geometry.ts';
 
@@ -15,7 +21,7 @@ describe('countyAt', () => {
     expect(countyAt(lng, lat)).toBe(code);
   });
 
-  it("finds every county at its own label point", () => {
+  it('finds every county at its own label point', () => {
     for (const c of descendantsAt('610000', 'county')) {
       const [lng, lat] = labelPoint(c.code)!;
       expect(countyAt(lng, lat), c.code).toBe(c.code);
@@ -53,7 +59,9 @@ describe('childFeatures', () => {
 
   it('a county → its township cells, a township → its village cells, all 示意', () => {
     const townships = childFeatures('610113');
-    expect(townships.features.map((f) => f.properties.code)).toEqual(descendantsAt('610113', 'township').map((r) => r.code));
+    expect(townships.features.map((f) => f.properties.code)).toEqual(
+      descendantsAt('610113', 'township').map((r) => r.code),
+    );
     const first = townships.features[0]!.properties.code;
     const villages = childFeatures(first);
     expect(villages.features.map((f) => f.properties.code)).toEqual(descendantsAt(first, 'village').map((r) => r.code));

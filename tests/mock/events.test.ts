@@ -41,7 +41,12 @@ describe('event stream', () => {
   });
 
   it('is a pure function of the seed: same seed same bytes, another seed other bytes', () => {
-    const opts = (seed: number): StreamOptions => ({ pop: buildPopulation(SMALL_ROSTER, seed), startMs: OCT_1_LOCAL_MS, historyStartMs: OCT_1_LOCAL_MS - DAY_MS, scale: 20 });
+    const opts = (seed: number): StreamOptions => ({
+      pop: buildPopulation(SMALL_ROSTER, seed),
+      startMs: OCT_1_LOCAL_MS,
+      historyStartMs: OCT_1_LOCAL_MS - DAY_MS,
+      scale: 20,
+    });
     const a = ndjson(take(opts(42), 5000));
     expect(ndjson(take(opts(42), 5000))).toBe(a);
     expect(ndjson(take(opts(43), 5000))).not.toBe(a);
@@ -68,14 +73,24 @@ describe('event stream', () => {
     const mean = (hours: number[]) => hours.reduce((s, h) => s + byHour[h]!, 0) / hours.length;
     const night = mean([1, 2, 3, 4]);
     expect(night).toBeGreaterThan(0);
-    for (const peak of [[7, 8], [12, 13], [20, 21]]) expect(mean(peak)).toBeGreaterThan(8 * night);
+    for (const peak of [
+      [7, 8],
+      [12, 13],
+      [20, 21],
+    ])
+      expect(mean(peak)).toBeGreaterThan(8 * night);
     expect(mean([8])).toBeGreaterThan(1.5 * mean([10, 15, 16]));
   });
 
   it('studies less on weekends than on weekdays', () => {
     const pop = buildPopulation(SMALL_ROSTER, 42);
     const perDay = new Map<number, number>();
-    for (const ev of eventStream({ pop, startMs: OCT_1_LOCAL_MS + 7 * DAY_MS, endMs: OCT_1_LOCAL_MS + 21 * DAY_MS, scale: 20 })) {
+    for (const ev of eventStream({
+      pop,
+      startMs: OCT_1_LOCAL_MS + 7 * DAY_MS,
+      endMs: OCT_1_LOCAL_MS + 21 * DAY_MS,
+      scale: 20,
+    })) {
       if (ev.type !== 'study.completed') continue;
       const day = Math.floor((tsOf(ev) - OCT_1_LOCAL_MS) / DAY_MS);
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
@@ -114,7 +129,9 @@ describe('event stream', () => {
 
   it('awards points mostly positive with a few deductions, never 0', () => {
     const pop = buildPopulation(SMALL_ROSTER, 42);
-    const points = take({ pop, startMs: OCT_1_LOCAL_MS, scale: 50 }, 100_000).filter((e): e is EventOf<'points.awarded'> => e.type === 'points.awarded');
+    const points = take({ pop, startMs: OCT_1_LOCAL_MS, scale: 50 }, 100_000).filter(
+      (e): e is EventOf<'points.awarded'> => e.type === 'points.awarded',
+    );
     const negative = points.filter((p) => p.points < 0).length;
     expect(points.every((p) => p.points !== 0)).toBe(true);
     expect(negative).toBeGreaterThan(0);

@@ -18,7 +18,8 @@ const SCALE = 20;
 
 const withMember = (ev: IngestEvent): ev is Extract<IngestEvent, { member: string }> => 'member' in ev;
 const slotOfId = (id: string): number => parseInt(id.split('-')[1]!, 36);
-const ids = (events: IngestEvent[], type: IngestEvent['type']) => new Set(events.filter((e) => e.type === type).map((e) => e.id));
+const ids = (events: IngestEvent[], type: IngestEvent['type']) =>
+  new Set(events.filter((e) => e.type === type).map((e) => e.id));
 
 function learnersBy(events: IngestEvent[], key: (ts: number) => number | string): Map<number | string, number> {
   const sets = new Map<number | string, Set<string>>();
@@ -48,10 +49,16 @@ describe('activity types', () => {
     const ctx: ActivityContext = { pop, scale: SCALE, tag: streamTag(pop.seed, SCALE) };
     const slot = Math.floor(AFTERNOON / SLOT_MS) - 90;
     const all = activitySlot(ctx, slot);
-    const some = activitySlot(ctx, slot, { 'member.active': Number.POSITIVE_INFINITY, 'points.awarded': slot * SLOT_MS + 30_000 });
+    const some = activitySlot(ctx, slot, {
+      'member.active': Number.POSITIVE_INFINITY,
+      'points.awarded': slot * SLOT_MS + 30_000,
+    });
     expect(all.some((e) => e.ev.type === 'member.active')).toBe(true);
     expect(some.some((e) => e.ev.type === 'member.active')).toBe(false);
-    const keep = (e: { t: number; ev: IngestEvent }) => e.ev.type === 'study.completed' || e.ev.type === 'exam.submitted' || (e.ev.type === 'points.awarded' && e.t >= slot * SLOT_MS + 30_000);
+    const keep = (e: { t: number; ev: IngestEvent }) =>
+      e.ev.type === 'study.completed' ||
+      e.ev.type === 'exam.submitted' ||
+      (e.ev.type === 'points.awarded' && e.t >= slot * SLOT_MS + 30_000);
     expect(some).toEqual(all.filter(keep));
   });
 });
@@ -84,10 +91,12 @@ describe.each(SIMULATED_NOWS)('backfill at the live scale ending %s', (iso) => {
   });
 
   it('keeps every study item, exam and point of today and yesterday, and the month’s points', () => {
-    const detail = (events: IngestEvent[]) => events.filter((e) => tsOf(e) >= plan.cut.detailFromMs && e.type !== 'member.active');
+    const detail = (events: IngestEvent[]) =>
+      events.filter((e) => tsOf(e) >= plan.cut.detailFromMs && e.type !== 'member.active');
     expect(plan.cut.detailFromMs).toBe(dayStartMs(localDay(END) - 1));
     expect(detail(sent)).toEqual(detail(generated));
-    const points = (events: IngestEvent[]) => events.reduce((s, e) => s + (e.type === 'points.awarded' && tsOf(e) >= plan.cut.pointsFromMs ? e.points : 0), 0);
+    const points = (events: IngestEvent[]) =>
+      events.reduce((s, e) => s + (e.type === 'points.awarded' && tsOf(e) >= plan.cut.pointsFromMs ? e.points : 0), 0);
     expect(points(sent)).toBe(points(generated));
     expect(sent.filter((e) => e.type === 'exam.submitted' && tsOf(e) < plan.cut.detailFromMs)).toEqual([]);
   });
@@ -96,7 +105,8 @@ describe.each(SIMULATED_NOWS)('backfill at the live scale ending %s', (iso) => {
     const beats = sent.filter((e) => e.type === 'member.active');
     expect(beats.length).toBeGreaterThan(0);
     expect(Math.min(...beats.map(tsOf))).toBeGreaterThanOrEqual(END - HEARTBEAT_WINDOW_MS);
-    for (const type of ['meeting.held', 'transfer.updated', 'member.checkin'] as const) expect(ids(sent, type)).toEqual(ids(generated, type));
+    for (const type of ['meeting.held', 'transfer.updated', 'member.checkin'] as const)
+      expect(ids(sent, type)).toEqual(ids(generated, type));
   });
 
   it('is a small part of the realistic volume', () => {
@@ -156,7 +166,9 @@ describe.each(SIMULATED_NOWS)('backfill at the live scale ending %s', (iso) => {
   });
 
   it('refuses history beyond the retention', () => {
-    expect(() => backfillPlan(pop, END, { retentionDays: 35, historyStartMs: END - 40 * DAY_MS })).toThrow(/RETENTION_DAYS/);
+    expect(() => backfillPlan(pop, END, { retentionDays: 35, historyStartMs: END - 40 * DAY_MS })).toThrow(
+      /RETENTION_DAYS/,
+    );
     expect(() => backfillPlan(pop, END, { days: 36 })).toThrow(/RETENTION_DAYS/);
   });
 

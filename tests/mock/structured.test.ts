@@ -21,7 +21,8 @@ describe('三会一课 calendar', () => {
   const quarter = [OCT_1_LOCAL_MS, OCT_1_LOCAL_MS + 31 * DAY_MS, OCT_1_LOCAL_MS + 61 * DAY_MS].flatMap((t) =>
     meetingsOfMonth(pop, 't', localDay(t)).map((m) => m.ev as EventOf<'meeting.held'>),
   );
-  const held = (events: EventOf<'meeting.held'>[], org: string, kind: string) => events.filter((e) => e.org === org && e.kind === kind).length;
+  const held = (events: EventOf<'meeting.held'>[], org: string, kind: string) =>
+    events.filter((e) => e.org === org && e.kind === kind).length;
 
   it('has every keen branch hold 支委会 and 党小组会 monthly, 党员大会 and 党课 each quarter', () => {
     for (const b of branches.filter((x) => !x.lagging)) {
@@ -36,7 +37,9 @@ describe('三会一课 calendar', () => {
   it('has some lagging branches miss meetings, and attendance below expected', () => {
     const lagging = branches.filter((b) => b.lagging);
     expect(lagging.length).toBeGreaterThan(branches.length * 0.05);
-    const missing = lagging.filter((b) => held(october, b.id, 'committee') === 0 || held(quarter, b.id, 'assembly') === 0);
+    const missing = lagging.filter(
+      (b) => held(october, b.id, 'committee') === 0 || held(quarter, b.id, 'assembly') === 0,
+    );
     expect(missing.length).toBeGreaterThan(0);
     expect(october.every((e) => e.attendees <= e.expected)).toBe(true);
     expect(october.some((e) => e.attendees < e.expected)).toBe(true);
@@ -50,7 +53,8 @@ describe('transfers and floating members over 34 days of 雁塔', () => {
 
   it('moves cases through the stages in order over days; some rejected, some overdue', () => {
     const cases = new Map<string, EventOf<'transfer.updated'>[]>();
-    for (const e of events) if (e.type === 'transfer.updated') cases.set(e.transfer, [...(cases.get(e.transfer) ?? []), e]);
+    for (const e of events)
+      if (e.type === 'transfer.updated') cases.set(e.transfer, [...(cases.get(e.transfer) ?? []), e]);
     expect(cases.size).toBeGreaterThan(50);
     const ORDER = ['applied', 'approved', 'received', 'completed'];
     let rejected = 0;
@@ -62,7 +66,9 @@ describe('transfers and floating members over 34 days of 雁塔', () => {
       if (names.includes('rejected')) rejected++;
       const first = sorted[0]!;
       if (first.stage !== 'applied') continue;
-      expect(names.filter((s) => s !== 'rejected')).toEqual(ORDER.slice(0, names.filter((s) => s !== 'rejected').length));
+      expect(names.filter((s) => s !== 'rejected')).toEqual(
+        ORDER.slice(0, names.filter((s) => s !== 'rejected').length),
+      );
       const last = sorted[sorted.length - 1]!;
       const open = last.stage !== 'completed' && last.stage !== 'rejected';
       if (open && end - tsOf(first) > 15 * DAY_MS) overdue++;
@@ -98,7 +104,7 @@ describe('transfers and floating members over 34 days of 雁塔', () => {
     expect([...crs].sort()).toEqual(['bd09', 'default', 'gcj02', 'wgs84']);
   });
 
-  it('puts workplaces on land in the work city\'s province (not in Hong Kong or at sea)', () => {
+  it("puts workplaces on land in the work city's province (not in Hong Kong or at sea)", () => {
     const { pop } = simulation({ region: '610100', seed: 42 });
     const astray = pop.floating.filter((f) => provinceAt(f.lng, f.lat) !== provinceAt(...f.city.centre));
     expect(astray.map((f) => `${f.city.name} ${f.lng},${f.lat}`)).toEqual([]);

@@ -52,7 +52,10 @@ async function receiver(script: Answer[] = [], clock: () => number = Date.now): 
   return r;
 }
 
-const busy = (retryAfter: string): Answer => (_req, res) => res.writeHead(503, { 'retry-after': retryAfter }).end('{"error":"store busy"}');
+const busy =
+  (retryAfter: string): Answer =>
+  (_req, res) =>
+    res.writeHead(503, { 'retry-after': retryAfter }).end('{"error":"store busy"}');
 const quiet = (): MockLog & { warnings: string[] } => {
   const warnings: string[] = [];
   return { warnings, info: () => {}, warn: (m) => warnings.push(m) };
@@ -77,7 +80,9 @@ describe('postBatch', () => {
 
   it('stops with a clear error on 4xx other than 429', async () => {
     const r = await receiver([(_req, res) => res.writeHead(401).end('{"error":"bad token"}')]);
-    const err = await postBatch([], { url: `${r.url}/api/v1/events`, log: quiet() }, emptyStats()).catch((e: unknown) => e);
+    const err = await postBatch([], { url: `${r.url}/api/v1/events`, log: quiet() }, emptyStats()).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IngestRefused);
     expect((err as Error).message).toMatch(/401.*token/);
     expect(r.requests.length).toBe(1);
@@ -86,7 +91,15 @@ describe('postBatch', () => {
   it('counts rejected events and warns with the first reasons', async () => {
     const r = await receiver([
       (_req, res, events) =>
-        res.writeHead(200).end(JSON.stringify({ accepted: events.length - 1, duplicates: 0, rejected: [{ index: 0, id: 'x', reason: 'unknown_org', message: 'org "o-9" is not in the roster' }] })),
+        res
+          .writeHead(200)
+          .end(
+            JSON.stringify({
+              accepted: events.length - 1,
+              duplicates: 0,
+              rejected: [{ index: 0, id: 'x', reason: 'unknown_org', message: 'org "o-9" is not in the roster' }],
+            }),
+          ),
     ]);
     const log = quiet();
     const stats = emptyStats();
@@ -117,7 +130,17 @@ describe.each(SIMULATED_NOWS.slice(0, 3))('runLive from %s', (iso) => {
     };
     const r = await receiver([busy('1'), busy('0')], now);
     const ctl = new AbortController();
-    const done = runLive({ url: r.url, region: '610113', seed: 42, rate: 2000, intervalMs: 20, now, signal: ctl.signal, log: quiet(), onBatch: (s) => s.batches >= 6 && ctl.abort() });
+    const done = runLive({
+      url: r.url,
+      region: '610113',
+      seed: 42,
+      rate: 2000,
+      intervalMs: 20,
+      now,
+      signal: ctl.signal,
+      log: quiet(),
+      onBatch: (s) => s.batches >= 6 && ctl.abort(),
+    });
     const stats = await done;
     expect(r.requests.slice(0, 2).map((q) => q.status)).toEqual([503, 503]);
     // A refused batch is resent whole, unchanged.
@@ -162,7 +185,11 @@ describe.each(SIMULATED_NOWS.slice(0, 3))('runBackfill ending %s', (iso) => {
     });
     const { pop } = simulation({ region: '610113', seed: 42 });
     const plan = backfillPlan(pop, T0, { days: 2, historyDays: 2, perDay: 3000 });
-    expect(plan.stream).toMatchObject({ historyStartMs: T0 - 2 * DAY_MS, endMs: T0, scale: 3000 / activityPerDay(pop) });
+    expect(plan.stream).toMatchObject({
+      historyStartMs: T0 - 2 * DAY_MS,
+      endMs: T0,
+      scale: 3000 / activityPerDay(pop),
+    });
     const expected = [...backfillEvents(plan)];
     expect(expected.length).toBeGreaterThan(1000);
     expect(lines(r.acked.flat()).sort()).toEqual(lines(expected).sort());
@@ -175,6 +202,8 @@ describe.each(SIMULATED_NOWS.slice(0, 3))('runBackfill ending %s', (iso) => {
 
   it('stops on a 4xx with the reason', async () => {
     const r = await receiver([(_req, res) => res.writeHead(413).end('{"error":"body too large"}')]);
-    await expect(runBackfill({ url: r.url, region: '610113', days: 1, historyDays: 1, perDay: 500, now: () => T0, log: quiet() })).rejects.toThrow(/413.*too large/);
+    await expect(
+      runBackfill({ url: r.url, region: '610113', days: 1, historyDays: 1, perDay: 500, now: () => T0, log: quiet() }),
+    ).rejects.toThrow(/413.*too large/);
   });
 });

@@ -18,7 +18,11 @@ describe('reduce', () => {
   });
 
   it('applies the next frame as a merge patch', () => {
-    const s = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, { kpi: { onlineNow: 7 }, children: { '610113': { kpi: { learnersToday: 5 } } } }), at: 2000 });
+    const s = reduce(withSnapshot(10), {
+      kind: 'frame',
+      frame: frame(11, { kpi: { onlineNow: 7 }, children: { '610113': { kpi: { learnersToday: 5 } } } }),
+      at: 2000,
+    });
     expect(s.seq).toBe(11);
     expect(s.snapshot?.kpi.onlineNow).toBe(7);
     expect(s.snapshot?.kpi.members).toBe(fixture().kpi.members);
@@ -30,12 +34,20 @@ describe('reduce', () => {
 
   it('removes keys patched to null (a flow that ended)', () => {
     const key = Object.keys(fixture().transfers.flows)[0]!;
-    const s = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, { transfers: { flows: { [key]: null } } }), at: 2000 });
+    const s = reduce(withSnapshot(10), {
+      kind: 'frame',
+      frame: frame(11, { transfers: { flows: { [key]: null } } }),
+      at: 2000,
+    });
     expect(s.snapshot?.transfers.flows[key]).toBeUndefined();
   });
 
   it('prepends new ticker items, newest first', () => {
-    const s = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, {}, [item('n2', 9e12), item('n1', 9e12 - 1)]), at: 2000 });
+    const s = reduce(withSnapshot(10), {
+      kind: 'frame',
+      frame: frame(11, {}, [item('n2', 9e12), item('n1', 9e12 - 1)]),
+      at: 2000,
+    });
     expect(s.ticker.slice(0, 2).map((t) => t.id)).toEqual(['n2', 'n1']);
     expect(s.snapshot?.ticker[0]?.id).toBe('n2');
   });
@@ -90,7 +102,7 @@ describe('reduce', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('keeps the contract\'s ticker cap when frames add to a full ticker', () => {
+  it("keeps the contract's ticker cap when frames add to a full ticker", () => {
     const items = Array.from({ length: TICKER_MAX_ITEMS }, (_, i) => item(`f${i}`, 9e12 - i));
     const full = reduce(withSnapshot(10), { kind: 'frame', frame: frame(11, {}, items), at: 2000 });
     const s = reduce(full, { kind: 'frame', frame: frame(12, {}, [item('n', 9.1e12)]), at: 3000 });
@@ -100,7 +112,14 @@ describe('reduce', () => {
   });
 
   it('reduceAll folds a burst into one state', () => {
-    const s = reduceAll(withSnapshot(10), [11, 12, 13].map((seq) => ({ kind: 'frame' as const, frame: frame(seq, { kpi: { onlineNow: seq } }), at: 2000 + seq })));
+    const s = reduceAll(
+      withSnapshot(10),
+      [11, 12, 13].map((seq) => ({
+        kind: 'frame' as const,
+        frame: frame(seq, { kpi: { onlineNow: seq } }),
+        at: 2000 + seq,
+      })),
+    );
     expect(s.seq).toBe(13);
     expect(s.snapshot?.kpi.onlineNow).toBe(13);
     expect(s.framesApplied).toBe(3);

@@ -37,17 +37,33 @@ describe('formatKpi', () => {
 describe('clockParts', () => {
   it('is Beijing time whatever the machine zone', () => {
     // 2026-11-27T16:30:05Z is 00:30:05 on the 28th (a Saturday) in Asia/Shanghai
-    expect(clockParts(Date.parse('2026-11-27T16:30:05Z'))).toEqual({ time: '00:30:05', date: '2026-11-28', weekday: 6 });
+    expect(clockParts(Date.parse('2026-11-27T16:30:05Z'))).toEqual({
+      time: '00:30:05',
+      date: '2026-11-28',
+      weekday: 6,
+    });
     expect(clockParts(Date.parse('2026-11-27T16:30:05Z'), 'UTC').time).toBe('16:30:05');
   });
 });
 
 describe('parseParams', () => {
   it('defaults', () => {
-    expect(parseParams('')).toEqual({ region: '610100', rotationS: 30, lang: 'zh', token: undefined, skin: 'party-red' });
+    expect(parseParams('')).toEqual({
+      region: '610100',
+      rotationS: 30,
+      lang: 'zh',
+      token: undefined,
+      skin: 'party-red',
+    });
   });
   it('reads the kiosk parameters', () => {
-    expect(parseParams('?region=610113&theme=0&lang=en&token=abc&skin=command-blue')).toEqual({ region: '610113', rotationS: 0, lang: 'en', token: 'abc', skin: 'command-blue' });
+    expect(parseParams('?region=610113&theme=0&lang=en&token=abc&skin=command-blue')).toEqual({
+      region: '610113',
+      rotationS: 0,
+      lang: 'en',
+      token: 'abc',
+      skin: 'command-blue',
+    });
   });
   it('rejects bad values', () => {
     const p = parseParams('?region=61&theme=-5&lang=fr&skin=pink');

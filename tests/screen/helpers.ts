@@ -8,7 +8,16 @@ export function fixture(): Snapshot {
 }
 
 export function item(id: string, ts: number, who: string | null = '张*明'): TickerItem {
-  return { id, ts, type: 'study.completed', org: 'o1', orgName: '雁塔区电子城街道第一党支部', region: '610113', who, detail: { course: '党章', minutes: 30 } };
+  return {
+    id,
+    ts,
+    type: 'study.completed',
+    org: 'o1',
+    orgName: '雁塔区电子城街道第一党支部',
+    region: '610113',
+    who,
+    detail: { course: '党章', minutes: 30 },
+  };
 }
 
 export function frame(seq: number, patch: Frame['patch'], ticker: TickerItem[] = [], region = '610100'): Frame {

@@ -31,7 +31,10 @@ describe('optionDelta', () => {
 
   it('sees a changed formatter', () => {
     const a = opt([1]);
-    const b: ECOption = { ...a, series: [{ type: 'bar', data: [1], label: { formatter: (p: { value: unknown }) => `${String(p.value)}%` } }] };
+    const b: ECOption = {
+      ...a,
+      series: [{ type: 'bar', data: [1], label: { formatter: (p: { value: unknown }) => `${String(p.value)}%` } }],
+    };
     expect(optionDelta(serializeKeys(a), b, serializeKeys(b))).not.toBeNull();
   });
 });

@@ -10,7 +10,11 @@ describe('chart options', () => {
   it('ranks child regions by study rate, best on top, no-data last, no animation', () => {
     const kids = fixture().children;
     kids['610113']!.kpi.studyRateToday = null;
-    const opt = rankingOption(Object.values(kids), ctx, 20) as { animation: boolean; yAxis: { data: string[] }; series: { data: (number | string)[] }[] };
+    const opt = rankingOption(Object.values(kids), ctx, 20) as {
+      animation: boolean;
+      yAxis: { data: string[] };
+      series: { data: (number | string)[] }[];
+    };
     expect(opt.animation).toBe(false);
     const names = opt.yAxis.data; // bottom to top
     const values = opt.series[0]!.data;

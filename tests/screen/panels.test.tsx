@@ -28,7 +28,11 @@ describe('Ticker', () => {
     ['zh', '发展党员 · 预备党员'],
     ['en', 'development · Probationary'],
   ] as const)('names a development stage change (%s)', (lang, text) => {
-    const dev = { ...item('d', 5, '李*'), type: 'development.stage' as const, detail: { developmentStage: 'probationary' as const } };
+    const dev = {
+      ...item('d', 5, '李*'),
+      type: 'development.stage' as const,
+      detail: { developmentStage: 'probationary' as const },
+    };
     const { container } = render(<Ticker items={[dev]} lang={lang} animateFrom={0} />);
     expect(container.querySelector('.tick-what')?.textContent).toBe(text);
   });
@@ -49,7 +53,9 @@ describe('KpiGrid', () => {
       expect(el!.getAttribute('data-value')).toBe(String(kpi[name]));
     }
     const rate = container.querySelector('[data-kpi="studyRateToday"]')!;
-    expect(rate.querySelector('.kpi-digits')!.textContent).toBe((Math.round(kpi.studyRateToday! * 1000) / 10).toFixed(1));
+    expect(rate.querySelector('.kpi-digits')!.textContent).toBe(
+      (Math.round(kpi.studyRateToday! * 1000) / 10).toFixed(1),
+    );
     expect(rate.textContent).toContain('%');
   });
 

@@ -90,7 +90,13 @@ describe('development funnel', () => {
     expect(spacer!.stack).toBe(bars!.stack);
     expect(spacer!.data).toEqual([0, 100, 175, 150, 50]);
     expect((bars!.data as Item[]).map((d) => d.value)).toEqual([400, 200, 50, 100, 300]);
-    expect((opt.yAxis as { data: string[] }).data).toEqual(['入党申请人', '入党积极分子', '发展对象', '预备党员', '正式党员']);
+    expect((opt.yAxis as { data: string[] }).data).toEqual([
+      '入党申请人',
+      '入党积极分子',
+      '发展对象',
+      '预备党员',
+      '正式党员',
+    ]);
     expect((opt.xAxis as { max: number }).max).toBe(400);
   });
 
@@ -129,10 +135,29 @@ describe('member structure', () => {
     expect(segmentLabels(pct === '41%' ? '本科' : '研究生', pct, width)).toEqual(want);
   });
 
-  const EDU_ZH = [['研究生', 0.1], ['本科', 0.41], ['大专', 0.23], ['中专及以下', 0.26]] as const;
-  const EDU_EN = [['Postgrad', 0.1], ['Bachelor', 0.41], ['College', 0.49]] as const;
-  const EDU_EN4 = [['Postgrad', 0.1], ['Bachelor', 0.41], ['College', 0.23], ['Secondary', 0.26]] as const;
-  const SLIVERS = [['A', 0.04], ['B', 0.04], ['C', 0.04], ['Rest', 0.88]] as const;
+  const EDU_ZH = [
+    ['研究生', 0.1],
+    ['本科', 0.41],
+    ['大专', 0.23],
+    ['中专及以下', 0.26],
+  ] as const;
+  const EDU_EN = [
+    ['Postgrad', 0.1],
+    ['Bachelor', 0.41],
+    ['College', 0.49],
+  ] as const;
+  const EDU_EN4 = [
+    ['Postgrad', 0.1],
+    ['Bachelor', 0.41],
+    ['College', 0.23],
+    ['Secondary', 0.26],
+  ] as const;
+  const SLIVERS = [
+    ['A', 0.04],
+    ['B', 0.04],
+    ['C', 0.04],
+    ['Rest', 0.88],
+  ] as const;
   it.each([
     // zh at 16:9: every name fits above its segment
     ['names fit', EDU_ZH, 380, ['研究生 10%', '本科', '大专', '中专及以下']],
@@ -189,7 +214,10 @@ describe('member structure', () => {
   it('a wide panel puts two dimensions side by side in two grids', () => {
     const opt = structureOption(structure, ctx, 1880, 2) as unknown as { grid: unknown[]; yAxis: { data: string[] }[] };
     expect(opt.grid).toHaveLength(2);
-    expect(opt.yAxis.map((y) => y.data)).toEqual([['性别', '年龄'], ['学历', '党龄']]);
+    expect(opt.yAxis.map((y) => y.data)).toEqual([
+      ['性别', '年龄'],
+      ['学历', '党龄'],
+    ]);
   });
 
   it('text on a bar: dark on the light ramp, light on the dark', () => {

@@ -18,9 +18,8 @@ vi.mock('../../screen/src/charts/EChart.tsx', () => ({
   },
 }));
 
-const { DevelopmentPanel, DuesPanel, PartyPanels, StructurePanel } = await import(
-  '../../screen/src/panels/PartyPanels.tsx'
-);
+const { DevelopmentPanel, DuesPanel, PartyPanels, StructurePanel } =
+  await import('../../screen/src/panels/PartyPanels.tsx');
 const { kpiParts } = await import('../../screen/src/panels/KpiFigure.tsx');
 const { formatYuan } = await import('../../screen/src/format.ts');
 

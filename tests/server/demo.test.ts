@@ -51,7 +51,8 @@ describe('runDemo', () => {
     expect(await started.fastify.store.isEmpty()).toBe(true);
     const abort = new AbortController();
     const demo = runDemo(started, abort.signal, { backfillDays: 1 });
-    const kpi = async () => (await started.fastify.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100' })).json().kpi;
+    const kpi = async () =>
+      (await started.fastify.inject({ method: 'GET', url: '/api/v1/snapshot?region=610100' })).json().kpi;
     let k = await kpi();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !(k.orgs > 1000 && k.learnersToday > 0 && k.onlineNow > 0 && k.meetingsMonth > 0)) {

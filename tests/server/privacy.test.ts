@@ -28,7 +28,15 @@ beforeAll(async () => {
   const put = await t.app.inject({ method: 'PUT', url: '/api/v1/roster', payload: roster });
   expect(put.statusCode).toBe(200);
   const now = Date.now();
-  events = [...eventStream({ pop, startMs: now - 2 * HOUR_MS, historyStartMs: now - 8 * 24 * HOUR_MS, endMs: now - 60_000, scale: 0.05 })];
+  events = [
+    ...eventStream({
+      pop,
+      startMs: now - 2 * HOUR_MS,
+      historyStartMs: now - 8 * 24 * HOUR_MS,
+      endMs: now - 60_000,
+      scale: 0.05,
+    }),
+  ];
   for (const ev of events) {
     if ('member' in ev) ids.add(ev.member);
     if (ev.type === 'development.stage') persons.add(ev.person);
@@ -93,7 +101,9 @@ describe('privacy of what walls receive', () => {
   });
 
   it('ticker names are masked and small floating cells are dropped', () => {
-    const snaps = walls.flatMap((w) => w.snapshots.map((s) => s.snapshot)).concat(apiPayloads.map((p) => JSON.parse(p) as Snapshot));
+    const snaps = walls
+      .flatMap((w) => w.snapshots.map((s) => s.snapshot))
+      .concat(apiPayloads.map((p) => JSON.parse(p) as Snapshot));
     const tickers = [...snaps.flatMap((s) => s.ticker), ...walls.flatMap((w) => w.frames.flatMap((f) => f.ticker))];
     expect(tickers.length).toBeGreaterThan(0);
     for (const item of tickers) if (item.who !== null) expect(item.who).toContain('*');

@@ -8,7 +8,9 @@ import { connectWall, settled, until, type Wall } from './lib/walls.ts';
 
 const reachable = await redisReachable();
 if (!reachable && !REQUIRE_REDIS) {
-  console.warn(`\n*** SKIPPING tests/server/redis.test.ts: Redis at ${REDIS_TEST_URL} is unreachable (set REDIS_TEST_URL, or REQUIRE_REDIS=1 to fail) ***\n`);
+  console.warn(
+    `\n*** SKIPPING tests/server/redis.test.ts: Redis at ${REDIS_TEST_URL} is unreachable (set REDIS_TEST_URL, or REQUIRE_REDIS=1 to fail) ***\n`,
+  );
 }
 
 describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (two processes)', () => {
@@ -18,8 +20,17 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (tw
   let b: TestApp;
   const walls: Wall[] = [];
   let n = 0;
-  const study = (member: string, org = 'b1') => ({ id: `r${n++}`, type: 'study.completed', ts: Date.now() - 1000, org, member, course: 'c', minutes: 10 });
-  const kpiOn = async (t: TestApp, region = '610100') => (await t.app.inject({ method: 'GET', url: `/api/v1/snapshot?region=${region}` })).json().kpi;
+  const study = (member: string, org = 'b1') => ({
+    id: `r${n++}`,
+    type: 'study.completed',
+    ts: Date.now() - 1000,
+    org,
+    member,
+    course: 'c',
+    minutes: 10,
+  });
+  const kpiOn = async (t: TestApp, region = '610100') =>
+    (await t.app.inject({ method: 'GET', url: `/api/v1/snapshot?region=${region}` })).json().kpi;
 
   beforeAll(async () => {
     expect(reachable, `Redis at ${REDIS_TEST_URL} is unreachable and REQUIRE_REDIS=1`).toBe(true);
@@ -60,7 +71,12 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (tw
 
   it('NDJSON on Redis', async () => {
     const body = [study('n1'), study('n2')].map((e) => JSON.stringify(e)).join('\n');
-    const r = await a.app.inject({ method: 'POST', url: '/api/v1/events', headers: { 'content-type': 'application/x-ndjson' }, payload: body });
+    const r = await a.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: body,
+    });
     expect(r.json().accepted).toBe(2);
   });
 
@@ -74,7 +90,9 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RedisStore through the server (tw
     await a.app.inject({ method: 'POST', url: '/api/v1/events', payload: [study('f1'), study('f2', 'b2')] });
     await until(() => w.frames.length === 1, 10_000, 'frame');
     expect(w.frames[0]!.seq).toBe(seq + 1);
-    expect((w.frames[0]!.patch as { kpi?: { learnersToday?: number } }).kpi?.learnersToday).toBe(w.snapshots[0]!.snapshot.kpi.learnersToday + 2);
+    expect((w.frames[0]!.patch as { kpi?: { learnersToday?: number } }).kpi?.learnersToday).toBe(
+      w.snapshots[0]!.snapshot.kpi.learnersToday + 2,
+    );
     await a.app.inject({ method: 'POST', url: '/api/v1/events', payload: [study('f3')] });
     await until(() => w.frames.length === 2, 10_000, 'second frame');
     expect(w.frames[1]!.seq).toBe(seq + 2);

@@ -29,7 +29,11 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
   const onChart = useRef<OptionKeys | null>(null);
 
   useLayoutEffect(() => {
-    const inst = echarts.init(el.current!, null, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1, useDirtyRect: true });
+    const inst = echarts.init(el.current!, null, {
+      renderer: 'canvas',
+      devicePixelRatio: window.devicePixelRatio || 1,
+      useDirtyRect: true,
+    });
     chart.current = inst;
     stats.chartInstances++;
     stats.chartsCreated++;

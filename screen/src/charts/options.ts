@@ -27,7 +27,11 @@ export function base(ctx: ChartCtx): ECOption {
   };
 }
 
-export const axisText = (ctx: ChartCtx, size = LABEL_U) => ({ color: ctx.pal.textDim, fontSize: size * ctx.u, fontFamily: FONT_STACK });
+export const axisText = (ctx: ChartCtx, size = LABEL_U) => ({
+  color: ctx.pal.textDim,
+  fontSize: size * ctx.u,
+  fontFamily: FONT_STACK,
+});
 
 /** axis numbers in few characters (1.2万 / 12k) so the axis leaves the plot its width */
 function compactAxis(lang: Lang): (v: number) => string {
@@ -67,7 +71,8 @@ export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: n
           position: 'right',
           color: ctx.pal.text,
           fontSize: LABEL_U * ctx.u,
-          formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData')),
+          formatter: (p: { value: unknown }) =>
+            typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData'),
         },
       },
     ],
@@ -100,7 +105,12 @@ export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: s
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: { type: 'value', splitNumber: 3, axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) }, splitLine: { lineStyle: { color: ctx.pal.grid } } },
+    yAxis: {
+      type: 'value',
+      splitNumber: 3,
+      axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) },
+      splitLine: { lineStyle: { color: ctx.pal.grid } },
+    },
     series: [
       {
         name: t(ctx.lang, 'yesterday'),
@@ -133,8 +143,15 @@ export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx): E
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: { type: 'value', splitNumber: 3, axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) }, splitLine: { lineStyle: { color: ctx.pal.grid } } },
-    series: [{ type: 'bar', data: daily.map((d) => d.learners), barWidth: '60%', itemStyle: { color: ctx.pal.accent } }],
+    yAxis: {
+      type: 'value',
+      splitNumber: 3,
+      axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) },
+      splitLine: { lineStyle: { color: ctx.pal.grid } },
+    },
+    series: [
+      { type: 'bar', data: daily.map((d) => d.learners), barWidth: '60%', itemStyle: { color: ctx.pal.accent } },
+    ],
   };
 }
 

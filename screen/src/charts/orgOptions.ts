@@ -55,10 +55,17 @@ export function transfersOption(stages: Snapshot['transfers']['stages'], ctx: Ch
 }
 
 /** A ranked horizontal bar list, largest on top (leaderboard, floating destinations). */
-function rankedBars(names: string[], values: number[], ctx: ChartCtx, colors: { bar: string; label: string }, nameWidth?: number): ECOption {
-  const axisLabel = nameWidth === undefined
-    ? { ...axisText(ctx), color: ctx.pal.text }
-    : { ...axisText(ctx), color: ctx.pal.text, width: nameWidth, overflow: 'truncate' as const };
+function rankedBars(
+  names: string[],
+  values: number[],
+  ctx: ChartCtx,
+  colors: { bar: string; label: string },
+  nameWidth?: number,
+): ECOption {
+  const axisLabel =
+    nameWidth === undefined
+      ? { ...axisText(ctx), color: ctx.pal.text }
+      : { ...axisText(ctx), color: ctx.pal.text, width: nameWidth, overflow: 'truncate' as const };
   return {
     ...base(ctx),
     grid: { left: 8 * ctx.u, right: 56 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
@@ -78,7 +85,13 @@ function rankedBars(names: string[], values: number[], ctx: ChartCtx, colors: { 
 
 export function leaderboardOption(rows: Snapshot['leaderboard'], ctx: ChartCtx, maxRows: number): ECOption {
   const top = rows.slice(0, maxRows).reverse();
-  return rankedBars(top.map((r) => r.name), top.map((r) => r.points), ctx, { bar: ctx.pal.highlight, label: ctx.pal.accent2 }, 250 * ctx.u);
+  return rankedBars(
+    top.map((r) => r.name),
+    top.map((r) => r.points),
+    ctx,
+    { bar: ctx.pal.highlight, label: ctx.pal.accent2 },
+    250 * ctx.u,
+  );
 }
 
 /** floating members by destination province, largest first */
@@ -94,5 +107,10 @@ export function destinations(flows: Snapshot['floating']['flows']): { name: stri
 
 export function floatingOption(rows: { name: string; members: number }[], ctx: ChartCtx, maxRows: number): ECOption {
   const top = rows.slice(0, maxRows).reverse();
-  return rankedBars(top.map((r) => r.name), top.map((r) => r.members), ctx, { bar: ctx.pal.accent, label: ctx.pal.text });
+  return rankedBars(
+    top.map((r) => r.name),
+    top.map((r) => r.members),
+    ctx,
+    { bar: ctx.pal.accent, label: ctx.pal.text },
+  );
 }

@@ -37,9 +37,7 @@ export function inkOn(hex: string, pal: Palette): string {
 const rateOrLast = (c: ChildRegion) => c.kpi.duesRateMonth ?? Infinity;
 
 export function duesRows(children: ChildRegion[], maxRows: number): ChildRegion[] {
-  return [...children]
-    .sort((a, b) => rateOrLast(a) - rateOrLast(b) || a.code.localeCompare(b.code))
-    .slice(0, maxRows);
+  return [...children].sort((a, b) => rateOrLast(a) - rateOrLast(b) || a.code.localeCompare(b.code)).slice(0, maxRows);
 }
 
 export function duesOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
@@ -163,9 +161,10 @@ export function developmentOption(stages: Snapshot['development']['stages'], ctx
           itemStyle: { color: color(i) },
           // the count sits in the bar when it has room, else beside it (a thin bar's text would
           // spill onto the neighbouring colours)
-          label: n / max >= 0.34
-            ? { position: 'inside', formatter: formatNumber(n, ctx.lang), color: inkOn(color(i), ctx.pal) }
-            : { position: 'right', formatter: formatNumber(n, ctx.lang), color: ctx.pal.text },
+          label:
+            n / max >= 0.34
+              ? { position: 'inside', formatter: formatNumber(n, ctx.lang), color: inkOn(color(i), ctx.pal) }
+              : { position: 'right', formatter: formatNumber(n, ctx.lang), color: ctx.pal.text },
         })),
         label: { show: true, fontSize: LABEL_U * ctx.u, fontWeight: 'bold' },
       },
@@ -313,7 +312,12 @@ export function structureOption(
     });
     const bandName = (band: string) => BAND_LABELS[band as keyof typeof BAND_LABELS][ctx.lang];
     const labels = shares.map((row) =>
-      row ? rowLabels(row.map((cell) => ({ name: bandName(cell.band), share: cell.share })), plotU) : undefined,
+      row
+        ? rowLabels(
+            row.map((cell) => ({ name: bandName(cell.band), share: cell.share })),
+            plotU,
+          )
+        : undefined,
     );
     for (let b = 0; b < maxBands; b++) {
       series.push({

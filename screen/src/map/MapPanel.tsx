@@ -13,7 +13,11 @@ import { childLevel } from './geo.ts';
 import { choroplethValues, THEMES, type MapTheme } from './themes.ts';
 
 const NO_LAYERS: Layer[] = [];
-const THEME_LABEL: Record<MapTheme, TextKey> = { study: 'themeStudy', floating: 'themeFloating', transfers: 'themeTransfers' };
+const THEME_LABEL: Record<MapTheme, TextKey> = {
+  study: 'themeStudy',
+  floating: 'themeFloating',
+  transfers: 'themeTransfers',
+};
 
 interface Props {
   id: 'map' | 'mapNational';
@@ -32,7 +36,22 @@ interface Props {
   styleUrl: string | undefined;
 }
 
-export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTheme, crumbs, onCrumb, onDrill, styleUrl }: Props) {
+export function MapPanel({
+  id,
+  rect,
+  u,
+  lang,
+  pal,
+  snap,
+  orgs,
+  view,
+  theme,
+  onTheme,
+  crumbs,
+  onCrumb,
+  onDrill,
+  styleUrl,
+}: Props) {
   const [illustrative, setIllustrative] = useState(false);
   const region = snap ? { code: snap.region.code, level: snap.region.level } : null;
   const children = snap?.children;
@@ -53,11 +72,20 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
     return [floatingHeat(heat, pal, u, true), floatingArcs(ff, pal, u, true), destinationDots(ff, pal, u, true)];
   }, [transfers, floating, heat, pal, u]);
   const drillable = snap ? childLevel(snap.region.level) !== null && snap.region.level !== 'township' : false;
-  const title = view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
+  const title =
+    view === 'national' ? t(lang, 'nationalView') : `${snap?.region.name ?? ''} · ${t(lang, THEME_LABEL[theme])}`;
   const bodyW = Math.round(rect.w - 4 * u);
   const bodyH = Math.round(rect.h - 44 * u);
   const rampCss = `linear-gradient(90deg, ${pal.ramp.join(', ')})`;
-  const max = view === 'city' && theme !== 'study' ? Math.max(0, ...Object.values(children ?? {}).map((c) => (theme === 'transfers' ? c.kpi.transfersOpen : c.kpi.floatingMembers))) : 0;
+  const max =
+    view === 'city' && theme !== 'study'
+      ? Math.max(
+          0,
+          ...Object.values(children ?? {}).map((c) =>
+            theme === 'transfers' ? c.kpi.transfersOpen : c.kpi.floatingMembers,
+          ),
+        )
+      : 0;
 
   return (
     <Panel id={id} rect={rect} title={title} subtitle={undefined} bare>
@@ -99,7 +127,15 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
         {onTheme ? (
           <div className="tabs" role="tablist">
             {THEMES.map((th) => (
-              <button key={th} type="button" role="tab" aria-selected={th === theme} className={th === theme ? 'tab tab-on' : 'tab'} data-theme-tab={th} onClick={() => onTheme(th)}>
+              <button
+                key={th}
+                type="button"
+                role="tab"
+                aria-selected={th === theme}
+                className={th === theme ? 'tab tab-on' : 'tab'}
+                data-theme-tab={th}
+                onClick={() => onTheme(th)}
+              >
                 {t(lang, THEME_LABEL[th])}
               </button>
             ))}
@@ -107,7 +143,11 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
         ) : null}
         {view === 'city' ? (
           <div className="legend">
-            <span className="legend-title">{theme === 'study' ? t(lang, 'legendStudy') : t(lang, theme === 'transfers' ? 'legendTransfers' : 'themeFloating')}</span>
+            <span className="legend-title">
+              {theme === 'study'
+                ? t(lang, 'legendStudy')
+                : t(lang, theme === 'transfers' ? 'legendTransfers' : 'themeFloating')}
+            </span>
             <span className="legend-ramp" style={{ background: rampCss }} />
             <span className="legend-ticks">
               <span>{theme === 'study' ? '0%' : '0'}</span>
@@ -120,7 +160,10 @@ export function MapPanel({ id, rect, u, lang, pal, snap, orgs, view, theme, onTh
         ) : (
           <div className="legend">
             <span className="legend-title">{t(lang, 'themeFloating')}</span>
-            <span className="legend-ramp" style={{ background: `linear-gradient(90deg, ${pal.ramp.slice(3).join(', ')})` }} />
+            <span
+              className="legend-ramp"
+              style={{ background: `linear-gradient(90deg, ${pal.ramp.slice(3).join(', ')})` }}
+            />
             <span className="legend-ticks">
               <span>{lang === 'zh' ? '少' : 'few'}</span>
               <span>{lang === 'zh' ? '多' : 'many'}</span>

@@ -21,7 +21,8 @@ export function heatPoints(cells: Record<string, number>): HeatPoint[] {
   return out;
 }
 
-const rgba = (hex: string, a: number): [number, number, number, number] => [...hexToRgb(hex), a] as [number, number, number, number];
+const rgba = (hex: string, a: number): [number, number, number, number] =>
+  [...hexToRgb(hex), a] as [number, number, number, number];
 
 /** the dominant stage of a flow decides its colour; width grows with the cases */
 export function transferColor(f: TransferFlow, pal: Palette): RGB {

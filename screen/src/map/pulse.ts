@@ -13,7 +13,13 @@ export interface PulsePick {
 }
 
 /** pure: `lastPulsed` (org → time) is read, not written; the caller records the picks */
-export function pickPulses(items: readonly TickerItem[], since: number, lastPulsed: ReadonlyMap<string, number>, now: number, max = MAX_PULSES): PulsePick {
+export function pickPulses(
+  items: readonly TickerItem[],
+  since: number,
+  lastPulsed: ReadonlyMap<string, number>,
+  now: number,
+  max = MAX_PULSES,
+): PulsePick {
   let newest = since;
   const orgs: string[] = [];
   for (const item of items) {

@@ -33,9 +33,24 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
     },
     layers: [
       { id: 'bg', type: 'background', paint: { 'background-color': pal.background, 'background-opacity': 0 } },
-      { id: 'context-fill', type: 'fill', source: 'context', paint: { 'fill-color': pal.mapLand, 'fill-opacity': 0.55 } },
-      { id: 'context-line', type: 'line', source: 'context', paint: { 'line-color': pal.mapLine, 'line-opacity': 0.25, 'line-width': 1 * u } },
-      { id: 'regions-fill', type: 'fill', source: 'regions', paint: { 'fill-color': fillColor(pal), 'fill-opacity': 0.88 } },
+      {
+        id: 'context-fill',
+        type: 'fill',
+        source: 'context',
+        paint: { 'fill-color': pal.mapLand, 'fill-opacity': 0.55 },
+      },
+      {
+        id: 'context-line',
+        type: 'line',
+        source: 'context',
+        paint: { 'line-color': pal.mapLine, 'line-opacity': 0.25, 'line-width': 1 * u },
+      },
+      {
+        id: 'regions-fill',
+        type: 'fill',
+        source: 'regions',
+        paint: { 'fill-color': fillColor(pal), 'fill-opacity': 0.88 },
+      },
       {
         id: 'regions-line',
         type: 'line',
@@ -79,7 +94,12 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
           'fill-opacity': ['case', ['==', ['get', 'code'], 'nanhai'], 1, 0.9],
         },
       },
-      { id: 'china-line', type: 'line', source: 'china', paint: { 'line-color': pal.mapLine, 'line-width': 0.8 * u, 'line-opacity': 0.7 } },
+      {
+        id: 'china-line',
+        type: 'line',
+        source: 'china',
+        paint: { 'line-color': pal.mapLine, 'line-width': 0.8 * u, 'line-opacity': 0.7 },
+      },
       {
         id: 'labels',
         type: 'symbol',
@@ -97,12 +117,25 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
         id: 'china-labels',
         type: 'symbol',
         source: 'chinaLabels',
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT_STACK_LIST, 'text-size': Math.round(13 * u), 'text-padding': 1 },
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': FONT_STACK_LIST,
+          'text-size': Math.round(13 * u),
+          'text-padding': 1,
+        },
         paint: { 'text-color': 'rgba(255,255,255,0.75)', 'text-halo-color': halo, 'text-halo-width': 1.5 * u },
       },
     ],
   };
 }
 
-export const CITY_LAYERS = ['context-fill', 'context-line', 'regions-fill', 'regions-line', 'orgs', 'org-pulse', 'labels'];
+export const CITY_LAYERS = [
+  'context-fill',
+  'context-line',
+  'regions-fill',
+  'regions-line',
+  'orgs',
+  'org-pulse',
+  'labels',
+];
 export const NATIONAL_LAYERS = ['china-fill', 'china-line', 'china-labels'];

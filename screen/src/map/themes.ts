@@ -5,12 +5,16 @@ import type { ChildRegion } from '../../../server/contract/index.ts';
 export const THEMES = ['study', 'floating', 'transfers'] as const;
 export type MapTheme = (typeof THEMES)[number];
 
-export function choroplethValues(children: Record<string, ChildRegion> | undefined, theme: MapTheme): Record<string, number | null> {
+export function choroplethValues(
+  children: Record<string, ChildRegion> | undefined,
+  theme: MapTheme,
+): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   if (!children) return out;
   const list = Object.values(children);
   if (theme === 'study') {
-    for (const c of list) out[c.code] = c.kpi.studyRateToday === null ? null : Math.max(0, Math.min(1, c.kpi.studyRateToday));
+    for (const c of list)
+      out[c.code] = c.kpi.studyRateToday === null ? null : Math.max(0, Math.min(1, c.kpi.studyRateToday));
     return out;
   }
   const pick = (c: ChildRegion) => (theme === 'transfers' ? c.kpi.transfersOpen : c.kpi.floatingMembers);
@@ -20,7 +24,12 @@ export function choroplethValues(children: Record<string, ChildRegion> | undefin
 }
 
 /** the theme shown at `elapsedS` when rotating every `periodS` seconds (0 = never) */
-export function rotatingTheme(start: MapTheme, elapsedS: number, periodS: number, themes: readonly MapTheme[] = THEMES): MapTheme {
+export function rotatingTheme(
+  start: MapTheme,
+  elapsedS: number,
+  periodS: number,
+  themes: readonly MapTheme[] = THEMES,
+): MapTheme {
   if (periodS <= 0) return start;
   const i = themes.indexOf(start);
   const steps = Math.floor(elapsedS / periodS);

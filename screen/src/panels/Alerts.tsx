@@ -8,7 +8,9 @@ const SHOWN_ALERTS_STRIP = 2;
 const SHOWN_ALERTS_COLUMN = 4;
 
 export function Alerts({ alerts, lang, vertical }: { alerts: Alert[]; lang: Lang; vertical: boolean }) {
-  const sorted = [...alerts].sort((a, b) => ORDER[a.level] - ORDER[b.level]).slice(0, vertical ? SHOWN_ALERTS_COLUMN : SHOWN_ALERTS_STRIP);
+  const sorted = [...alerts]
+    .sort((a, b) => ORDER[a.level] - ORDER[b.level])
+    .slice(0, vertical ? SHOWN_ALERTS_COLUMN : SHOWN_ALERTS_STRIP);
   const more = alerts.length - sorted.length;
   return (
     <div className={vertical ? 'alerts alerts-v' : 'alerts'} data-alerts={alerts.length}>

@@ -27,7 +27,20 @@ interface Props {
 
 const EMPTY_OPTION: ECOption = { animation: false, series: [] };
 
-export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, extra, replaceKey, aside, asideU = 0, ready }: Props) {
+export function ChartPanel({
+  id,
+  rect,
+  u,
+  title,
+  subtitle,
+  option,
+  emptyText,
+  extra,
+  replaceKey,
+  aside,
+  asideU = 0,
+  ready,
+}: Props) {
   const last = useRef<ECOption>(EMPTY_OPTION);
   if (option) last.current = option;
   const asideW = aside ? Math.round(asideU * u) : 0;
@@ -43,7 +56,14 @@ export function ChartPanel({ id, rect, u, title, subtitle, option, emptyText, ex
         ) : null}
         <div className="chart-box" style={{ width: w, height: h }}>
           <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-            <EChart option={last.current} width={w} height={h} replaceKey={replaceKey} name={id} placeholder={last.current === EMPTY_OPTION && !ready} />
+            <EChart
+              option={last.current}
+              width={w}
+              height={h}
+              replaceKey={replaceKey}
+              name={id}
+              placeholder={last.current === EMPTY_OPTION && !ready}
+            />
           </div>
           {option ? null : <Empty text={emptyText} />}
         </div>

@@ -68,7 +68,10 @@ function KpiCard({ name, value, lang }: CardProps) {
 export function KpiGrid({ kpi, lang, grid }: { kpi: Kpi | null; lang: Lang; grid: [number, number] }) {
   const [cols, rows] = grid;
   return (
-    <div className="kpi-grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}>
+    <div
+      className="kpi-grid"
+      style={{ gridTemplateColumns: `repeat(${cols}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}
+    >
       {WALL_KPIS.map((name) => (
         <KpiCard key={name} name={name} value={kpi ? kpi[name] : undefined} lang={lang} />
       ))}

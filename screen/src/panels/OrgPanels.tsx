@@ -4,7 +4,13 @@ import { EChart } from '../charts/EChart.tsx';
 import type { ECOption } from '../charts/echarts.ts';
 import type { Snapshot } from '../../../server/contract/index.ts';
 import { gaugeOption, type ChartCtx } from '../charts/options.ts';
-import { destinations, floatingOption, leaderboardOption, meetingsOption, transfersOption } from '../charts/orgOptions.ts';
+import {
+  destinations,
+  floatingOption,
+  leaderboardOption,
+  meetingsOption,
+  transfersOption,
+} from '../charts/orgOptions.ts';
 import { formatKpi, formatNumber } from '../format.ts';
 import { t } from '../i18n.ts';
 import type { WallLayout } from '../pages/wall/layout.ts';
@@ -37,11 +43,23 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
 
   const compliance = meetings && meetings.branches > 0 ? meetings.compliantBranches / meetings.branches : null;
   const meetingsTotal = meetings ? Object.values(meetings.byKind).reduce((a, b) => a + b, 0) : 0;
-  const meetingBars = useMemo(() => (meetings && meetingsTotal > 0 ? meetingsOption(meetings, ctx) : null), [meetings, meetingsTotal, ctx]);
-  const gauge = useMemo(() => (compliance === null ? null : gaugeOption(compliance, t(lang, 'compliance'), ctx, ctx.pal.highlight)), [compliance, ctx, lang]);
-  const transfers = useMemo(() => (stages && Object.values(stages).some((v) => v > 0) ? transfersOption(stages, ctx) : null), [stages, ctx]);
+  const meetingBars = useMemo(
+    () => (meetings && meetingsTotal > 0 ? meetingsOption(meetings, ctx) : null),
+    [meetings, meetingsTotal, ctx],
+  );
+  const gauge = useMemo(
+    () => (compliance === null ? null : gaugeOption(compliance, t(lang, 'compliance'), ctx, ctx.pal.highlight)),
+    [compliance, ctx, lang],
+  );
+  const transfers = useMemo(
+    () => (stages && Object.values(stages).some((v) => v > 0) ? transfersOption(stages, ctx) : null),
+    [stages, ctx],
+  );
   const lbRows = p.leaderboard ? rows(p.leaderboard.h) : 0;
-  const board = useMemo(() => (leaderboard && leaderboard.length > 0 ? leaderboardOption(leaderboard, ctx, lbRows) : null), [leaderboard, ctx, lbRows]);
+  const board = useMemo(
+    () => (leaderboard && leaderboard.length > 0 ? leaderboardOption(leaderboard, ctx, lbRows) : null),
+    [leaderboard, ctx, lbRows],
+  );
   const flRows = p.floating ? rows(p.floating.h) : 0;
   const dest = useMemo(() => (flows ? destinations(flows) : []), [flows]);
   const floating = useMemo(() => (dest.length > 0 ? floatingOption(dest, ctx, flRows) : null), [dest, ctx, flRows]);
@@ -49,7 +67,7 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
   const attendance = formatKpi('attendanceRateMonth', snap?.kpi.attendanceRateMonth, lang);
   const overdue = snap?.transfers.overdue ?? 0;
   const ooc = snap?.floating.outOfContact ?? 0;
-  const gaugeW = p.meetings ? Math.min(200, (p.meetings.h / u) - 50) : 0;
+  const gaugeW = p.meetings ? Math.min(200, p.meetings.h / u - 50) : 0;
 
   return (
     <>
@@ -64,7 +82,9 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           emptyText={t(lang, 'noMeetings')}
           replaceKey={replaceKey}
           ready={snap !== null}
-          extra={<Figure label={t(lang, 'attendance')} text={attendance.empty ? attendance.text : `${attendance.text}%`} />}
+          extra={
+            <Figure label={t(lang, 'attendance')} text={attendance.empty ? attendance.text : `${attendance.text}%`} />
+          }
           aside={<GaugeSlot option={gauge} u={u} size={gaugeW} replaceKey={replaceKey} ready={snap !== null} />}
           asideU={gaugeW}
         />
@@ -80,11 +100,27 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           emptyText={t(lang, 'noTransfers')}
           replaceKey={replaceKey}
           ready={snap !== null}
-          extra={<Figure label={t(lang, 'overdue')} text={formatNumber(overdue, lang)} tone={overdue > 0 ? 'alert' : undefined} />}
+          extra={
+            <Figure
+              label={t(lang, 'overdue')}
+              text={formatNumber(overdue, lang)}
+              tone={overdue > 0 ? 'alert' : undefined}
+            />
+          }
         />
       ) : null}
       {p.leaderboard ? (
-        <ChartPanel id="leaderboard" rect={p.leaderboard} u={u} title={t(lang, 'panelLeaderboard')} subtitle={undefined} option={board} emptyText={t(lang, 'noPoints')} replaceKey={replaceKey} ready={snap !== null} />
+        <ChartPanel
+          id="leaderboard"
+          rect={p.leaderboard}
+          u={u}
+          title={t(lang, 'panelLeaderboard')}
+          subtitle={undefined}
+          option={board}
+          emptyText={t(lang, 'noPoints')}
+          replaceKey={replaceKey}
+          ready={snap !== null}
+        />
       ) : null}
       {p.floating ? (
         <ChartPanel
@@ -97,14 +133,32 @@ export function OrgPanels({ snap, layout, ctx, replaceKey }: Props) {
           emptyText={t(lang, 'noFloating')}
           replaceKey={replaceKey}
           ready={snap !== null}
-          extra={<Figure label={t(lang, 'outOfContact')} text={formatNumber(ooc, lang)} tone={ooc > 0 ? 'alert' : undefined} />}
+          extra={
+            <Figure
+              label={t(lang, 'outOfContact')}
+              text={formatNumber(ooc, lang)}
+              tone={ooc > 0 ? 'alert' : undefined}
+            />
+          }
         />
       ) : null}
     </>
   );
 }
 
-function GaugeSlot({ option, u, size, replaceKey, ready }: { option: ECOption | null; u: number; size: number; replaceKey: string; ready: boolean }) {
+function GaugeSlot({
+  option,
+  u,
+  size,
+  replaceKey,
+  ready,
+}: {
+  option: ECOption | null;
+  u: number;
+  size: number;
+  replaceKey: string;
+  ready: boolean;
+}) {
   const last = useRef<ECOption>({ animation: false, series: [] });
   const everHad = useRef(false);
   if (option) {
@@ -114,7 +168,14 @@ function GaugeSlot({ option, u, size, replaceKey, ready }: { option: ECOption | 
   const px = Math.round(size * u);
   return (
     <div style={{ visibility: option ? 'visible' : 'hidden' }}>
-      <EChart option={last.current} width={px} height={px} replaceKey={replaceKey} name="compliance" placeholder={!option && !everHad.current && !ready} />
+      <EChart
+        option={last.current}
+        width={px}
+        height={px}
+        replaceKey={replaceKey}
+        name="compliance"
+        placeholder={!option && !everHad.current && !ready}
+      />
     </div>
   );
 }

@@ -111,12 +111,13 @@ export function StructurePanel({ snap, rect, ctx, replaceKey }: PanelProps) {
     [structure, ctx, widthU, columns],
   );
   // the base of every share: which organizations report, and how many members they hold
-  const base = structure && structure.members > 0 ? (
-    <span className="structure-base" data-structure-orgs={structure.orgs} data-structure-members={structure.members}>
-      {formatNumber(structure.orgs, lang)} {t(lang, 'structureBase')} · {formatNumber(structure.members, lang)}{' '}
-      {t(lang, 'structureMembers')}
-    </span>
-  ) : undefined;
+  const base =
+    structure && structure.members > 0 ? (
+      <span className="structure-base" data-structure-orgs={structure.orgs} data-structure-members={structure.members}>
+        {formatNumber(structure.orgs, lang)} {t(lang, 'structureBase')} · {formatNumber(structure.members, lang)}{' '}
+        {t(lang, 'structureMembers')}
+      </span>
+    ) : undefined;
   return (
     <ChartPanel
       id="structure"

@@ -14,8 +14,6 @@ interface Props {
   replaceKey: string;
 }
 
-
-
 export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
   const { lang } = ctx;
   const p = layout.panels;
@@ -34,24 +32,70 @@ export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
     return hourlyOption(study, snap.asOf, snap.timeZone, ctx);
     // asOf moves every frame; the hour changes the picture only hourly
   }, [study, ctx, snap?.timeZone, snap ? Math.floor(snap.asOf / 3_600_000) : 0]);
-  const daily = useMemo(() => (study && study.daily.some((d) => d.learners > 0) ? dailyOption(study.daily, ctx) : null), [study?.daily, ctx]);
+  const daily = useMemo(
+    () => (study && study.daily.some((d) => d.learners > 0) ? dailyOption(study.daily, ctx) : null),
+    [study?.daily, ctx],
+  );
   const rate = snap?.kpi.examPassRateToday ?? null;
   const exams = snap?.kpi.examsToday ?? 0;
-  const exam = useMemo(() => (rate === null ? null : gaugeOption(rate, `${formatNumber(exams, lang)} ${t(lang, 'examsUnit')}`, ctx)), [rate, exams, ctx, lang]);
+  const exam = useMemo(
+    () => (rate === null ? null : gaugeOption(rate, `${formatNumber(exams, lang)} ${t(lang, 'examsUnit')}`, ctx)),
+    [rate, exams, ctx, lang],
+  );
 
   return (
     <>
       {p.ranking ? (
-        <ChartPanel id="ranking" rect={p.ranking} u={ctx.u} title={t(lang, 'panelRanking')} subtitle={undefined} option={ranking} emptyText={children && Object.keys(children).length === 0 ? t(lang, 'noChildren') : t(lang, 'noStudyToday')} replaceKey={replaceKey} ready={snap !== null} />
+        <ChartPanel
+          id="ranking"
+          rect={p.ranking}
+          u={ctx.u}
+          title={t(lang, 'panelRanking')}
+          subtitle={undefined}
+          option={ranking}
+          emptyText={children && Object.keys(children).length === 0 ? t(lang, 'noChildren') : t(lang, 'noStudyToday')}
+          replaceKey={replaceKey}
+          ready={snap !== null}
+        />
       ) : null}
       {p.hourly ? (
-        <ChartPanel id="hourly" rect={p.hourly} u={ctx.u} title={t(lang, 'panelHourly')} subtitle={undefined} option={hourly} emptyText={t(lang, 'noStudyToday')} replaceKey={replaceKey} ready={snap !== null} />
+        <ChartPanel
+          id="hourly"
+          rect={p.hourly}
+          u={ctx.u}
+          title={t(lang, 'panelHourly')}
+          subtitle={undefined}
+          option={hourly}
+          emptyText={t(lang, 'noStudyToday')}
+          replaceKey={replaceKey}
+          ready={snap !== null}
+        />
       ) : null}
       {p.daily ? (
-        <ChartPanel id="daily" rect={p.daily} u={ctx.u} title={t(lang, 'panelDaily')} subtitle={undefined} option={daily} emptyText={t(lang, 'noData')} replaceKey={replaceKey} ready={snap !== null} />
+        <ChartPanel
+          id="daily"
+          rect={p.daily}
+          u={ctx.u}
+          title={t(lang, 'panelDaily')}
+          subtitle={undefined}
+          option={daily}
+          emptyText={t(lang, 'noData')}
+          replaceKey={replaceKey}
+          ready={snap !== null}
+        />
       ) : null}
       {p.exam ? (
-        <ChartPanel id="exam" rect={p.exam} u={ctx.u} title={t(lang, 'panelExam')} subtitle={undefined} option={exam} emptyText={t(lang, 'noExamsToday')} replaceKey={replaceKey} ready={snap !== null} />
+        <ChartPanel
+          id="exam"
+          rect={p.exam}
+          u={ctx.u}
+          title={t(lang, 'panelExam')}
+          subtitle={undefined}
+          option={exam}
+          emptyText={t(lang, 'noExamsToday')}
+          replaceKey={replaceKey}
+          ready={snap !== null}
+        />
       ) : null}
     </>
   );

@@ -124,7 +124,11 @@ export function reduceAll(state: WallState, messages: readonly WallMessage[]): W
 }
 
 /** live = connected, showing the asked region, and data no older than 3 frame intervals */
-export function isLive(state: Pick<WallState, 'snapshot' | 'connected' | 'lastDataAt' | 'region'>, now: number, frameIntervalMs = DEFAULT_FRAME_INTERVAL_MS): boolean {
+export function isLive(
+  state: Pick<WallState, 'snapshot' | 'connected' | 'lastDataAt' | 'region'>,
+  now: number,
+  frameIntervalMs = DEFAULT_FRAME_INTERVAL_MS,
+): boolean {
   if (!state.connected || state.snapshot === null || state.lastDataAt === null) return false;
   if (state.snapshot.region.code !== state.region) return false;
   return now - state.lastDataAt <= STALE_AFTER_FRAMES * frameIntervalMs;

@@ -53,14 +53,20 @@ export function* stateLines(st: MemState, ids: IdGenerations, header: SnapshotHe
   yield JSON.stringify({ k: 'roster', orgs: st.roster });
   for (const t of TABLE_NAMES) {
     for (const [p, rows] of st.tables[t]) {
-      yield* chunked(map(rows, ([org, r]) => [org, ...r] as [string, ...number[]]), (c) => ({ k: 'rows', t, p, rows: c }));
+      yield* chunked(
+        map(rows, ([org, r]) => [org, ...r] as [string, ...number[]]),
+        (c) => ({ k: 'rows', t, p, rows: c }),
+      );
     }
   }
   for (const t of SET_NAMES) for (const [p, s] of st.sets[t]) yield* chunked(s, (c) => ({ k: 'set', t, p, m: c }));
   for (const f of FAMILY_NAMES) {
     yield* chunked(st.records[f] as Map<string, RecordTypes[FamilyName]>, (c) => ({ k: 'rec', f, c }));
   }
-  yield* chunked(map(st.online, ([m, x]) => [m, x.org, x.ts] as const), (c) => ({ k: 'on', c: c as never }));
+  yield* chunked(
+    map(st.online, ([m, x]) => [m, x.org, x.ts] as const),
+    (c) => ({ k: 'on', c: c as never }),
+  );
   yield JSON.stringify({ k: 'tk', events: st.recentInOrder() });
   for (const [g, h] of ids.chunks(CHUNK * 10)) yield JSON.stringify({ k: 'ids', g, h });
 }
@@ -94,7 +100,8 @@ export function loadLine(st: MemState, ids: IdGenerations, raw: unknown): Snapsh
       break;
     }
     case 'tx':
-      for (const [id, org, dest, stage, ts, openedTs] of line.c) st.records.transfer.set(id, { org, dest, stage, ts, openedTs });
+      for (const [id, org, dest, stage, ts, openedTs] of line.c)
+        st.records.transfer.set(id, { org, dest, stage, ts, openedTs });
       break;
     case 'fl':
       for (const [m, org, ts, cell] of line.c) st.records.floating.set(m, { org, ts, cell });

@@ -45,12 +45,18 @@ export class MemState implements EffectSink {
   roster: Org[] = [];
   rosterIds = new Set<string>();
   /** period kind → period key → per-org rows */
-  readonly tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, new Map<string, Rows>()])) as Record<TableName, Map<string, Rows>>;
+  readonly tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, new Map<string, Rows>()])) as Record<
+    TableName,
+    Map<string, Rows>
+  >;
   readonly days = this.tables.day;
   readonly months = this.tables.month;
   readonly quarters = this.tables.quarter;
   /** distinct-member sets: set name → period key → members */
-  readonly sets = Object.fromEntries(SET_NAMES.map((n) => [n, new Map<string, Set<string>>()])) as Record<SetName, Map<string, Set<string>>>;
+  readonly sets = Object.fromEntries(SET_NAMES.map((n) => [n, new Map<string, Set<string>>()])) as Record<
+    SetName,
+    Map<string, Set<string>>
+  >;
   /** entity records per family; a record is replaced on change, never modified in place */
   readonly records = Object.fromEntries(FAMILY_NAMES.map((f) => [f, new Map()])) as Records;
   readonly online = new Map<string, OnlineRecord>();
@@ -111,7 +117,15 @@ export class MemState implements EffectSink {
     this.lastRow[slot]! += by;
   }
 
-  distinct(set: SetName, setPeriod: string, member: string, table: TableName, period: string, org: string, slot: number): void {
+  distinct(
+    set: SetName,
+    setPeriod: string,
+    member: string,
+    table: TableName,
+    period: string,
+    org: string,
+    slot: number,
+  ): void {
     if (addDistinct(this.sets[set], setPeriod, member)) this.count(table, period, org, slot, 1);
   }
 
@@ -147,10 +161,12 @@ export class MemState implements EffectSink {
     const c = new MemState(this.clock, this.retentionDays, this.onlineWindowMs);
     c.setRoster(this.roster);
     for (const t of TABLE_NAMES) {
-      for (const [p, rows] of this.tables[t]) c.tables[t].set(p, new Map([...rows].map(([org, r]) => [org, r.slice()])));
+      for (const [p, rows] of this.tables[t])
+        c.tables[t].set(p, new Map([...rows].map(([org, r]) => [org, r.slice()])));
     }
     for (const n of SET_NAMES) for (const [p, s] of this.sets[n]) c.sets[n].set(p, new Set(s));
-    for (const f of FAMILY_NAMES) for (const [k, v] of this.records[f]) (c.records[f] as Map<string, unknown>).set(k, v);
+    for (const f of FAMILY_NAMES)
+      for (const [k, v] of this.records[f]) (c.records[f] as Map<string, unknown>).set(k, v);
     for (const [k, v] of this.online) c.online.set(k, { org: v.org, ts: v.ts });
     for (const ev of this.recentInOrder()) c.remember(ev);
     c.accepted = this.accepted;

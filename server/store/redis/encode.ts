@@ -151,7 +151,8 @@ class OpEncoder implements EffectSink {
     if (org !== this.org) throw new Error(`effect for org ${org} of an event of org ${this.org}`);
     if (member === undefined) return;
     if (this.member === '') this.member = member;
-    else if (member !== this.member) throw new Error(`effect for member ${member} of an event of member ${this.member}`);
+    else if (member !== this.member)
+      throw new Error(`effect for member ${member} of an event of member ${this.member}`);
   }
 
   begin(ev: NormalizedEvent): void {
@@ -199,7 +200,15 @@ class OpEncoder implements EffectSink {
     this.values.push(by);
   }
 
-  distinct(set: SetName, setPeriod: string, member: string, table: TableName, period: string, org: string, slot: number): void {
+  distinct(
+    set: SetName,
+    setPeriod: string,
+    member: string,
+    table: TableName,
+    period: string,
+    org: string,
+    slot: number,
+  ): void {
     this.own(org, member);
     const s = this.key(set, setPeriod);
     const k = this.key(table, period);
@@ -215,7 +224,12 @@ class OpEncoder implements EffectSink {
     this.op(OP.record);
     this.op(h);
     this.op(fam.tie ? 1 : 0);
-    this.values.push(key, String(fam.order(value)), fam.min === undefined ? '' : String(value[fam.min]), recordFields(fam, value));
+    this.values.push(
+      key,
+      String(fam.order(value)),
+      fam.min === undefined ? '' : String(value[fam.min]),
+      recordFields(fam, value),
+    );
   }
 
   seen(member: string, org: string, ts: number): void {

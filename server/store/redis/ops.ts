@@ -33,7 +33,13 @@ export async function redisHealth(redis: Redis): Promise<StoreHealth> {
       ok: true,
       engine: 'redis',
       persistence,
-      detail: { aof_enabled: aof, appendfsync, save, aof_last_write_status: info.aof_last_write_status, rdb_last_bgsave_status: info.rdb_last_bgsave_status },
+      detail: {
+        aof_enabled: aof,
+        appendfsync,
+        save,
+        aof_last_write_status: info.aof_last_write_status,
+        rdb_last_bgsave_status: info.rdb_last_bgsave_status,
+      },
     };
   } catch (e) {
     return { ok: false, engine: 'redis', persistence: 'unknown', detail: { error: (e as Error).message } };
@@ -54,7 +60,11 @@ export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64
   // buckets are sets (or, in generations written before sets, hashes)
   const types = (await pick.reduce((p, k) => p.type(k), redis.pipeline()).exec())!.map(([, t]) => t as string);
   const pipe = redis.pipeline();
-  pick.forEach((k, i) => (types[i] === 'hash' ? pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k) : pipe.memory('USAGE', k, 'SAMPLES', 0).scard(k)));
+  pick.forEach((k, i) =>
+    types[i] === 'hash'
+      ? pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k)
+      : pipe.memory('USAGE', k, 'SAMPLES', 0).scard(k),
+  );
   const res = (await pipe.exec())!;
   let bytes = 0;
   let ids = 0;
@@ -79,7 +89,13 @@ export async function sweepDedupe(redis: Redis, base: string, gen: number, keepG
   for (let g = Math.min(low, firstLive); g < firstLive; g++) {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]]/g, '\\$&')}dd:${g}:*`, 'COUNT', 5000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${base.replace(/[*?[\]]/g, '\\$&')}dd:${g}:*`,
+        'COUNT',
+        5000,
+      );
       if (keys.length) removed += await redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');
@@ -100,9 +116,16 @@ return n`;
 const LEGACY = {
   transfer: (p: string[]) =>
     p.length === 5 && TRANSFER_STAGES[Number(p[2])] !== undefined
-      ? storedRecord('transfer', { org: p[0]!, dest: p[1]!, stage: TRANSFER_STAGES[Number(p[2])]!, ts: Number(p[3]), openedTs: Number(p[4]) })
+      ? storedRecord('transfer', {
+          org: p[0]!,
+          dest: p[1]!,
+          stage: TRANSFER_STAGES[Number(p[2])]!,
+          ts: Number(p[3]),
+          openedTs: Number(p[4]),
+        })
       : null,
-  floating: (p: string[]) => (p.length === 3 ? storedRecord('floating', { org: p[0]!, ts: Number(p[1]), cell: p[2]! }) : null),
+  floating: (p: string[]) =>
+    p.length === 3 ? storedRecord('floating', { org: p[0]!, ts: Number(p[1]), cell: p[2]! }) : null,
 } as const;
 
 /**
@@ -122,7 +145,9 @@ export async function migrateRecords(redis: Redis, base: string): Promise<number
       if (next !== null) args.push(field, value, next);
     }
     for (let i = 0; i < args.length; i += 3000) {
-      converted += Number(await redis.eval(REPLACE_IF_SAME, 3, hash, base + K.meta, recordKey(family), ...args.slice(i, i + 3000)));
+      converted += Number(
+        await redis.eval(REPLACE_IF_SAME, 3, hash, base + K.meta, recordKey(family), ...args.slice(i, i + 3000)),
+      );
     }
   }
   await redis.set(base + K.layout, String(LAYOUT));

@@ -8,7 +8,15 @@ import type { Org } from '../../contract/index.ts';
 import type { OnlineRecord, RollupInput, StoredTickerItem } from '../../aggregate/model.ts';
 import type { ZonedClock } from '../../aggregate/period.ts';
 import { lastDays } from '../../aggregate/period.ts';
-import { DAILY_DAYS, FAMILIES, FAMILY_NAMES, SLOTS_OF, type FamilyName, type RecordTypes, type TableName } from '../../aggregate/schema.ts';
+import {
+  DAILY_DAYS,
+  FAMILIES,
+  FAMILY_NAMES,
+  SLOTS_OF,
+  type FamilyName,
+  type RecordTypes,
+  type TableName,
+} from '../../aggregate/schema.ts';
 import { K, periodKey, recordKey, SEP } from './keys.ts';
 
 type Rows = Map<string, Float64Array>;
@@ -64,7 +72,11 @@ interface Section<T> {
   data: T;
 }
 
-const tableSection = (table: TableName, period: string): Wanted => [periodKey(table, period), 'hgetall', (f) => parseRows(f, SLOTS_OF[table])];
+const tableSection = (table: TableName, period: string): Wanted => [
+  periodKey(table, period),
+  'hgetall',
+  (f) => parseRows(f, SLOTS_OF[table]),
+];
 
 /** Caches each section with the change counter it was read at. */
 export class RollupReader {
@@ -88,7 +100,11 @@ export class RollupReader {
     const rv = (await this.redis.get(this.base + K.rosterVersion)) ?? '';
     this.roundTrips += 1;
     if (rv === this.rosterVersion && this.rosterLoaded) return false;
-    const [json, rv2] = (await this.redis.pipeline().get(this.base + K.roster).get(this.base + K.rosterVersion).exec())!.map((r) => r[1]) as [string | null, string | null];
+    const [json, rv2] = (await this.redis
+      .pipeline()
+      .get(this.base + K.roster)
+      .get(this.base + K.rosterVersion)
+      .exec())!.map((r) => r[1]) as [string | null, string | null];
     this.roundTrips += 1;
     this.rosterVersion = rv2 ?? '';
     this.setRoster(json);
@@ -103,7 +119,12 @@ export class RollupReader {
 
   async input(nowMs: number): Promise<RollupInput> {
     const B = this.base;
-    const res = (await this.redis.pipeline().get(B + K.ver).get(B + K.rosterVersion).hgetall(B + K.meta).exec())!;
+    const res = (await this.redis
+      .pipeline()
+      .get(B + K.ver)
+      .get(B + K.rosterVersion)
+      .hgetall(B + K.meta)
+      .exec())!;
     this.roundTrips += 1;
     const ver = (res[0]![1] as string | null) ?? '0';
     const rv = (res[1]![1] as string | null) ?? '';

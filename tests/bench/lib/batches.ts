@@ -40,7 +40,12 @@ function periods(timeZone: string): (ms: number) => { day: string; month: string
 }
 
 /** What one copy of `events` adds to the linear KPIs of the whole area at time `nowMs`. */
-export function contributionOf(events: IngestEvent[], roster: Org[], nowMs: number, timeZone = 'Asia/Shanghai'): Contribution {
+export function contributionOf(
+  events: IngestEvent[],
+  roster: Org[],
+  nowMs: number,
+  timeZone = 'Asia/Shanghai',
+): Contribution {
   const orgs = new Set(roster.map((o) => o.id));
   const ctx = { nowMs, retentionMs: 35 * DAY_MS, isKnownOrg: (o: string) => orgs.has(o) };
   const periodOf = periods(timeZone);
@@ -69,12 +74,24 @@ export function sum(cs: Iterable<[count: number, c: Contribution]>): Contributio
 }
 
 /** `count` batches of `size` simulator events from the last `windowMs` (default 30 min). */
-export function buildBatches(opts: { count: number; size: number; ndjson?: boolean; region?: string; windowMs?: number; nowMs?: number }): BatchSet {
+export function buildBatches(opts: {
+  count: number;
+  size: number;
+  ndjson?: boolean;
+  region?: string;
+  windowMs?: number;
+  nowMs?: number;
+}): BatchSet {
   const nowMs = opts.nowMs ?? Date.now();
   const windowMs = opts.windowMs ?? 30 * 60_000;
   const { roster, pop } = simulation({ region: opts.region ?? '610100' });
   const perSecond = (opts.count * opts.size) / (windowMs / 1000);
-  const stream = eventStream({ pop, startMs: nowMs - windowMs, endMs: nowMs - 60_000, scale: scaleForRate(pop, perSecond) * 1.3 });
+  const stream = eventStream({
+    pop,
+    startMs: nowMs - windowMs,
+    endMs: nowMs - 60_000,
+    scale: scaleForRate(pop, perSecond) * 1.3,
+  });
   const templates: Template[] = [];
   for (let t = 0; t < opts.count; t++) {
     const events: IngestEvent[] = [];
@@ -86,7 +103,11 @@ export function buildBatches(opts: { count: number; size: number; ndjson?: boole
     if (events.length === 0) break;
     const marked = events.map((e) => ({ ...e, id: `${ID_PLACEHOLDER}${e.id}` }));
     const text = opts.ndjson ? marked.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(marked);
-    templates.push({ parts: text.split(ID_PLACEHOLDER), events: events.length, contribution: contributionOf(events, roster, nowMs) });
+    templates.push({
+      parts: text.split(ID_PLACEHOLDER),
+      events: events.length,
+      contribution: contributionOf(events, roster, nowMs),
+    });
   }
   return { roster, templates };
 }

@@ -44,7 +44,9 @@ export class RespCommandCounter {
   }
 }
 
-export async function startRespProxy(targetPort: number): Promise<{ port: number; counts: () => ProxyCounts; close: () => Promise<void> }> {
+export async function startRespProxy(
+  targetPort: number,
+): Promise<{ port: number; counts: () => ProxyCounts; close: () => Promise<void> }> {
   const counters: RespCommandCounter[] = [];
   let turns = 0;
   const sockets = new Set<Socket>();

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The V8 flags of `npm run server` (package.json), so a bench measures the server as deployed. */
-export const SERVER_NODE_ARGS: string[] = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+export const SERVER_NODE_ARGS: string[] = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts
   .server!.split(' ')
   .filter((arg) => arg.startsWith('--max-'));
 
@@ -63,7 +65,15 @@ export async function startServerChild(env: Record<string, string>, label = 'ser
   const nodeArgs = [...SERVER_NODE_ARGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/server.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.once('exit', (code, signal) => {
@@ -80,16 +90,33 @@ export async function startRedisChild(): Promise<Child & { port: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'zhdj-bench-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import('ioredis');
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await waitFor(async () => {
-    if (probe.status !== 'ready') await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  }, 10_000, 'redis-server');
+  await waitFor(
+    async () => {
+      if (probe.status !== 'ready') await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    },
+    10_000,
+    'redis-server',
+  );
   probe.disconnect();
   return { url, port, pid: child.pid ?? 0, stop: stopper(child, () => rm(dir, { recursive: true, force: true })) };
 }
@@ -113,7 +140,10 @@ export async function redisCounters(url: string): Promise<RedisCounters> {
     const stats = await r.info('stats');
     const commands = await r.info('commandstats');
     const cpu = await r.info('cpu');
-    const cpuS = ['used_cpu_user', 'used_cpu_sys'].reduce((t, k) => t + Number(new RegExp(`^${k}:([0-9.]+)`, 'm').exec(cpu)?.[1] ?? 'NaN'), 0);
+    const cpuS = ['used_cpu_user', 'used_cpu_sys'].reduce(
+      (t, k) => t + Number(new RegExp(`^${k}:([0-9.]+)`, 'm').exec(cpu)?.[1] ?? 'NaN'),
+      0,
+    );
     const reads = Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? 'NaN');
     let calls = 0;
     const byCommand = new Map<string, [number, number]>();

@@ -29,7 +29,12 @@ function connect(i: number): void {
   const region = regions[i % regions.length]!;
   const result: WallResult = { region, frames: [], seqGaps: 0 };
   walls.push(result);
-  const socket: Socket<ServerToScreen, ScreenToServer> = io(`${url}/screen`, { auth: token ? { region, token } : { region }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: Socket<ServerToScreen, ScreenToServer> = io(`${url}/screen`, {
+    auth: token ? { region, token } : { region },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   sockets.push(socket);
   let seq = -1;
   socket.on('snapshot', (m: SnapshotMessage) => {
@@ -62,7 +67,9 @@ async function main(): Promise<void> {
 process.on('message', (msg) => {
   if (msg !== 'stop') return;
   for (const s of sockets) s.disconnect();
-  process.send!({ kind: 'results', walls, deltaBytes, errors: errors.slice(0, 20) } satisfies ChildMessage, () => process.exit(0));
+  process.send!({ kind: 'results', walls, deltaBytes, errors: errors.slice(0, 20) } satisfies ChildMessage, () =>
+    process.exit(0),
+  );
 });
 
 void main();

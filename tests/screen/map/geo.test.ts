@@ -4,7 +4,18 @@ import { boundsOf, childLevel, labelPoints, provinceCodeOf, type RegionFeature }
 const square = (code: string, x: number, y: number, label?: [number, number]): RegionFeature => ({
   type: 'Feature',
   properties: { code, name: code, level: 'county', illustrative: false, ...(label ? { label } : {}) },
-  geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]] },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x, y],
+        [x + 1, y],
+        [x + 1, y + 1],
+        [x, y + 1],
+        [x, y],
+      ],
+    ],
+  },
 });
 
 describe('map geo helpers', () => {
@@ -25,7 +36,10 @@ describe('map geo helpers', () => {
 
   it('labelPoints uses the label property, else the bounds centre', () => {
     const pts = labelPoints([square('a', 100, 30, [100.2, 30.3]), square('b', 102, 33)]);
-    expect(pts.features.map((f) => f.geometry.coordinates)).toEqual([[100.2, 30.3], [102.5, 33.5]]);
+    expect(pts.features.map((f) => f.geometry.coordinates)).toEqual([
+      [100.2, 30.3],
+      [102.5, 33.5],
+    ]);
     expect(pts.features[1]!.properties.code).toBe('b');
   });
 

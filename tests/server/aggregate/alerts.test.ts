@@ -11,7 +11,10 @@ describe('evaluateAlerts', () => {
     const alerts = evaluateAlerts(
       [
         { region: region('1'), kpi: kpi({ transfersOverdue: 5, studyRateMonth: 0.6 }) },
-        { region: region('2'), kpi: kpi({ transfersOverdue: 1, studyRateMonth: 0.5, floatingMembers: 10, floatingOutOfContact: 4 }) },
+        {
+          region: region('2'),
+          kpi: kpi({ transfersOverdue: 1, studyRateMonth: 0.5, floatingMembers: 10, floatingOutOfContact: 4 }),
+        },
         { region: region('3'), kpi: kpi({ studyRateMonth: 0.1, meetingComplianceMonth: 0.1 }) },
       ],
       25,

@@ -16,7 +16,14 @@ const clock = new ZonedClock('Asia/Shanghai');
 const TS = F.NOW - 2 * F.MIN; // 2026-11-27 11:58 Shanghai: inside the online window
 const P = clock.period(TS);
 const ORG = 'b-a1';
-const c = (table: TableName, period: string, slot: number, by: number): Effect => ({ kind: 'count', table, period, org: ORG, slot, by });
+const c = (table: TableName, period: string, slot: number, by: number): Effect => ({
+  kind: 'count',
+  table,
+  period,
+  org: ORG,
+  slot,
+  by,
+});
 const seen: Effect = { kind: 'seen', member: 'm1', org: ORG, ts: TS };
 
 const CASES: [string, NormalizedEvent, Effect[]][] = [
@@ -27,12 +34,34 @@ const CASES: [string, NormalizedEvent, Effect[]][] = [
       c('day', P.day, DAY.studies, 1),
       c('day', P.day, DAY.minutes, 25),
       c('day', P.day, D_HOUR0 + 11, 1),
-      { kind: 'distinct', set: 'learnersDay', setPeriod: P.day, member: 'm1', table: 'day', period: P.day, org: ORG, slot: DAY.learners },
-      { kind: 'distinct', set: 'learnersMonth', setPeriod: P.month, member: 'm1', table: 'month', period: P.month, org: ORG, slot: MONTH.learners },
+      {
+        kind: 'distinct',
+        set: 'learnersDay',
+        setPeriod: P.day,
+        member: 'm1',
+        table: 'day',
+        period: P.day,
+        org: ORG,
+        slot: DAY.learners,
+      },
+      {
+        kind: 'distinct',
+        set: 'learnersMonth',
+        setPeriod: P.month,
+        member: 'm1',
+        table: 'month',
+        period: P.month,
+        org: ORG,
+        slot: MONTH.learners,
+      },
       seen,
     ],
   ],
-  ['exam.submitted (passed)', F.exam(ORG, 'm1', TS, true), [c('day', P.day, DAY.exams, 1), c('day', P.day, DAY.passed, 1), seen]],
+  [
+    'exam.submitted (passed)',
+    F.exam(ORG, 'm1', TS, true),
+    [c('day', P.day, DAY.exams, 1), c('day', P.day, DAY.passed, 1), seen],
+  ],
   ['exam.submitted (failed)', F.exam(ORG, 'm1', TS, false), [c('day', P.day, DAY.exams, 1), seen]],
   [
     'meeting.held',
@@ -49,7 +78,15 @@ const CASES: [string, NormalizedEvent, Effect[]][] = [
   [
     'transfer.updated',
     { ...F.transfer(ORG, 'T1', 'approved', TS, { toOrg: 'b-x1' }), member: 'm1' } as NormalizedEvent,
-    [{ kind: 'record', family: 'transfer', key: 'T1', value: { org: ORG, dest: 'o:b-x1', stage: 'approved', ts: TS, openedTs: TS } }, seen],
+    [
+      {
+        kind: 'record',
+        family: 'transfer',
+        key: 'T1',
+        value: { org: ORG, dest: 'o:b-x1', stage: 'approved', ts: TS, openedTs: TS },
+      },
+      seen,
+    ],
   ],
   [
     'member.checkin',
@@ -61,7 +98,16 @@ const CASES: [string, NormalizedEvent, Effect[]][] = [
     'dues.paid (for last month)',
     F.dues(ORG, 'm1', TS, '2026-10', 12.34),
     [
-      { kind: 'distinct', set: 'duesMonth', setPeriod: '2026-10', member: 'm1', table: 'month', period: '2026-10', org: ORG, slot: MONTH.duesPaid },
+      {
+        kind: 'distinct',
+        set: 'duesMonth',
+        setPeriod: '2026-10',
+        member: 'm1',
+        table: 'month',
+        period: '2026-10',
+        org: ORG,
+        slot: MONTH.duesPaid,
+      },
       c('month', P.month, MONTH.duesFen, 1234),
       seen,
     ],
@@ -69,13 +115,25 @@ const CASES: [string, NormalizedEvent, Effect[]][] = [
   [
     'development.stage (activist)',
     F.development(ORG, 'p1', 'activist', '2026-05-01', TS),
-    [{ kind: 'record', family: 'development', key: 'p1', value: { org: ORG, stage: 'activist', since: '2026-05-01', ts: TS } }],
+    [
+      {
+        kind: 'record',
+        family: 'development',
+        key: 'p1',
+        value: { org: ORG, stage: 'activist', since: '2026-05-01', ts: TS },
+      },
+    ],
   ],
   [
     'development.stage (probationary)',
     F.development(ORG, 'p1', 'probationary', '2026-05-01', TS),
     [
-      { kind: 'record', family: 'development', key: 'p1', value: { org: ORG, stage: 'probationary', since: '2026-05-01', ts: TS } },
+      {
+        kind: 'record',
+        family: 'development',
+        key: 'p1',
+        value: { org: ORG, stage: 'probationary', since: '2026-05-01', ts: TS },
+      },
       {
         kind: 'record',
         family: 'developmentEntry',
@@ -93,9 +151,9 @@ describe('effectsOf', () => {
   });
   it.each(CASES)('%s', (_, ev, effects) => expect(effectList(ev, P)).toEqual(effects));
   it('throws on a type it does not know (never silently a heartbeat)', () => {
-    expect(() => effectList({ ...F.active(ORG, 'm1', TS), type: 'member.teleported' } as unknown as NormalizedEvent, P)).toThrow(
-      /unhandled event type "member.teleported"/,
-    );
+    expect(() =>
+      effectList({ ...F.active(ORG, 'm1', TS), type: 'member.teleported' } as unknown as NormalizedEvent, P),
+    ).toThrow(/unhandled event type "member.teleported"/);
   });
 });
 
@@ -109,24 +167,33 @@ function observed(input: RollupInput, events: NormalizedEvent[]): Effect[] {
   ];
   for (const [table, byPeriod] of tables) {
     for (const [period, rows] of byPeriod) {
-      for (const [org, row] of rows) for (let slot = 0; slot < row.length; slot++) if (row[slot]) out.push({ kind: 'count', table, period, org, slot, by: row[slot]! });
+      for (const [org, row] of rows)
+        for (let slot = 0; slot < row.length; slot++)
+          if (row[slot]) out.push({ kind: 'count', table, period, org, slot, by: row[slot]! });
     }
   }
   const ev = events[0]!;
-  const key = (ev as { transfer?: string; person?: string; member?: string }).transfer ?? (ev as { person?: string }).person ?? '';
+  const key =
+    (ev as { transfer?: string; person?: string; member?: string }).transfer ??
+    (ev as { person?: string }).person ??
+    '';
   for (const value of input.transfers) out.push({ kind: 'record', family: 'transfer', key, value });
-  for (const value of input.floating) out.push({ kind: 'record', family: 'floating', key: (ev as { member: string }).member, value });
+  for (const value of input.floating)
+    out.push({ kind: 'record', family: 'floating', key: (ev as { member: string }).member, value });
   for (const value of input.development) out.push({ kind: 'record', family: 'development', key, value });
   for (const value of input.developmentEntries) {
     out.push({ kind: 'record', family: 'developmentEntry', key: `${key}${ENTRY_KEY_SEP}${value.stage}`, value });
   }
-  for (const o of input.online) out.push({ kind: 'seen', member: (ev as { member: string }).member, org: o.org, ts: o.ts });
+  for (const o of input.online)
+    out.push({ kind: 'seen', member: (ev as { member: string }).member, org: o.org, ts: o.ts });
   return out;
 }
 
 /** The effects as the engines keep them: a distinct sighting is its counter's +1. */
 function applied(effects: Effect[]): Effect[] {
-  return effects.map((e) => (e.kind === 'distinct' ? { kind: 'count', table: e.table, period: e.period, org: e.org, slot: e.slot, by: 1 } : e));
+  return effects.map((e) =>
+    e.kind === 'distinct' ? { kind: 'count', table: e.table, period: e.period, org: e.org, slot: e.slot, by: 1 } : e,
+  );
 }
 const sortKey = (e: Effect): string => JSON.stringify(e);
 
@@ -146,7 +213,9 @@ for (const h of engines) {
       open.push(s);
       await s.putRoster(F.ROSTER);
       expect((await s.ingest([{ ...ev }], F.NOW)).accepted).toBe(1);
-      const got = observed(await s.rollupInput(F.NOW), [ev]).map(sortKey).sort();
+      const got = observed(await s.rollupInput(F.NOW), [ev])
+        .map(sortKey)
+        .sort();
       expect(got).toEqual(applied(effects).map(sortKey).sort());
     });
     it('dues.paid (for last month)', async () => {

@@ -25,6 +25,11 @@ describe('三会一课 and KPI rates', () => {
   it('has null rates on zero denominators', () => {
     expect(ratio(0, 0)).toBeNull();
     const k = new KpiAcc().kpi();
-    expect([k.studyRateToday, k.examPassRateToday, k.meetingComplianceMonth, k.attendanceRateMonth]).toEqual([null, null, null, null]);
+    expect([k.studyRateToday, k.examPassRateToday, k.meetingComplianceMonth, k.attendanceRateMonth]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

@@ -46,7 +46,12 @@ describe('mergeRecord', () => {
 
   it('never modifies a record in place: an unchanged merge returns prev itself', () => {
     const prev: TransferCase = Object.freeze({ org: 'a', dest: 'o:x', stage: 'approved', ts: 200, openedTs: 100 });
-    expect(mergeRecord('transfer', prev, { org: 'a', dest: 'o:x', stage: 'applied', ts: 150, openedTs: 150 })).toBe(prev);
-    expect(mergeRecord('transfer', prev, { org: 'a', dest: 'o:x', stage: 'applied', ts: 50, openedTs: 50 })).toEqual({ ...prev, openedTs: 50 });
+    expect(mergeRecord('transfer', prev, { org: 'a', dest: 'o:x', stage: 'applied', ts: 150, openedTs: 150 })).toBe(
+      prev,
+    );
+    expect(mergeRecord('transfer', prev, { org: 'a', dest: 'o:x', stage: 'applied', ts: 50, openedTs: 50 })).toEqual({
+      ...prev,
+      openedTs: 50,
+    });
   });
 });

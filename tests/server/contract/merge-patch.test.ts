@@ -20,7 +20,12 @@ describe('applyMergePatch (RFC 7386)', () => {
     ['an array target becomes an object', [1, 2], { a: 'b', c: null }, { a: 'b' }],
     ['nested nulls dropped on a new key', {}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
     ['removing a missing key is no change', { a: 1 }, { z: null }, { a: 1 }],
-    ['a keyed record entry removed', { f: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } }, { f: { 'a>c': null } }, { f: { 'a>b': { n: 1 } } }],
+    [
+      'a keyed record entry removed',
+      { f: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } },
+      { f: { 'a>c': null } },
+      { f: { 'a>b': { n: 1 } } },
+    ],
   ];
   it.each(cases)('%s', (_name, target, patch, expected) => {
     expect(applyMergePatch(target, patch)).toEqual(expected);

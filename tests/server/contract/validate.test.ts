@@ -115,7 +115,10 @@ describe('validateEvent: edges that pass', () => {
     ['dues with two decimals that binary floats blur', { ...VALID.dues, amount: 1.15 }],
     ['dues for a month long ago', { ...VALID.dues, month: '2019-01' }],
     ['a stage entered years ago', { ...VALID.development, since: '2009-07-01' }],
-    ['a stage entered on the local day of ts in UTC+8 (UTC still the day before)', { ...VALID.development, since: '2026-11-28', ts: Date.UTC(2026, 10, 27, 17) }],
+    [
+      'a stage entered on the local day of ts in UTC+8 (UTC still the day before)',
+      { ...VALID.development, since: '2026-11-28', ts: Date.UTC(2026, 10, 27, 17) },
+    ],
   ])('%s', (_n, ev) => {
     const r = validateEvent(ev, 0, { ...ctx, nowMs: Date.UTC(2026, 10, 27, 18) });
     expect(r.ok ? 'ok' : r.rejection.message).toBe('ok');
@@ -166,7 +169,11 @@ describe('Org schema (SPEC 4)', () => {
     ['name empty', { name: '' }, false],
     ['parent missing', { parent: undefined }, false],
     ['lat out of range', { lat: 91, lng: 1 }, false],
-    ['with structure', { structure: { gender: { male: 2, female: 1 }, tenure: { lt5: 1, '5to20': 1, gt20: 1 } } }, true],
+    [
+      'with structure',
+      { structure: { gender: { male: 2, female: 1 }, tenure: { lt5: 1, '5to20': 1, gt20: 1 } } },
+      true,
+    ],
     ['structure band unknown', { structure: { gender: { male: 2, female: 1, other: 0 } } }, false],
     ['structure band missing', { structure: { age: { le30: 3 } } }, false],
     ['structure dimension unknown', { structure: { income: { low: 3 } } }, false],

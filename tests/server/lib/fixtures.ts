@@ -31,7 +31,16 @@ export const KPI: Kpi = {
 };
 
 export function tickerItem(id: string, ts: number): TickerItem {
-  return { id, ts, type: 'study.completed', org: 'b1', orgName: '第一支部', region: '610113', who: '张*明', detail: { course: '党史', minutes: 30 } };
+  return {
+    id,
+    ts,
+    type: 'study.completed',
+    org: 'b1',
+    orgName: '第一支部',
+    region: '610113',
+    who: '张*明',
+    detail: { course: '党史', minutes: 30 },
+  };
 }
 
 export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
@@ -45,11 +54,18 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
       '610113': { code: '610113', name: '雁塔区', level: 'county', illustrative: false, kpi: { ...KPI } },
       '610112': { code: '610112', name: '未央区', level: 'county', illustrative: false, kpi: { ...KPI, members: 30 } },
     },
-    study: { hourlyToday: Array(24).fill(0), hourlyYesterday: Array(24).fill(1), daily: [{ day: '2023-11-15', learners: 12 }] },
+    study: {
+      hourlyToday: Array(24).fill(0),
+      hourlyYesterday: Array(24).fill(1),
+      daily: [{ day: '2023-11-15', learners: 12 }],
+    },
     meetings: { byKind: { assembly: 1, committee: 2, group: 1, lecture: 1 }, branches: 2, compliantBranches: 1 },
     transfers: { stages: { applied: 1, approved: 1, received: 0, completed: 1, rejected: 0 }, overdue: 0, flows: {} },
     floating: { members: 7, outOfContact: 1, cells: { '8540a4bffffffff': 6 }, cellResolution: 5, flows: {} },
-    development: { stages: { applicant: 1, activist: 1, candidate: 1, probationary: 1, full: 1, dropped: 0 }, probationOverdue: 1 },
+    development: {
+      stages: { applicant: 1, activist: 1, candidate: 1, probationary: 1, full: 1, dropped: 0 },
+      probationOverdue: 1,
+    },
     structure: {
       orgs: 2,
       members: 60,

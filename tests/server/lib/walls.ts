@@ -1,6 +1,13 @@
 // Real socket.io-client walls for tests and benchmarks.
 import { io, type Socket } from 'socket.io-client';
-import type { Frame, ScreenAuth, ScreenError, ScreenToServer, ServerToScreen, SnapshotMessage } from '../../../server/contract/index.ts';
+import type {
+  Frame,
+  ScreenAuth,
+  ScreenError,
+  ScreenToServer,
+  ServerToScreen,
+  SnapshotMessage,
+} from '../../../server/contract/index.ts';
 
 export type WallSocket = Socket<ServerToScreen, ScreenToServer>;
 
@@ -15,7 +22,12 @@ export interface Wall {
 }
 
 export function connectWall(url: string, auth: ScreenAuth): Wall {
-  const socket: WallSocket = io(`${url}/screen`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: WallSocket = io(`${url}/screen`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   const wall: Wall = {
     socket,
     snapshots: [],

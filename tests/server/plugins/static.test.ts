@@ -58,14 +58,29 @@ describe('static files and docs', () => {
   it('/api/v1/config tells the screen what it needs', async () => {
     const r = await bare.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ defaultRegion: '610100', frameIntervalMs: 500, timeZone: 'Asia/Shanghai', mapStyleUrl: '/styles/dark.json', screenAuth: false });
+    expect(r.json()).toEqual({
+      defaultRegion: '610100',
+      frameIntervalMs: 500,
+      timeZone: 'Asia/Shanghai',
+      mapStyleUrl: '/styles/dark.json',
+      screenAuth: false,
+    });
   });
   it('/docs/json is OpenAPI from the TypeBox schemas', async () => {
     const r = await bare.app.inject({ method: 'GET', url: '/docs/json' });
     expect(r.statusCode).toBe(200);
     const doc = r.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/roster', '/api/v1/snapshot', '/api/v1/orgs', '/healthz', '/readyz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/events',
+        '/api/v1/roster',
+        '/api/v1/snapshot',
+        '/api/v1/orgs',
+        '/healthz',
+        '/readyz',
+      ]),
+    );
     expect(JSON.stringify(doc.paths['/api/v1/events'].post.requestBody)).toContain('study.completed');
     expect(Object.keys(doc.paths['/api/v1/events'].post.requestBody.content)).toContain('application/x-ndjson');
     expect((await bare.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })).statusCode).toBe(200);

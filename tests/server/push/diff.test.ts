@@ -7,7 +7,11 @@ import { snapshot, tickerItem } from '../lib/fixtures.ts';
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== null)
+      .map(([k, x]) => [k, withoutNulls(x)]),
+  );
 }
 
 const base = snapshot();
@@ -23,12 +27,20 @@ const CASES: [name: string, a: unknown, b: unknown, patch: Json | undefined][] =
   ['equal arrays', { h: [1, { a: 2 }] }, { h: [1, { a: 2 }] }, undefined],
   ['object becomes array', { v: { a: 1 } }, { v: [1] }, { v: [1] }],
   ['array becomes object', { v: [1] }, { v: { a: 1 } }, { v: { a: 1 } }],
-  ['keyed record entry removed', { flows: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } }, { flows: { 'a>b': { n: 1 } } }, { flows: { 'a>c': null } }],
+  [
+    'keyed record entry removed',
+    { flows: { 'a>b': { n: 1 }, 'a>c': { n: 2 } } },
+    { flows: { 'a>b': { n: 1 } } },
+    { flows: { 'a>c': null } },
+  ],
   ['kpi in snapshot', base, { ...base, kpi: { ...base.kpi, learnersToday: 13 } }, { kpi: { learnersToday: 13 } }],
   [
     'child region kpi',
     base,
-    { ...base, children: { ...base.children, '610112': { ...base.children['610112']!, kpi: { ...base.kpi, members: 31 } } } },
+    {
+      ...base,
+      children: { ...base.children, '610112': { ...base.children['610112']!, kpi: { ...base.kpi, members: 31 } } },
+    },
     { children: { '610112': { kpi: { members: 31 } } } },
   ],
 ];
@@ -76,13 +88,31 @@ describe('frameBody', () => {
 });
 
 describe('applyFrame', () => {
-  const items = (from: number, n: number) => Array.from({ length: n }, (_, i) => tickerItem(`k${from + n - i}`, from + n - i));
+  const items = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => tickerItem(`k${from + n - i}`, from + n - i));
   it.each([
-    ['kpi and ticker change', { kpi: { ...base.kpi, examsToday: 9 }, ticker: [...items(100, 3), ...items(0, TICKER_MAX)].slice(0, TICKER_MAX) }],
+    [
+      'kpi and ticker change',
+      { kpi: { ...base.kpi, examsToday: 9 }, ticker: [...items(100, 3), ...items(0, TICKER_MAX)].slice(0, TICKER_MAX) },
+    ],
     ['ticker only', { ticker: [...items(100, 1), ...items(0, TICKER_MAX)].slice(0, TICKER_MAX) }],
     ['ticker window full: old items fall off', { ticker: items(100, TICKER_MAX) }],
     ['a rate becomes null', { kpi: { ...base.kpi, studyRateToday: null } }],
-    ['a child region appears', { children: { ...base.children, '610114': { code: '610114', name: '阎良区', level: 'county' as const, illustrative: false, kpi: { ...base.kpi } } } }],
+    [
+      'a child region appears',
+      {
+        children: {
+          ...base.children,
+          '610114': {
+            code: '610114',
+            name: '阎良区',
+            level: 'county' as const,
+            illustrative: false,
+            kpi: { ...base.kpi },
+          },
+        },
+      },
+    ],
   ])('%s: applyFrame(prev, frame) equals next', (_n, change) => {
     const prev = { ...base, ticker: items(0, TICKER_MAX) };
     const next = { ...prev, asOf: prev.asOf + 1000, ...change };

@@ -195,7 +195,10 @@ describe('RegionFeeds.tick frames', () => {
       const frame = frames.at(-1)!;
       expect({ seq: frame.seq, region: frame.region, asOf: frame.asOf }, what).toEqual({ seq, region: CITY, asOf: ms });
       expect(applyMergePatch(withoutTicker(prev), frame.patch), what).toEqual(withoutTicker(next));
-      expect(frame.ticker.map((t) => t.id), what).toEqual(ticker);
+      expect(
+        frame.ticker.map((t) => t.id),
+        what,
+      ).toEqual(ticker);
       expect(feeds.current(CITY), what).toEqual({ seq, snapshot: next });
       prev = feeds.current(CITY)!.snapshot;
     }

@@ -59,7 +59,10 @@ export function contractCases(ctx: ContractCtx): void {
   it('lands a late event in its own day, and splits days at Shanghai midnight (16:00 UTC)', async () => {
     const s = await seeded(ctx);
     const midnight = Date.UTC(2026, 10, 26, 16, 0, 0); // 2026-11-27 00:00 Asia/Shanghai
-    await s.ingest([F.study('b-a1', 'm1', midnight - 1), F.study('b-a1', 'm2', midnight), F.study('b-a2', 'm3', NOW - 3 * DAY)], NOW);
+    await s.ingest(
+      [F.study('b-a1', 'm1', midnight - 1), F.study('b-a1', 'm2', midnight), F.study('b-a2', 'm3', NOW - 3 * DAY)],
+      NOW,
+    );
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.learnersToday).toBe(1);
     expect(snap.study.hourlyToday[0]).toBe(1);
@@ -77,9 +80,33 @@ export function contractCases(ctx: ContractCtx): void {
     const now = Date.UTC(2026, 9, 20, 4); // 2026-10-20 Shanghai
     const q3 = Date.UTC(2026, 8, 30, 15, 0); // 09-30 23:00 Shanghai: Q3
     const q4 = Date.UTC(2026, 8, 30, 16, 30); // 10-01 00:30 Shanghai: Q4
-    await s.ingest([F.meeting('b-a1', 'assembly', q3), F.meeting('b-a1', 'lecture', q3), F.meeting('b-a1', 'committee', now - DAY), F.meeting('b-a1', 'group', now - DAY)], now);
-    await s.ingest([F.meeting('b-b1', 'assembly', q4), F.meeting('b-b1', 'lecture', q4), F.meeting('b-b1', 'committee', q4), F.meeting('b-b1', 'group', now, 3, 6)], now);
-    await s.ingest([F.meeting('g-b', 'assembly', now), F.meeting('g-b', 'lecture', now), F.meeting('g-b', 'committee', now), F.meeting('g-b', 'group', now)], now);
+    await s.ingest(
+      [
+        F.meeting('b-a1', 'assembly', q3),
+        F.meeting('b-a1', 'lecture', q3),
+        F.meeting('b-a1', 'committee', now - DAY),
+        F.meeting('b-a1', 'group', now - DAY),
+      ],
+      now,
+    );
+    await s.ingest(
+      [
+        F.meeting('b-b1', 'assembly', q4),
+        F.meeting('b-b1', 'lecture', q4),
+        F.meeting('b-b1', 'committee', q4),
+        F.meeting('b-b1', 'group', now, 3, 6),
+      ],
+      now,
+    );
+    await s.ingest(
+      [
+        F.meeting('g-b', 'assembly', now),
+        F.meeting('g-b', 'lecture', now),
+        F.meeting('g-b', 'committee', now),
+        F.meeting('g-b', 'group', now),
+      ],
+      now,
+    );
     let snap = await viewsOf(s).snapshot(F.T_COUNTY, now);
     expect(snap.meetings.branches).toBe(3);
     expect(snap.meetings.compliantBranches).toBe(1);
@@ -97,9 +124,21 @@ export function contractCases(ctx: ContractCtx): void {
   it('keeps the latest transfer stage by ts whatever the arrival order', async () => {
     const s = await seeded(ctx);
     await s.ingest([F.transfer('b-a1', 'T1', 'completed', NOW - HOUR, { toOrg: 'b-x1' })], NOW);
-    await s.ingest([F.transfer('b-a1', 'T1', 'applied', NOW - 3 * DAY, { toOrg: 'b-x1' }), F.transfer('b-a1', 'T1', 'approved', NOW - 2 * DAY, { toOrg: 'b-x1' })], NOW);
-    await s.ingest([F.transfer('b-b1', 'T2', 'approved', NOW - 16 * DAY), F.transfer('b-b1', 'T2', 'applied', NOW - 20 * DAY)], NOW);
-    await s.ingest([F.transfer('b-b1', 'T3', 'applied', NOW - DAY), F.transfer('b-b1', 'T3', 'rejected', NOW - HOUR)], NOW);
+    await s.ingest(
+      [
+        F.transfer('b-a1', 'T1', 'applied', NOW - 3 * DAY, { toOrg: 'b-x1' }),
+        F.transfer('b-a1', 'T1', 'approved', NOW - 2 * DAY, { toOrg: 'b-x1' }),
+      ],
+      NOW,
+    );
+    await s.ingest(
+      [F.transfer('b-b1', 'T2', 'approved', NOW - 16 * DAY), F.transfer('b-b1', 'T2', 'applied', NOW - 20 * DAY)],
+      NOW,
+    );
+    await s.ingest(
+      [F.transfer('b-b1', 'T3', 'applied', NOW - DAY), F.transfer('b-b1', 'T3', 'rejected', NOW - HOUR)],
+      NOW,
+    );
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.transfers.stages).toEqual({ applied: 0, approved: 1, received: 0, completed: 1, rejected: 1 });
     expect(snap.kpi.transfersOpen).toBe(1);
@@ -107,13 +146,25 @@ export function contractCases(ctx: ContractCtx): void {
     expect(snap.kpi.transfersCompletedToday).toBe(1);
     const flow = snap.transfers.flows[`${F.T_TOWN_A}>610102`]!;
     expect(flow).toMatchObject({ from: F.T_TOWN_A, to: '610102', toName: '新城区', completed: 1, open: 0 });
-    expect(snap.transfers.flows[`${F.T_TOWN_B}>440100`]).toMatchObject({ open: 1, rejected: 1, toName: '广东省' }) // outside 陕西 the registry holds provinces only;
-    expect(snap.alerts.find((a) => a.rule === 'transfers-overdue')).toMatchObject({ region: F.T_TOWN_B, value: 1, level: 'warn' });
+    expect(snap.transfers.flows[`${F.T_TOWN_B}>440100`]).toMatchObject({ open: 1, rejected: 1, toName: '广东省' }); // outside 陕西 the registry holds provinces only;
+    expect(snap.alerts.find((a) => a.rule === 'transfers-overdue')).toMatchObject({
+      region: F.T_TOWN_B,
+      value: 1,
+      level: 'warn',
+    });
   });
 
   it('sums negative points and ranks the leaderboard', async () => {
     const s = await seeded(ctx);
-    await s.ingest([F.points('b-a1', 'm1', NOW, 10), F.points('b-a1', 'm2', NOW, -15), F.points('b-b1', 'm3', NOW, 3), F.points('b-b1', 'm3', NOW - 40 * DAY + DAY * 10, 50)], NOW);
+    await s.ingest(
+      [
+        F.points('b-a1', 'm1', NOW, 10),
+        F.points('b-a1', 'm2', NOW, -15),
+        F.points('b-b1', 'm3', NOW, 3),
+        F.points('b-b1', 'm3', NOW - 40 * DAY + DAY * 10, 50),
+      ],
+      NOW,
+    );
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.pointsMonth).toBe(-2);
     expect(snap.leaderboard.map((l) => [l.org, l.points])).toEqual([
@@ -135,7 +186,12 @@ export function contractCases(ctx: ContractCtx): void {
   it('counts distinct learners exactly, summing over child regions', async () => {
     const s = await seeded(ctx);
     const evs = [];
-    for (let i = 0; i < 30; i++) evs.push(F.study('b-a1', `a${i % 7}`, NOW - i * MIN), F.study('b-a2', `b${i % 5}`, NOW - i * MIN), F.study('b-b1', `c${i % 11}`, NOW - 2 * DAY - i * MIN));
+    for (let i = 0; i < 30; i++)
+      evs.push(
+        F.study('b-a1', `a${i % 7}`, NOW - i * MIN),
+        F.study('b-a2', `b${i % 5}`, NOW - i * MIN),
+        F.study('b-b1', `c${i % 11}`, NOW - 2 * DAY - i * MIN),
+      );
     await s.ingest(evs, NOW);
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.kpi.learnersToday).toBe(12);
@@ -152,10 +208,14 @@ export function contractCases(ctx: ContractCtx): void {
   it('drops floating cells under 5 members and leaks no member id, name or coordinate', async () => {
     const s = await seeded(ctx);
     const evs = [];
-    for (let i = 0; i < 5; i++) evs.push(F.checkin('b-a1', `SECRET-MEMBER-${i}`, NOW - HOUR, 113.26431 + i * 1e-4, 23.12901));
+    for (let i = 0; i < 5; i++)
+      evs.push(F.checkin('b-a1', `SECRET-MEMBER-${i}`, NOW - HOUR, 113.26431 + i * 1e-4, 23.12901));
     for (let i = 5; i < 9; i++) evs.push(F.checkin('b-b1', `SECRET-MEMBER-${i}`, NOW - 31 * DAY, 121.47371, 31.23041));
     // a member moves: the latest check-in wins, and an older one arriving later does not
-    evs.push(F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 40 * MIN, 116.39751, 39.90873), F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 50 * DAY, 100, 30));
+    evs.push(
+      F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 40 * MIN, 116.39751, 39.90873),
+      F.checkin('b-b1', 'SECRET-MEMBER-8', NOW - 50 * DAY, 100, 30),
+    );
     evs.push(F.study('b-a1', 'SECRET-MEMBER-0', NOW, 5, { name: '欧阳娜娜' }));
     await s.ingest(evs, NOW);
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
@@ -167,7 +227,8 @@ export function contractCases(ctx: ContractCtx): void {
     expect(snap.floating.flows[`${F.T_TOWN_B}>110000`]).toMatchObject({ members: 1 });
     expect(snap.ticker[0]!.who).toBe('欧**娜');
     const json = JSON.stringify(snap);
-    for (const leak of ['SECRET-MEMBER', '欧阳娜娜', '113.264', '121.4737', '116.3975']) expect(json).not.toContain(leak);
+    for (const leak of ['SECRET-MEMBER', '欧阳娜娜', '113.264', '121.4737', '116.3975'])
+      expect(json).not.toContain(leak);
     expect(snap.alerts.find((a) => a.rule === 'out-of-contact')).toBeUndefined();
   });
 
@@ -200,7 +261,13 @@ export function contractCases(ctx: ContractCtx): void {
     expect(await s.version()).toBeGreaterThan(v1);
     const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
     expect(snap.ticker).toHaveLength(1);
-    expect(snap.ticker[0]).toMatchObject({ who: '张*', type: 'study.completed', org: 'b-a1', orgName: '长安大学社区党支部', region: F.T_VILLAGE_A1 });
+    expect(snap.ticker[0]).toMatchObject({
+      who: '张*',
+      type: 'study.completed',
+      org: 'b-a1',
+      orgName: '长安大学社区党支部',
+      region: F.T_VILLAGE_A1,
+    });
     expect((await viewsOf(s).snapshot('610100', NOW)).ticker.map((t) => t.org)).toEqual(['b-x1', 'b-a1']);
     const points = await viewsOf(s).orgPoints(F.T_COUNTY, NOW);
     expect(points.find((p) => p.id === 'b-a1')).toMatchObject({ lng: 108.92, lat: 34.2 });
@@ -209,7 +276,15 @@ export function contractCases(ctx: ContractCtx): void {
 
   it('a second instance on the same storage sees everything acknowledged, dedupe included', async () => {
     const s = await seeded(ctx);
-    const evs = [F.study('b-a1', 'm1', NOW - 2 * DAY), F.study('b-a1', 'm2', NOW), F.meeting('b-b1', 'lecture', NOW), F.transfer('b-a1', 'T9', 'applied', NOW - 20 * DAY), F.checkin('b-a1', 'm3', NOW, 120, 30), F.points('b-a1', 'm1', NOW, -3), F.active('b-a1', 'm4', NOW)];
+    const evs = [
+      F.study('b-a1', 'm1', NOW - 2 * DAY),
+      F.study('b-a1', 'm2', NOW),
+      F.meeting('b-b1', 'lecture', NOW),
+      F.transfer('b-a1', 'T9', 'applied', NOW - 20 * DAY),
+      F.checkin('b-a1', 'm3', NOW, 120, 30),
+      F.points('b-a1', 'm1', NOW, -3),
+      F.active('b-a1', 'm4', NOW),
+    ];
     await s.ingest(evs.slice(0, 4), NOW);
     if ('compact' in s && typeof s.compact === 'function') await (s as { compact(): Promise<void> }).compact();
     await s.ingest(evs.slice(4), NOW);
@@ -217,7 +292,10 @@ export function contractCases(ctx: ContractCtx): void {
     const s2 = await ctx.reopen(s, true);
     expect(s2.isKnownOrg('b-a1')).toBe(true);
     expect(stripAsOf(await viewsOf(s2).snapshot(F.T_COUNTY, NOW))).toEqual(stripAsOf(before));
-    expect(await s2.ingest([evs[0]!, evs[6]!, F.study('b-a1', 'm5', NOW)], NOW)).toMatchObject({ accepted: 1, duplicates: 2 });
+    expect(await s2.ingest([evs[0]!, evs[6]!, F.study('b-a1', 'm5', NOW)], NOW)).toMatchObject({
+      accepted: 1,
+      duplicates: 2,
+    });
     expect(await s2.isEmpty()).toBe(false);
   });
 }

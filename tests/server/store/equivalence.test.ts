@@ -10,7 +10,7 @@ import { viewsOf } from './views.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
 }
 
 function stream(seed: number, n: number): NormalizedEvent[] {
@@ -26,12 +26,21 @@ function stream(seed: number, n: number): NormalizedEvent[] {
     let ev: NormalizedEvent;
     if (k < 0.3) ev = F.study(org, member, ts, 1 + Math.floor(r() * 60), r() < 0.2 ? { name: '欧阳娜娜' } : {});
     else if (k < 0.4) ev = F.exam(org, member, ts, r() < 0.7);
-    else if (k < 0.5) ev = F.meeting(org, pick(['assembly', 'committee', 'group', 'lecture'] as const), ts, Math.floor(r() * 10), 10);
-    else if (k < 0.6) ev = F.transfer(org, `T${Math.floor(r() * 15)}`, pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const), ts, r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: pick(['440100', '110000', '610302']) });
+    else if (k < 0.5)
+      ev = F.meeting(org, pick(['assembly', 'committee', 'group', 'lecture'] as const), ts, Math.floor(r() * 10), 10);
+    else if (k < 0.6)
+      ev = F.transfer(
+        org,
+        `T${Math.floor(r() * 15)}`,
+        pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const),
+        ts,
+        r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: pick(['440100', '110000', '610302']) },
+      );
     else if (k < 0.75) ev = F.checkin(org, member, ts, 100 + r() * 20, 22 + r() * 15);
     else if (k < 0.85) ev = F.points(org, member, ts, pick([-5, 3, 10, -20]));
     else if (k < 0.9) ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
-    else if (k < 0.95) ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
+    else if (k < 0.95)
+      ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
     else {
       const stage = pick(['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const);
       ev = F.development(org, `p${Math.floor(r() * 20)}`, stage, pick(['2019-07-01', '2025-11-26', '2026-03-01']), ts);
@@ -73,7 +82,17 @@ describe.skipIf(!redis)('MemoryStore ≡ RedisStore', () => {
     }
     const k = (await viewsOf(a).snapshot(F.T_COUNTY, F.NOW)).kpi;
     // the stream exercises every figure
-    const every = ['learnersToday', 'learnersMonth', 'examsToday', 'meetingsMonth', 'transfersOpen', 'floatingMembers', 'pointsMonth', 'onlineNow'] as const;
-    for (const name of [...every, 'duesPaidMonth', 'duesAmountMonth', 'developmentOpen', 'newFullYear'] as const) expect(k[name], name).not.toBe(0);
+    const every = [
+      'learnersToday',
+      'learnersMonth',
+      'examsToday',
+      'meetingsMonth',
+      'transfersOpen',
+      'floatingMembers',
+      'pointsMonth',
+      'onlineNow',
+    ] as const;
+    for (const name of [...every, 'duesPaidMonth', 'duesAmountMonth', 'developmentOpen', 'newFullYear'] as const)
+      expect(k[name], name).not.toBe(0);
   });
 });

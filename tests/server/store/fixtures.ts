@@ -9,7 +9,16 @@ export const T_OTHER_COUNTY = '610102'; // 新城区
 
 export const ROSTER: Org[] = [
   { id: 'c-yanta', name: '雁塔区委', parent: null, kind: 'committee', region: T_COUNTY, members: 0 },
-  { id: 'b-a1', name: '长安大学社区党支部', parent: 'c-yanta', kind: 'branch', region: T_VILLAGE_A1, members: 40, lng: 108.92, lat: 34.2 },
+  {
+    id: 'b-a1',
+    name: '长安大学社区党支部',
+    parent: 'c-yanta',
+    kind: 'branch',
+    region: T_VILLAGE_A1,
+    members: 40,
+    lng: 108.92,
+    lat: 34.2,
+  },
   { id: 'b-a2', name: '小寨路街道机关党支部', parent: 'c-yanta', kind: 'branch', region: T_TOWN_A, members: 20 },
   { id: 'b-b1', name: '大雁塔街道第一党支部', parent: 'c-yanta', kind: 'branch', region: T_TOWN_B, members: 30 },
   { id: 'g-b', name: '大雁塔街道党总支', parent: 'c-yanta', kind: 'general-branch', region: T_TOWN_B, members: 10 },
@@ -25,7 +34,13 @@ export const DAY = 86_400_000;
 let n = 0;
 const nextId = (p: string) => `${p}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
-export const study = (org: string, member: string, ts: number, minutes = 10, extra: Partial<{ id: string; name: string }> = {}): NormalizedEvent => ({
+export const study = (
+  org: string,
+  member: string,
+  ts: number,
+  minutes = 10,
+  extra: Partial<{ id: string; name: string }> = {},
+): NormalizedEvent => ({
   id: extra.id ?? nextId('s'),
   type: 'study.completed',
   ts,
@@ -35,9 +50,30 @@ export const study = (org: string, member: string, ts: number, minutes = 10, ext
   minutes,
   ...(extra.name ? { name: extra.name } : {}),
 });
-export const exam = (org: string, member: string, ts: number, passed: boolean): NormalizedEvent => ({ id: nextId('e'), type: 'exam.submitted', ts, org, member, exam: '党章', score: passed ? 90 : 40, passed });
-export const meeting = (org: string, kind: 'assembly' | 'committee' | 'group' | 'lecture', ts: number, attendees = 8, expected = 10): NormalizedEvent => ({ id: nextId('m'), type: 'meeting.held', ts, org, kind, attendees, expected });
-export const transfer = (org: string, transferId: string, stage: 'applied' | 'approved' | 'received' | 'completed' | 'rejected', ts: number, dest: { toOrg?: string; toRegion?: string } = { toRegion: '440100' }): NormalizedEvent => ({
+export const exam = (org: string, member: string, ts: number, passed: boolean): NormalizedEvent => ({
+  id: nextId('e'),
+  type: 'exam.submitted',
+  ts,
+  org,
+  member,
+  exam: '党章',
+  score: passed ? 90 : 40,
+  passed,
+});
+export const meeting = (
+  org: string,
+  kind: 'assembly' | 'committee' | 'group' | 'lecture',
+  ts: number,
+  attendees = 8,
+  expected = 10,
+): NormalizedEvent => ({ id: nextId('m'), type: 'meeting.held', ts, org, kind, attendees, expected });
+export const transfer = (
+  org: string,
+  transferId: string,
+  stage: 'applied' | 'approved' | 'received' | 'completed' | 'rejected',
+  ts: number,
+  dest: { toOrg?: string; toRegion?: string } = { toRegion: '440100' },
+): NormalizedEvent => ({
   id: nextId('t'),
   type: 'transfer.updated',
   ts,
@@ -47,10 +83,39 @@ export const transfer = (org: string, transferId: string, stage: 'applied' | 'ap
   stage,
   ...dest,
 });
-export const checkin = (org: string, member: string, ts: number, lng: number, lat: number): NormalizedEvent => ({ id: nextId('c'), type: 'member.checkin', ts, org, member, lng, lat });
-export const points = (org: string, member: string, ts: number, pts: number): NormalizedEvent => ({ id: nextId('p'), type: 'points.awarded', ts, org, member, points: pts, reason: '志愿服务' });
-export const active = (org: string, member: string, ts: number): NormalizedEvent => ({ id: nextId('a'), type: 'member.active', ts, org, member });
-export const dues = (org: string, member: string, ts: number, month: string, amount: number, extra: Partial<{ id: string }> = {}): NormalizedEvent => ({
+export const checkin = (org: string, member: string, ts: number, lng: number, lat: number): NormalizedEvent => ({
+  id: nextId('c'),
+  type: 'member.checkin',
+  ts,
+  org,
+  member,
+  lng,
+  lat,
+});
+export const points = (org: string, member: string, ts: number, pts: number): NormalizedEvent => ({
+  id: nextId('p'),
+  type: 'points.awarded',
+  ts,
+  org,
+  member,
+  points: pts,
+  reason: '志愿服务',
+});
+export const active = (org: string, member: string, ts: number): NormalizedEvent => ({
+  id: nextId('a'),
+  type: 'member.active',
+  ts,
+  org,
+  member,
+});
+export const dues = (
+  org: string,
+  member: string,
+  ts: number,
+  month: string,
+  amount: number,
+  extra: Partial<{ id: string }> = {},
+): NormalizedEvent => ({
   id: extra.id ?? nextId('d'),
   type: 'dues.paid',
   ts,

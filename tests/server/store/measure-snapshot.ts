@@ -48,7 +48,9 @@ for (const ev of backfillEvents(backfillPlan(pop, end))) {
 n += (await store.ingest(normalize(batch), end)).accepted;
 const live = eventStream({ pop, startMs: end, scale: scaleForRate(pop, LIVE) });
 const regions = [CITY, ...registryGeo.children(CITY).map((c) => c.code)];
-console.error(`${roster.length} orgs, ${roster.reduce((s, o) => s + o.members, 0)} members, ${n} events backfilled; regions ${regions.length}`);
+console.error(
+  `${roster.length} orgs, ${roster.reduce((s, o) => s + o.members, 0)} members, ${n} events backfilled; regions ${regions.length}`,
+);
 
 const first = performance.now();
 for (const r of regions) await viewsOf(store).snapshot(r, Date.now());
@@ -77,9 +79,22 @@ for (let i = 0; i < ROUNDS; i++) {
   cityOnly.push(t1 - t0);
   perSet.push(t2 - t0);
 }
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(1);
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(1);
 console.error(`city snapshot: p50 ${q(cityOnly, 50)} ms, p90 ${q(cityOnly, 90)} ms`);
-console.error(`city + 13 counties: p50 ${q(perSet, 50)} ms, p90 ${q(perSet, 90)} ms, max ${q(perSet, 100)} ms; CPU p50 ${q(cpuSet, 50)} ms, p90 ${q(cpuSet, 90)} ms`);
-console.log(JSON.stringify({ bench: 'snapshot', orgs: roster.length, regions: regions.length, cityP50Ms: Number(q(cityOnly, 50)), setP50Ms: Number(q(perSet, 50)), setP90Ms: Number(q(perSet, 90)), setCpuP50Ms: Number(q(cpuSet, 50)) }));
+console.error(
+  `city + 13 counties: p50 ${q(perSet, 50)} ms, p90 ${q(perSet, 90)} ms, max ${q(perSet, 100)} ms; CPU p50 ${q(cpuSet, 50)} ms, p90 ${q(cpuSet, 90)} ms`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'snapshot',
+    orgs: roster.length,
+    regions: regions.length,
+    cityP50Ms: Number(q(cityOnly, 50)),
+    setP50Ms: Number(q(perSet, 50)),
+    setP90Ms: Number(q(perSet, 90)),
+    setCpuP50Ms: Number(q(cpuSet, 50)),
+  }),
+);
 await store.close();
 await rm(dir, { recursive: true, force: true });

@@ -18,7 +18,14 @@ const ORGS = 3000;
 const MEMBERS_PER_ORG = 30;
 
 const towns = ['610113001', '610113002', '610113003', '610102001', '610102002', '610104001'];
-const roster: Org[] = Array.from({ length: ORGS }, (_, i) => ({ id: `org-${i}`, name: `第${i}党支部`, parent: null, kind: 'branch', region: towns[i % towns.length]!, members: MEMBERS_PER_ORG }));
+const roster: Org[] = Array.from({ length: ORGS }, (_, i) => ({
+  id: `org-${i}`,
+  name: `第${i}党支部`,
+  parent: null,
+  kind: 'branch',
+  region: towns[i % towns.length]!,
+  members: MEMBERS_PER_ORG,
+}));
 
 let seq = 0;
 function makeBatch(now: number): NormalizedEvent[] {
@@ -30,13 +37,35 @@ function makeBatch(now: number): NormalizedEvent[] {
     const id = `ev-${seq++}`;
     const ts = now - (seq % 86_400) * 1000;
     const r = seq % 100;
-    if (r < 55) out.push({ id, type: 'study.completed', ts, org, member, course: 'c1', minutes: 20, ...(r < 5 ? { name: '张三明' } : {}) });
+    if (r < 55)
+      out.push({
+        id,
+        type: 'study.completed',
+        ts,
+        org,
+        member,
+        course: 'c1',
+        minutes: 20,
+        ...(r < 5 ? { name: '张三明' } : {}),
+      });
     else if (r < 70) out.push({ id, type: 'member.active', ts, org, member });
-    else if (r < 80) out.push({ id, type: 'exam.submitted', ts, org, member, exam: 'e1', score: 80, passed: r % 2 === 0 });
+    else if (r < 80)
+      out.push({ id, type: 'exam.submitted', ts, org, member, exam: 'e1', score: 80, passed: r % 2 === 0 });
     else if (r < 88) out.push({ id, type: 'points.awarded', ts, org, member, points: 5, reason: 'r' });
-    else if (r < 93) out.push({ id, type: 'member.checkin', ts, org, member, lng: 100 + (seq % 20), lat: 25 + (seq % 15) });
+    else if (r < 93)
+      out.push({ id, type: 'member.checkin', ts, org, member, lng: 100 + (seq % 20), lat: 25 + (seq % 15) });
     else if (r < 97) out.push({ id, type: 'meeting.held', ts, org, kind: 'group', attendees: 8, expected: 10 });
-    else out.push({ id, type: 'transfer.updated', ts, org, member, transfer: `t-${seq % 5000}`, stage: 'approved', toRegion: '440100' });
+    else
+      out.push({
+        id,
+        type: 'transfer.updated',
+        ts,
+        org,
+        member,
+        transfer: `t-${seq % 5000}`,
+        stage: 'approved',
+        toRegion: '440100',
+      });
   }
   return out;
 }
@@ -50,7 +79,12 @@ async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   }
   const { RedisStore } = await import('../../../server/store/redis.ts');
   const prefix = `zhdj-measure-${Math.random().toString(36).slice(2, 8)}`;
-  const store = new RedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9', prefix, dedupeBuckets: Number(process.env.DEDUPE_BUCKETS ?? 4096), dedupeGenerations: Number(process.env.DEDUPE_GENS ?? 2) });
+  const store = new RedisStore({
+    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9',
+    prefix,
+    dedupeBuckets: Number(process.env.DEDUPE_BUCKETS ?? 4096),
+    dedupeGenerations: Number(process.env.DEDUPE_GENS ?? 2),
+  });
   await store.open();
   // steady state: a previous dedupe generation exists, so every new id is checked twice
   // (a fresh prefix has none, and the script skips it)
@@ -94,13 +128,31 @@ const secs = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const nodeCpuUsPerEvent = +((cpu.user + cpu.system) / events).toFixed(2);
 const redisCpu1 = await redisCpuS();
-const redisCpuUsPerEvent = redisCpu0 === null || redisCpu1 === null ? null : +(((redisCpu1 - redisCpu0) * 1e6) / events).toFixed(2);
+const redisCpuUsPerEvent =
+  redisCpu0 === null || redisCpu1 === null ? null : +(((redisCpu1 - redisCpu0) * 1e6) / events).toFixed(2);
 const s0 = performance.now();
 const snap = await viewsOf(store).snapshot('610100', now);
 const snapMs = performance.now() - s0;
 const w0 = performance.now();
 for (const r of ['610100', '610113', '610113001', '610102']) await viewsOf(store).snapshot(r, now + 1000);
 const warmSnapMs = (performance.now() - w0) / 4;
-console.log(JSON.stringify({ engine: ENGINE, events, seconds: +secs.toFixed(2), eventsPerS: Math.round(events / secs), nodeCpuUsPerEvent, redisCpuUsPerEvent, loadAvg: (await import('node:os')).loadavg()[0]!.toFixed(1), batch: BATCH, inFlight: IN_FLIGHT, snapshotMs: +snapMs.toFixed(1), warmSnapshotMs: +warmSnapMs.toFixed(1), bytesPerId: await store.dedupeBytesPerId(), health: (await store.health()).detail, learnersMonth: snap.kpi.learnersMonth }));
+console.log(
+  JSON.stringify({
+    engine: ENGINE,
+    events,
+    seconds: +secs.toFixed(2),
+    eventsPerS: Math.round(events / secs),
+    nodeCpuUsPerEvent,
+    redisCpuUsPerEvent,
+    loadAvg: (await import('node:os')).loadavg()[0]!.toFixed(1),
+    batch: BATCH,
+    inFlight: IN_FLIGHT,
+    snapshotMs: +snapMs.toFixed(1),
+    warmSnapshotMs: +warmSnapMs.toFixed(1),
+    bytesPerId: await store.dedupeBytesPerId(),
+    health: (await store.health()).detail,
+    learnersMonth: snap.kpi.learnersMonth,
+  }),
+);
 await done();
 await store.close();

@@ -38,7 +38,11 @@ describe('MemoryStore files', () => {
     const d = await dir();
     const s = await openStore(d);
     await s.putRoster(F.ROSTER);
-    await Promise.all([s.ingest([F.study('b-a1', 'm1', F.NOW)], F.NOW), s.ingest([F.meeting('b-b1', 'group', F.NOW)], F.NOW), s.ingest([F.points('b-a2', 'm2', F.NOW, 9)], F.NOW)]);
+    await Promise.all([
+      s.ingest([F.study('b-a1', 'm1', F.NOW)], F.NOW),
+      s.ingest([F.meeting('b-b1', 'group', F.NOW)], F.NOW),
+      s.ingest([F.points('b-a2', 'm2', F.NOW, 9)], F.NOW),
+    ]);
     const before = await view(s);
     const s2 = await openStore(d); // s is abandoned as if the process died
     expect(await view(s2)).toEqual(before);
@@ -65,7 +69,10 @@ describe('MemoryStore files', () => {
     const s = await openStore(d);
     await s.putRoster(F.ROSTER);
     const first = F.study('b-a1', 'm1', F.NOW, 5, { name: '欧阳娜娜' });
-    await s.ingest([first, F.checkin('b-a1', 'm2', F.NOW, 113.3, 23.1), F.transfer('b-a1', 'T1', 'approved', F.NOW)], F.NOW);
+    await s.ingest(
+      [first, F.checkin('b-a1', 'm2', F.NOW, 113.3, 23.1), F.transfer('b-a1', 'T1', 'approved', F.NOW)],
+      F.NOW,
+    );
     await s.compact();
     await s.ingest([F.study('b-a2', 'm3', F.NOW)], F.NOW);
     await s.compact();
@@ -85,7 +92,8 @@ describe('MemoryStore files', () => {
     const d = await dir();
     const s = await openStore(d);
     await s.putRoster(F.ROSTER);
-    const batch = (k: number) => Array.from({ length: 50 }, (_, i) => F.study(i % 2 ? 'b-a1' : 'b-b1', `m${k}-${i}`, F.NOW - i * F.MIN));
+    const batch = (k: number) =>
+      Array.from({ length: 50 }, (_, i) => F.study(i % 2 ? 'b-a1' : 'b-b1', `m${k}-${i}`, F.NOW - i * F.MIN));
     await s.ingest(batch(0), F.NOW);
     const work: Promise<unknown>[] = [];
     for (let k = 1; k <= 6; k++) {

@@ -35,7 +35,13 @@ describe.skipIf(!available)('RedisStore durability (private redis-server)', () =
     const s = await open(r.url, prefix);
     expect((await s.health()).persistence).toBe('aof');
     await s.putRoster(F.ROSTER);
-    const evs = [F.study('b-a1', 'm1', F.NOW), F.study('b-a2', 'm2', F.NOW - F.DAY), F.transfer('b-b1', 'T1', 'applied', F.NOW - 20 * F.DAY), F.checkin('b-a1', 'm3', F.NOW, 113.3, 23.1), F.points('b-b1', 'm4', F.NOW, -4)];
+    const evs = [
+      F.study('b-a1', 'm1', F.NOW),
+      F.study('b-a2', 'm2', F.NOW - F.DAY),
+      F.transfer('b-b1', 'T1', 'applied', F.NOW - 20 * F.DAY),
+      F.checkin('b-a1', 'm3', F.NOW, 113.3, 23.1),
+      F.points('b-b1', 'm4', F.NOW, -4),
+    ];
     await s.ingest(evs.slice(0, 3), F.NOW);
     await s.ingest(evs.slice(3), F.NOW);
     const before = await viewsOf(s).snapshot(F.T_COUNTY, F.NOW);
@@ -44,7 +50,11 @@ describe.skipIf(!available)('RedisStore durability (private redis-server)', () =
     await r.up();
     const s2 = await open(r.url, prefix);
     expect(await viewsOf(s2).snapshot(F.T_COUNTY, F.NOW)).toEqual(before);
-    expect(await s2.ingest([evs[0]!, F.study('b-a1', 'm5', F.NOW, 5, { name: '张三明' })], F.NOW)).toMatchObject({ accepted: 1, duplicates: 1, duplicateIndexes: [0] });
+    expect(await s2.ingest([evs[0]!, F.study('b-a1', 'm5', F.NOW, 5, { name: '张三明' })], F.NOW)).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+      duplicateIndexes: [0],
+    });
     // the replay stream holds each accepted event once, names masked
     const replay = await s2.recentEvents(0);
     expect(replay.map((e) => e.id)).toEqual([...evs.map((e) => e.id), replay.at(-1)!.id]);

@@ -22,7 +22,7 @@ const clock = clockFor('Asia/Shanghai');
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
 }
 
 const DEV = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const;
@@ -43,14 +43,38 @@ function stream(seed: number, n: number): NormalizedEvent[] {
     let ev: NormalizedEvent;
     if (k < 0.2) ev = F.study(org, member, ts(), 1 + Math.floor(r() * 60) + (r() < 0.2 ? 0.5 : 0));
     else if (k < 0.28) ev = F.exam(org, member, ts(), r() < 0.6);
-    else if (k < 0.36) ev = F.meeting(org, pick(['assembly', 'committee', 'group', 'lecture'] as const), ts(), Math.floor(r() * 10), 10);
-    else if (k < 0.46) ev = F.transfer(org, `T${Math.floor(r() * 8)}`, pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const), ts(), r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: '440100' });
-    else if (k < 0.56) ev = F.checkin(org, member, F.NOW - Math.floor(r() * 3) * F.HOUR, 100 + Math.floor(r() * 3) * 5, 25 + Math.floor(r() * 3) * 5);
+    else if (k < 0.36)
+      ev = F.meeting(org, pick(['assembly', 'committee', 'group', 'lecture'] as const), ts(), Math.floor(r() * 10), 10);
+    else if (k < 0.46)
+      ev = F.transfer(
+        org,
+        `T${Math.floor(r() * 8)}`,
+        pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const),
+        ts(),
+        r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: '440100' },
+      );
+    else if (k < 0.56)
+      ev = F.checkin(
+        org,
+        member,
+        F.NOW - Math.floor(r() * 3) * F.HOUR,
+        100 + Math.floor(r() * 3) * 5,
+        25 + Math.floor(r() * 3) * 5,
+      );
     else if (k < 0.62) ev = F.points(org, member, ts(), pick([-5, 3, 10]));
-    else if (k < 0.74) ev = { id, type: 'dues.paid', ts: ts(), org, member, month: pick(MONTHS), amount: pick([0.5, 12.34, 100]) };
+    else if (k < 0.74)
+      ev = { id, type: 'dues.paid', ts: ts(), org, member, month: pick(MONTHS), amount: pick([0.5, 12.34, 100]) };
     else if (k < 0.9) {
       const t = ts();
-      ev = { id, type: 'development.stage', ts: t, org, person: `P${Math.floor(r() * 10)}`, stage: pick(DEV), since: clock.day(t - Math.floor(r() * 3) * F.DAY) };
+      ev = {
+        id,
+        type: 'development.stage',
+        ts: t,
+        org,
+        person: `P${Math.floor(r() * 10)}`,
+        stage: pick(DEV),
+        since: clock.day(t - Math.floor(r() * 3) * F.DAY),
+      };
     } else ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
     out.push(ev);
     if (r() < 0.08) out.push({ ...out[Math.floor(r() * out.length)]! }); // a duplicate id
@@ -60,7 +84,9 @@ function stream(seed: number, n: number): NormalizedEvent[] {
 
 const sortJson = <T>(xs: Iterable<T>): string[] => [...xs].map((x) => JSON.stringify(x)).sort();
 const table = (t: OrgTable | undefined): [string, number[]][] =>
-  t ? [...t].map(([org, row]): [string, number[]] => [org, Array.from(row)]).sort((a, b) => (a[0] < b[0] ? -1 : 1)) : [];
+  t
+    ? [...t].map(([org, row]): [string, number[]] => [org, Array.from(row)]).sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    : [];
 
 /** What the read side takes from a roll-up input at `nowMs` (engines may keep more). */
 function seenBy(input: RollupInput, nowMs: number) {
@@ -97,7 +123,11 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     const evs = stream(20261201, 1200);
     for (const s of [a, b]) {
       await s.putRoster(F.ROSTER);
-      for (let i = 0; i < evs.length; i += 150) await s.ingest(evs.slice(i, i + 150).map((e) => ({ ...e })), F.NOW);
+      for (let i = 0; i < evs.length; i += 150)
+        await s.ingest(
+          evs.slice(i, i + 150).map((e) => ({ ...e })),
+          F.NOW,
+        );
     }
     const [x, y] = [seenBy(await a.rollupInput(F.NOW), F.NOW), seenBy(await b.rollupInput(F.NOW), F.NOW)];
     expect(y).toEqual(x);
@@ -112,7 +142,10 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     const s = (await redis!.create()) as RedisStore;
     stores.push(s);
     await s.putRoster(F.ROSTER);
-    await s.ingest([{ id: runId(), type: 'dues.paid', ts: F.NOW, org: 'b-a1', member: 'm1', month: '2027-02', amount: 10 }], F.NOW);
+    await s.ingest(
+      [{ id: runId(), type: 'dues.paid', ts: F.NOW, org: 'b-a1', member: 'm1', month: '2027-02', amount: 10 }],
+      F.NOW,
+    );
     const end = Date.UTC(2027, 2, 1); // 2027-03-01, after the month paid for
     const least = Math.ceil((end - F.NOW) / 1000) + 35 * 86_400;
     for (const k of ['m:2027-02', 'dm:2027-02']) {
@@ -135,7 +168,10 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     const broken: [string, (string | Buffer)[]][] = [
       ['a value short', args.map((x, i) => (i === 13 ? JSON.stringify(values.slice(1)) : x))],
       ['an unknown op', args.map((x, i) => (i === 11 ? JSON.stringify([[9, 0, 0], ...templates.slice(1)]) : x))],
-      ['a key out of the table', args.map((x, i) => (i === 11 ? JSON.stringify(templates.map((t) => t.map((v, j) => (j === 1 ? 99 : v)))) : x))],
+      [
+        'a key out of the table',
+        args.map((x, i) => (i === 11 ? JSON.stringify(templates.map((t) => t.map((v, j) => (j === 1 ? 99 : v)))) : x)),
+      ],
       ['bad JSON', args.map((x, i) => (i === 12 ? '[' : x))],
     ];
     const ver = await s.version();
@@ -152,7 +188,11 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     const s = (await redis!.create()) as RedisStore;
     stores.push(s);
     await raw.del(s.base + 'layout');
-    await raw.hset(s.base + 'tx', 'T1', ['b-a1', 'o:b-x1', '1', String(F.NOW - F.DAY), String(F.NOW - 3 * F.DAY)].join('\x1f'));
+    await raw.hset(
+      s.base + 'tx',
+      'T1',
+      ['b-a1', 'o:b-x1', '1', String(F.NOW - F.DAY), String(F.NOW - 3 * F.DAY)].join('\x1f'),
+    );
     await raw.hset(s.base + 'fl', 'm1', ['b-b1', String(F.NOW - F.HOUR), '85283473fffffff'].join('\x1f'));
     const again = (await redis!.reopen(s, false)) as RedisStore;
     stores.push(again);
@@ -160,7 +200,9 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     // a later stage merges with the converted record: its openedTs survives
     await again.ingest([F.transfer('b-a1', 'T1', 'received', F.NOW, { toOrg: 'b-x1' })], F.NOW);
     const input = await again.rollupInput(F.NOW);
-    expect([...input.transfers]).toEqual([{ org: 'b-a1', dest: 'o:b-x1', stage: 'received', ts: F.NOW, openedTs: F.NOW - 3 * F.DAY }]);
+    expect([...input.transfers]).toEqual([
+      { org: 'b-a1', dest: 'o:b-x1', stage: 'received', ts: F.NOW, openedTs: F.NOW - 3 * F.DAY },
+    ]);
     expect([...input.floating]).toEqual([{ org: 'b-b1', ts: F.NOW - F.HOUR, cell: '85283473fffffff' }]);
     expect(await raw.get(s.base + 'layout')).toBe('2');
   });

@@ -15,7 +15,9 @@ export function runId(): string {
 export async function redisHarness(): Promise<EngineHarness | null> {
   if (!(await redisReachable())) {
     if (REQUIRE_REDIS) throw new Error(`REQUIRE_REDIS=1 but Redis at ${REDIS_TEST_URL} is unreachable`);
-    console.warn(`\n!!! RedisStore contract tests SKIPPED: no Redis at ${REDIS_TEST_URL} (set REDIS_TEST_URL, or REQUIRE_REDIS=1 to fail) !!!\n`);
+    console.warn(
+      `\n!!! RedisStore contract tests SKIPPED: no Redis at ${REDIS_TEST_URL} (set REDIS_TEST_URL, or REQUIRE_REDIS=1 to fail) !!!\n`,
+    );
     return null;
   }
   const prefixes = new Map<Store, string>();

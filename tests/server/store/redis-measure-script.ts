@@ -28,13 +28,35 @@ function makeBatch(now: number): NormalizedEvent[] {
     const id = `ev-${seq++}`;
     const ts = now - (seq % 86_400) * 1000;
     const r = seq % 100;
-    if (r < 55) out.push({ id, type: 'study.completed', ts, org, member, course: 'c1', minutes: 20, ...(r < 5 ? { name: '张三明' } : {}) });
+    if (r < 55)
+      out.push({
+        id,
+        type: 'study.completed',
+        ts,
+        org,
+        member,
+        course: 'c1',
+        minutes: 20,
+        ...(r < 5 ? { name: '张三明' } : {}),
+      });
     else if (r < 70) out.push({ id, type: 'member.active', ts, org, member });
-    else if (r < 80) out.push({ id, type: 'exam.submitted', ts, org, member, exam: 'e1', score: 80, passed: r % 2 === 0 });
+    else if (r < 80)
+      out.push({ id, type: 'exam.submitted', ts, org, member, exam: 'e1', score: 80, passed: r % 2 === 0 });
     else if (r < 88) out.push({ id, type: 'points.awarded', ts, org, member, points: 5, reason: 'r' });
-    else if (r < 93) out.push({ id, type: 'member.checkin', ts, org, member, lng: 100 + (seq % 20), lat: 25 + (seq % 15) });
+    else if (r < 93)
+      out.push({ id, type: 'member.checkin', ts, org, member, lng: 100 + (seq % 20), lat: 25 + (seq % 15) });
     else if (r < 97) out.push({ id, type: 'meeting.held', ts, org, kind: 'group', attendees: 8, expected: 10 });
-    else out.push({ id, type: 'transfer.updated', ts, org, member, transfer: `t-${seq % 5000}`, stage: 'approved', toRegion: '440100' });
+    else
+      out.push({
+        id,
+        type: 'transfer.updated',
+        ts,
+        org,
+        member,
+        transfer: `t-${seq % 5000}`,
+        stage: 'approved',
+        toRegion: '440100',
+      });
   }
   return out;
 }
@@ -44,7 +66,9 @@ const impls = await Promise.all(
   trees.map(async (root) => ({
     root,
     encode: ((await import(`${root}/server/store/redis/encode.ts`)) as { encodeBatch: Encode }).encodeBatch,
-    clock: ((await import(`${root}/server/aggregate/rollup.ts`)) as { clockFor: (z: string) => object }).clockFor('Asia/Shanghai'),
+    clock: ((await import(`${root}/server/aggregate/rollup.ts`)) as { clockFor: (z: string) => object }).clockFor(
+      'Asia/Shanghai',
+    ),
     lua: readFileSync(`${root}/server/store/redis/ingest.lua`, 'utf8'),
   })),
 );
@@ -63,7 +87,14 @@ try {
   const out: Record<string, { encodeUs: number[]; redisUs: number[] }> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const m of impls) {
-      const p = { clock: m.clock, retentionMs: 35 * 86_400_000, replayMs: 86_400_000, onlineWindowMs: 300_000, buckets: 4096, gens: 2 };
+      const p = {
+        clock: m.clock,
+        retentionMs: 35 * 86_400_000,
+        replayMs: 86_400_000,
+        onlineWindowMs: 300_000,
+        buckets: 4096,
+        gens: 2,
+      };
       const events = Array.from({ length: BATCHES }, () => makeBatch(now));
       const c0 = process.cpuUsage();
       const args = events.map((b) => m.encode(b, now, p));
@@ -80,7 +111,15 @@ try {
   }
   const mean = (xs: number[]) => +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2);
   for (const [root, r] of Object.entries(out)) {
-    console.log(JSON.stringify({ tree: root, encodeUsPerEvent: r.encodeUs, redisCpuUsPerEvent: r.redisUs, meanEncode: mean(r.encodeUs), meanRedis: mean(r.redisUs) }));
+    console.log(
+      JSON.stringify({
+        tree: root,
+        encodeUsPerEvent: r.encodeUs,
+        redisCpuUsPerEvent: r.redisUs,
+        meanEncode: mean(r.encodeUs),
+        meanRedis: mean(r.redisUs),
+      }),
+    );
   }
 } finally {
   redis.disconnect();

@@ -5,17 +5,41 @@ import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { DEVELOPMENT_STAGES, MEETING_KINDS, STRUCTURE_BANDS, TRANSFER_STAGES } from '../../../server/contract/index.ts';
 import type { DevelopmentStage, Kpi, Org } from '../../../server/contract/index.ts';
 import { UnknownRegionError } from '../../../server/contract/errors.ts';
-import type { ChildRegion, FloatingFlow, MeetingKind, Snapshot, TickerItem, TransferFlow, TransferStage } from '../../../server/contract/index.ts';
+import type {
+  ChildRegion,
+  FloatingFlow,
+  MeetingKind,
+  Snapshot,
+  TickerItem,
+  TransferFlow,
+  TransferStage,
+} from '../../../server/contract/index.ts';
 import { evaluateAlerts } from '../../../server/aggregate/alerts.ts';
 import { registryGeo, type GeoLookup, type LngLat } from '../../../server/aggregate/geo.ts';
 import type { FloatingRecord, RollupInput, RollupOptions, TransferCase } from '../../../server/aggregate/model.ts';
 import { addDays, dayOfMonth, lastDays } from '../../../server/aggregate/period.ts';
 import { childCodeOf, clockFor, rosterIndex } from '../../../server/aggregate/rollup.ts';
-import { D_EXAMS, D_HOUR0, D_LEARNERS, D_MINUTES, D_PASSED, M_ATTENDEES, M_DUES_FEN, M_DUES_PAID, M_EXPECTED } from '../../../server/aggregate/schema.ts';
+import {
+  D_EXAMS,
+  D_HOUR0,
+  D_LEARNERS,
+  D_MINUTES,
+  D_PASSED,
+  M_ATTENDEES,
+  M_DUES_FEN,
+  M_DUES_PAID,
+  M_EXPECTED,
+} from '../../../server/aggregate/schema.ts';
 import { M_KIND0, M_LEARNERS, M_MEETINGS, M_POINTS, Q_KIND0, type OrgTable } from '../../../server/aggregate/schema.ts';
 
 // The oracle's own rules, written out stage by stage (never shared with the code under test).
-const TRANSFER_OPEN: Record<TransferStage, boolean> = { applied: true, approved: true, received: true, completed: false, rejected: false };
+const TRANSFER_OPEN: Record<TransferStage, boolean> = {
+  applied: true,
+  approved: true,
+  received: true,
+  completed: false,
+  rejected: false,
+};
 const DEVELOPMENT_OPEN: Record<DevelopmentStage, boolean> = {
   applicant: true,
   activist: true,
@@ -67,23 +91,37 @@ export class KpiAcc {
     Object.entries(STRUCTURE_BANDS).map(([d, bs]) => [d, Object.fromEntries(bs.map((b) => [b, 0]))]),
   ) as Snapshot['structure']['bands'];
   readonly stages = Object.fromEntries(DEVELOPMENT_STAGES.map((st) => [st, 0])) as Record<DevelopmentStage, number>;
-  readonly x = { transfersOpen: 0, transfersCompletedToday: 0, transfersOverdue: 0, floatingMembers: 0, floatingOutOfContact: 0 };
+  readonly x = {
+    transfersOpen: 0,
+    transfersCompletedToday: 0,
+    transfersOverdue: 0,
+    floatingMembers: 0,
+    floatingOutOfContact: 0,
+  };
   readonly y = { onlineNow: 0, developmentOpen: 0, probationOverdue: 0, newProbationaryYear: 0, newFullYear: 0 };
 
-  add(org: Org, day: ArrayLike<number> | undefined, month: ArrayLike<number> | undefined, quarter: ArrayLike<number> | undefined, extra: OrgExtra | undefined): void {
+  add(
+    org: Org,
+    day: ArrayLike<number> | undefined,
+    month: ArrayLike<number> | undefined,
+    quarter: ArrayLike<number> | undefined,
+    extra: OrgExtra | undefined,
+  ): void {
     this.orgs += 1;
     this.members += org.members;
     if (org.kind === 'branch') {
       this.branches += 1;
       const m = (k: keyof typeof KIND) => month?.[M_KIND0 + KIND[k]] ?? 0;
       const q = (k: keyof typeof KIND) => quarter?.[Q_KIND0 + KIND[k]] ?? 0;
-      if (m('committee') >= 1 && m('group') >= 1 && q('assembly') >= 1 && q('lecture') >= 1) this.compliantBranches += 1;
+      if (m('committee') >= 1 && m('group') >= 1 && q('assembly') >= 1 && q('lecture') >= 1)
+        this.compliantBranches += 1;
     }
     if (org.structure) {
       this.structOrgs += 1;
       this.structMembers += org.members;
       for (const [d, bands] of Object.entries(org.structure)) {
-        for (const [b, n] of Object.entries(bands as Record<string, number>)) (this.bands as Record<string, Record<string, number>>)[d]![b]! += n;
+        for (const [b, n] of Object.entries(bands as Record<string, number>))
+          (this.bands as Record<string, Record<string, number>>)[d]![b]! += n;
       }
     }
     if (day) {
@@ -159,7 +197,13 @@ function cellProvince(cell: string, geo: GeoLookup): string | null {
   return p;
 }
 
-export function referenceSnapshot(code: string, nowMs: number, input: RollupInput, opts: RollupOptions, geo: GeoLookup = registryGeo): Snapshot {
+export function referenceSnapshot(
+  code: string,
+  nowMs: number,
+  input: RollupInput,
+  opts: RollupOptions,
+  geo: GeoLookup = registryGeo,
+): Snapshot {
   const region = geo.region(code);
   if (!region) throw new UnknownRegionError(code);
   const clock = clockFor(opts.timeZone);
@@ -252,12 +296,20 @@ export function referenceSnapshot(code: string, nowMs: number, input: RollupInpu
       if (!to) continue;
       const from = homeChild.get(org.id)!;
       const key = `${from}>${to}`;
-      const flow = (fFlows[key] ??= { from, fromPoint: point(from), to, toName: geo.region(to)?.name ?? to, toPoint: point(to), members: 0 });
+      const flow = (fFlows[key] ??= {
+        from,
+        fromPoint: point(from),
+        to,
+        toName: geo.region(to)?.name ?? to,
+        toPoint: point(to),
+        members: 0,
+      });
       flow.members += 1;
     }
   }
   const cells: Record<string, number> = {};
-  for (const [cell, n] of [...cellCount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n >= FLOATING_CELL_MIN_MEMBERS) cells[cell] = n;
+  for (const [cell, n] of [...cellCount].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    if (n >= FLOATING_CELL_MIN_MEMBERS) cells[cell] = n;
 
   leaders.sort((a, b) => b.points - a.points || (a.org < b.org ? -1 : 1));
 
@@ -270,9 +322,17 @@ export function referenceSnapshot(code: string, nowMs: number, input: RollupInpu
   ticker.sort((a, b) => b.ts - a.ts || (a.id < b.id ? 1 : -1));
   ticker.length = Math.min(ticker.length, TICKER_MAX);
 
-  const units = childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
+  const units =
+    childRefs.length > 0 ? childRefs.map((c) => ({ region: c, kpi: children[c.code]!.kpi })) : [{ region, kpi }];
   return {
-    region: { code: region.code, name: region.name, level: region.level, illustrative: region.illustrative, parent: region.parent, ancestors: geo.ancestors(code) },
+    region: {
+      code: region.code,
+      name: region.name,
+      level: region.level,
+      illustrative: region.illustrative,
+      parent: region.parent,
+      ancestors: geo.ancestors(code),
+    },
     asOf: nowMs,
     day: today,
     timeZone: opts.timeZone,
@@ -281,7 +341,13 @@ export function referenceSnapshot(code: string, nowMs: number, input: RollupInpu
     study: { hourlyToday, hourlyYesterday, daily: days.map((d, i) => ({ day: d, learners: daily[i]! })) },
     meetings: { byKind, branches: acc.branches, compliantBranches: acc.compliantBranches },
     transfers: { stages, overdue: kpi.transfersOverdue, flows: tFlows },
-    floating: { members: kpi.floatingMembers, outOfContact: kpi.floatingOutOfContact, cells, cellResolution: FLOATING_CELL_RESOLUTION, flows: fFlows },
+    floating: {
+      members: kpi.floatingMembers,
+      outOfContact: kpi.floatingOutOfContact,
+      cells,
+      cellResolution: FLOATING_CELL_RESOLUTION,
+      flows: fFlows,
+    },
     development: { stages: acc.stages, probationOverdue: kpi.probationOverdue },
     structure: { orgs: acc.structOrgs, members: acc.structMembers, bands: acc.bands },
     leaderboard: leaders.slice(0, LEADERBOARD_MAX),

@@ -18,11 +18,16 @@ import { validateEvent } from '../../../server/contract/validate.ts';
 import * as F from './fixtures.ts';
 import { referenceSnapshot } from './reference-snapshot.ts';
 
-const OPTS: RollupOptions = { timeZone: 'Asia/Shanghai', overdueDays: 15, outOfContactDays: 30, onlineWindowMs: 5 * F.MIN };
+const OPTS: RollupOptions = {
+  timeZone: 'Asia/Shanghai',
+  overdueDays: 15,
+  outOfContactDays: 30,
+  onlineWindowMs: 5 * F.MIN,
+};
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
 }
 
 // the fixture roster plus organizations at odd places: the city itself, another county of the
@@ -55,13 +60,35 @@ function stream(seed: number, n: number, orgs: readonly string[]): NormalizedEve
     let ev: NormalizedEvent;
     if (k < 0.3) ev = F.study(org, member, ts, 1 + r() * 60, r() < 0.2 ? { name: '欧阳娜娜' } : {});
     else if (k < 0.4) ev = F.exam(org, member, ts, r() < 0.7);
-    else if (k < 0.5) ev = F.meeting(org, pick(['assembly', 'committee', 'group', 'lecture'] as const), F.NOW - Math.floor(r() * 20 * F.DAY), Math.floor(r() * 10), 10);
-    else if (k < 0.6) ev = F.transfer(org, `T${Math.floor(r() * 25)}`, pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const), ts, r() < 0.5 ? { toOrg: pick([...orgs, 'gone']) } : { toRegion: pick(['440100', '110000', '610302']) });
+    else if (k < 0.5)
+      ev = F.meeting(
+        org,
+        pick(['assembly', 'committee', 'group', 'lecture'] as const),
+        F.NOW - Math.floor(r() * 20 * F.DAY),
+        Math.floor(r() * 10),
+        10,
+      );
+    else if (k < 0.6)
+      ev = F.transfer(
+        org,
+        `T${Math.floor(r() * 25)}`,
+        pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const),
+        ts,
+        r() < 0.5 ? { toOrg: pick([...orgs, 'gone']) } : { toRegion: pick(['440100', '110000', '610302']) },
+      );
     else if (k < 0.75) ev = F.checkin(org, `f${Math.floor(r() * 200)}`, ts, 100 + r() * 20, 22 + r() * 15);
     else if (k < 0.85) ev = F.points(org, member, F.NOW - Math.floor(r() * 3 * F.DAY), pick([-5, 3, 10, -20]));
     else if (k < 0.9) ev = F.active(org, member, F.NOW - Math.floor(r() * 10 * F.MIN));
-    else if (k < 0.95) ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
-    else ev = F.development(org, `p${Math.floor(r() * 30)}`, pick(DEV_STAGES), pick(['2019-07-01', '2025-11-26', '2025-11-27', '2026-03-01']), ts);
+    else if (k < 0.95)
+      ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
+    else
+      ev = F.development(
+        org,
+        `p${Math.floor(r() * 30)}`,
+        pick(DEV_STAGES),
+        pick(['2019-07-01', '2025-11-26', '2025-11-27', '2026-03-01']),
+        ts,
+      );
     out.push(ev);
   }
   return out;
@@ -69,7 +96,11 @@ function stream(seed: number, n: number, orgs: readonly string[]): NormalizedEve
 
 const DEV_STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const;
 
-function stateOf(roster: Org[], events: Iterable<NormalizedEvent>, st = new MemState(clockFor(OPTS.timeZone), 35, OPTS.onlineWindowMs)): () => RollupInput {
+function stateOf(
+  roster: Org[],
+  events: Iterable<NormalizedEvent>,
+  st = new MemState(clockFor(OPTS.timeZone), 35, OPTS.onlineWindowMs),
+): () => RollupInput {
   st.setRoster(roster);
   for (const ev of events) st.apply(ev);
   // a fresh input object per call, as a store gives per version
@@ -79,7 +110,15 @@ function stateOf(roster: Org[], events: Iterable<NormalizedEvent>, st = new MemS
 /** Regions with organizations, their children, and a few without any. */
 function regionsOf(roster: readonly Org[]): string[] {
   const out = new Set(['610000', '610100', '610112', '610300', '610113001003', '610103', '610113002001']);
-  for (const o of roster) for (const c of [o.region.slice(0, 2) + '0000', o.region.slice(0, 4) + '00', o.region.slice(0, 6), o.region.slice(0, 9), o.region]) if (registryGeo.region(c) && containsCode(c, o.region)) out.add(c);
+  for (const o of roster)
+    for (const c of [
+      o.region.slice(0, 2) + '0000',
+      o.region.slice(0, 4) + '00',
+      o.region.slice(0, 6),
+      o.region.slice(0, 9),
+      o.region,
+    ])
+      if (registryGeo.region(c) && containsCode(c, o.region)) out.add(c);
   for (const c of [...out]) for (const ch of registryGeo.children(c)) if (out.size < 60) out.add(ch.code);
   return [...out].filter((c) => registryGeo.region(c));
 }
@@ -99,12 +138,31 @@ function expectSame(input: () => RollupInput, regions: string[], instants: numbe
 
 describe('all-region roll-up ≡ per-region reference', () => {
   it('on a seeded random stream, every region, several instants', () => {
-    const input = stateOf(ROSTER, stream(20261127, 4000, ROSTER.map((o) => o.id)));
+    const input = stateOf(
+      ROSTER,
+      stream(
+        20261127,
+        4000,
+        ROSTER.map((o) => o.id),
+      ),
+    );
     const regions = regionsOf(ROSTER);
     expect(regions.length).toBeGreaterThan(30);
     const probe = buildSnapshot('610100', F.NOW, input(), OPTS);
     // the stream exercises every section
-    for (const name of ['learnersToday', 'learnersMonth', 'examsToday', 'meetingsMonth', 'transfersOpen', 'floatingMembers', 'pointsMonth', 'onlineNow', 'transfersOverdue', 'floatingOutOfContact'] as const) expect(probe.kpi[name], name).not.toBe(0);
+    for (const name of [
+      'learnersToday',
+      'learnersMonth',
+      'examsToday',
+      'meetingsMonth',
+      'transfersOpen',
+      'floatingMembers',
+      'pointsMonth',
+      'onlineNow',
+      'transfersOverdue',
+      'floatingOutOfContact',
+    ] as const)
+      expect(probe.kpi[name], name).not.toBe(0);
     expect(probe.leaderboard.length).toBeGreaterThan(5);
     expect(Object.keys(probe.transfers.flows).length).toBeGreaterThan(3);
     expect(probe.ticker.length).toBe(30);
@@ -113,7 +171,11 @@ describe('all-region roll-up ≡ per-region reference', () => {
 
   it('follows the state from version to version (cached sections are not reused once records change)', () => {
     const st = new MemState(clockFor(OPTS.timeZone), 35, OPTS.onlineWindowMs);
-    const all = stream(7, 3000, ROSTER.map((o) => o.id));
+    const all = stream(
+      7,
+      3000,
+      ROSTER.map((o) => o.id),
+    );
     const regions = ['610100', '610113', '610113001', '610113002', '610113001001', '610102', '610000'];
     for (let i = 0; i < all.length; i += 300) {
       const input = stateOf(ROSTER, all.slice(i, i + 300), st);
@@ -130,7 +192,13 @@ describe('all-region roll-up ≡ per-region reference', () => {
     const ctx = { nowMs: end, retentionMs: 35 * F.DAY, isKnownOrg: () => true };
     const events = function* (): Generator<NormalizedEvent> {
       let i = 0;
-      for (const raw of eventStream({ pop, startMs: end - 2 * F.DAY, historyStartMs: end - 12 * F.DAY, endMs: end, scale: 1000 / activityPerDay(pop) })) {
+      for (const raw of eventStream({
+        pop,
+        startMs: end - 2 * F.DAY,
+        historyStartMs: end - 12 * F.DAY,
+        endMs: end,
+        scale: 1000 / activityPerDay(pop),
+      })) {
         const v = validateEvent(raw, i++, ctx);
         if (v.ok) yield v.event;
       }
@@ -138,7 +206,16 @@ describe('all-region roll-up ≡ per-region reference', () => {
     const input = stateOf(roster, events());
     const counties = registryGeo.children('610100').map((c) => c.code);
     const towns = registryGeo.children('610113').map((c) => c.code);
-    const villages = towns.slice(0, 2).flatMap((t) => registryGeo.children(t).map((c) => c.code).slice(0, 3));
-    expectSame(input, ['610000', '610100', ...counties.slice(0, 4), ...towns.slice(0, 2), ...villages.slice(0, 2)], [end + 2 * F.MIN]);
+    const villages = towns.slice(0, 2).flatMap((t) =>
+      registryGeo
+        .children(t)
+        .map((c) => c.code)
+        .slice(0, 3),
+    );
+    expectSame(
+      input,
+      ['610000', '610100', ...counties.slice(0, 4), ...towns.slice(0, 2), ...villages.slice(0, 2)],
+      [end + 2 * F.MIN],
+    );
   });
 });

@@ -29,7 +29,13 @@ function fit(map: MapLibreMap, b: Bounds | null, u: number): void {
 
 /** a source gets new data only when the collection is another one: a theme rotation back to a
  * view already drawn re-fits the camera but does not make MapLibre re-tile the same shapes */
-function setOnce(map: MapLibreMap, id: string, fc: RegionFeatureCollection, seen: Map<string, unknown>, data: () => object) {
+function setOnce(
+  map: MapLibreMap,
+  id: string,
+  fc: RegionFeatureCollection,
+  seen: Map<string, unknown>,
+  data: () => object,
+) {
   if (seen.get(id) === fc) return;
   seen.set(id, fc);
   (map.getSource(id) as GeoJSONSource).setData(data() as GeoJSON.GeoJSON);

@@ -46,7 +46,9 @@ export function WallPage({ params }: { params: WallParams }) {
   const error = useWall((s) => s.error);
   const stateRegion = useWall((s) => s.region);
   const frameIntervalMs = config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
-  const live = useTimed((now) => isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, frameIntervalMs));
+  const live = useTimed((now) =>
+    isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, frameIntervalMs),
+  );
 
   useEffect(() => {
     dispatch({ kind: 'region', region, at: Date.now() });
@@ -63,7 +65,10 @@ export function WallPage({ params }: { params: WallParams }) {
 
   useEffect(() => {
     if (params.rotationS <= 0) return;
-    const id = setInterval(() => setTheme((th) => THEMES[(THEMES.indexOf(th) + 1) % THEMES.length]!), params.rotationS * 1000);
+    const id = setInterval(
+      () => setTheme((th) => THEMES[(THEMES.indexOf(th) + 1) % THEMES.length]!),
+      params.rotationS * 1000,
+    );
     return () => clearInterval(id);
   }, [params.rotationS, theme]);
 
@@ -75,9 +80,12 @@ export function WallPage({ params }: { params: WallParams }) {
     loadChina().catch(() => undefined);
   }, [snapCode, snapLevel]);
 
-  const drill = useCallback((code: string) => {
-    if (snap && code in snap.children) setRegion(code);
-  }, [snap]);
+  const drill = useCallback(
+    (code: string) => {
+      if (snap && code in snap.children) setRegion(code);
+    },
+    [snap],
+  );
 
   const crumbs = useMemo<RegionRef[]>(() => {
     if (!snap) return [];
@@ -89,7 +97,8 @@ export function WallPage({ params }: { params: WallParams }) {
   const p = layout.panels;
   const ultra = layout.mode === 'ultrawide';
   const stale = snap !== null && !live;
-  const scopeNote = error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
+  const scopeNote =
+    error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
   // the map (WebGL setup is the heaviest start-up work) starts as soon as the config says which
   // style to use: its set-up overlaps the socket handshake and the snapshot instead of following them
   const mapReady = config !== null;
@@ -101,7 +110,15 @@ export function WallPage({ params }: { params: WallParams }) {
       data-mode={layout.mode}
       data-page={page ?? undefined}
     >
-      <Header layout={layout} lang={lang} regionName={snap?.region.name ?? null} live={live} asOf={snap?.asOf ?? null} connecting={!connected && snap === null} scopeNote={scopeNote} />
+      <Header
+        layout={layout}
+        lang={lang}
+        regionName={snap?.region.name ?? null}
+        live={live}
+        asOf={snap?.asOf ?? null}
+        connecting={!connected && snap === null}
+        scopeNote={scopeNote}
+      />
       <div className="wall-body">
         {p.kpis ? (
           <Panel id="kpis" rect={p.kpis} title={t(lang, 'panelKpi')} subtitle={undefined} untitled>
@@ -130,7 +147,19 @@ export function WallPage({ params }: { params: WallParams }) {
           />
         ) : null}
         {p.mapNational && mapReady ? (
-          <MapPanel id="mapNational" rect={p.mapNational} u={layout.u} lang={lang} pal={pal} snap={snap} orgs={orgs} view="national" theme="floating" onDrill={drill} styleUrl={config?.mapStyleUrl} />
+          <MapPanel
+            id="mapNational"
+            rect={p.mapNational}
+            u={layout.u}
+            lang={lang}
+            pal={pal}
+            snap={snap}
+            orgs={orgs}
+            view="national"
+            theme="floating"
+            onDrill={drill}
+            styleUrl={config?.mapStyleUrl}
+          />
         ) : null}
         {p.ticker ? (
           <Panel id="ticker" rect={p.ticker} title={t(lang, 'panelTicker')} subtitle={undefined}>
@@ -138,7 +167,10 @@ export function WallPage({ params }: { params: WallParams }) {
           </Panel>
         ) : null}
         {p.alerts ? (
-          <div className="alerts-slot" style={{ left: p.alerts.x, top: p.alerts.y, width: p.alerts.w, height: p.alerts.h }}>
+          <div
+            className="alerts-slot"
+            style={{ left: p.alerts.x, top: p.alerts.y, width: p.alerts.w, height: p.alerts.h }}
+          >
             <Alerts alerts={snap?.alerts ?? []} lang={lang} vertical={ultra} />
           </div>
         ) : null}

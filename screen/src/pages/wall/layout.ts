@@ -72,7 +72,12 @@ function split(start: number, length: number, weights: number[], gap: number): [
   });
 }
 
-const rect = (x: number, y: number, w: number, h: number): Rect => ({ x: Math.round(x), y: Math.round(y), w: Math.round(w), h: Math.round(h) });
+const rect = (x: number, y: number, w: number, h: number): Rect => ({
+  x: Math.round(x),
+  y: Math.round(y),
+  w: Math.round(w),
+  h: Math.round(h),
+});
 
 function standard(width: number, height: number): WallLayout {
   const u = Math.min(width / DESIGN_W, height / DESIGN_H);

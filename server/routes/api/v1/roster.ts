@@ -15,13 +15,19 @@ const roster: FastifyPluginAsync = async (fastify) => {
       onRequest: fastify.auth.requireIngest,
       schema: {
         summary: 'Replace the organization roster',
-        description: 'Unique ids, every parent present, no cycles, regions known (GB/T 2260 codes of the registry). Aggregates are kept.',
+        description:
+          'Unique ids, every parent present, no cycles, regions known (GB/T 2260 codes of the registry). Aggregates are kept.',
         tags: ['roster'],
         security: [{ bearer: [] }],
         body: Roster,
         response: {
           200: Type.Object({ orgs: Type.Integer() }),
-          400: Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), problems: Type.Optional(Type.Array(RosterProblem)) }),
+          400: Type.Object({
+            statusCode: Type.Integer(),
+            error: Type.String(),
+            message: Type.String(),
+            problems: Type.Optional(Type.Array(RosterProblem)),
+          }),
           401: ErrorBody,
           413: ErrorBody,
           503: ErrorBody,

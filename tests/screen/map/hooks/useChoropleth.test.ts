@@ -12,7 +12,9 @@ describe('choroplethWrites', () => {
   });
 
   it('writes only the regions whose value changed, and they glow', () => {
-    expect(choroplethWrites({ a: 0.5, b: 0.2, c: null }, { a: 0.5, b: 0.3, c: null }, none)).toEqual([{ code: 'b', v: 0.3, glow: true }]);
+    expect(choroplethWrites({ a: 0.5, b: 0.2, c: null }, { a: 0.5, b: 0.3, c: null }, none)).toEqual([
+      { code: 'b', v: 0.3, glow: true },
+    ]);
   });
 
   it('a region that glowed and holds still stops glowing; one still changing glows on', () => {

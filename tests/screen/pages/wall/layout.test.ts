@@ -17,7 +17,10 @@ const SIZES: [number, number, WallLayout['mode'], number][] = [
 const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 function allRects(l: WallLayout): [string, Rect][] {
-  return [...Object.entries(l.panels), ...Object.entries(l.header).map(([k, r]) => [`header.${k}`, r] as [string, Rect])];
+  return [
+    ...Object.entries(l.panels),
+    ...Object.entries(l.header).map(([k, r]) => [`header.${k}`, r] as [string, Rect]),
+  ];
 }
 
 describe.each(SIZES)('layout %ix%i', (w, h, mode, u) => {
@@ -49,7 +52,8 @@ describe.each(SIZES)('layout %ix%i', (w, h, mode, u) => {
       }
   });
 
-  const pagesTitle = mode === 'standard' ? 'pages dues → development → structure → floating in one slot' : 'has no paged slot';
+  const pagesTitle =
+    mode === 'standard' ? 'pages dues → development → structure → floating in one slot' : 'has no paged slot';
   it(pagesTitle, () => {
     if (mode === 'ultrawide') {
       expect(l.pages).toEqual([]);
@@ -81,7 +85,18 @@ describe.each(SIZES)('layout %ix%i', (w, h, mode, u) => {
   });
 
   it('has every panel the wall shows', () => {
-    const ids = ['kpis', 'ranking', 'hourly', 'daily', 'map', 'ticker', 'alerts', 'meetings', 'transfers', 'leaderboard'];
+    const ids = [
+      'kpis',
+      'ranking',
+      'hourly',
+      'daily',
+      'map',
+      'ticker',
+      'alerts',
+      'meetings',
+      'transfers',
+      'leaderboard',
+    ];
     for (const id of [...ids, 'floating', 'dues', 'development', 'structure']) expect(l.panels, id).toHaveProperty(id);
     // 16:9: the exam figures are KPI cards (the ticker takes the gauge's width)
     if (mode === 'ultrawide') expect(l.panels).toHaveProperty('exam');
@@ -107,7 +122,8 @@ describe('ultra-wide seams', () => {
     expect(l.seams).toEqual(seams);
     for (const seam of l.seams) {
       expect(seam % SEAM_PITCH_PX).toBe(0);
-      for (const [name, r] of allRects(l)) expect(seam > r.x && seam < r.x + r.w, `${name} crosses ${seam}`).toBe(false);
+      for (const [name, r] of allRects(l))
+        expect(seam > r.x && seam < r.x + r.w, `${name} crosses ${seam}`).toBe(false);
     }
   });
 

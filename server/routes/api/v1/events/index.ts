@@ -23,13 +23,17 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
   // Encapsulated: only this route parses bodies this way. Fastify's JSON parser would scan
   // for __proto__ and build errors per request; validateEvent rejects such keys per item.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBatch(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: opts.bodyLimit },
+    (_req, body, done) => {
+      try {
+        done(null, parseJsonBatch(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
   fastify.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
     try {
       done(null, parseNdjsonBatch(body as string));
@@ -92,7 +96,13 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
           if (err instanceof StoreUnavailableError) {
             request.log.warn({ err }, 'store unavailable: batch refused');
             reply.header('Retry-After', String(err.retryAfterS));
-            return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the store cannot take writes now; nothing was accepted, retry later' });
+            return reply
+              .code(503)
+              .send({
+                statusCode: 503,
+                error: 'Service Unavailable',
+                message: 'the store cannot take writes now; nothing was accepted, retry later',
+              });
           }
           throw err;
         }

@@ -11,7 +11,10 @@ describe('checkRoster', () => {
     expect(checkRoster(ROSTER, known)).toEqual([]);
   });
   it('accepts structure bands that each sum to members', () => {
-    const structure = { gender: { male: 30, female: 10 }, education: { postgraduate: 1, bachelor: 20, college: 10, secondary: 9 } };
+    const structure = {
+      gender: { male: 30, female: 10 },
+      education: { postgraduate: 1, bachelor: 20, college: 10, secondary: 9 },
+    };
     expect(checkRoster(with_({ structure }), known)).toEqual([]);
   });
   it.each([
@@ -20,7 +23,11 @@ describe('checkRoster', () => {
     ['self parent', with_({ parent: 'b1' }), /own parent/],
     ['unknown region', with_({ region: '620102' }), /region "620102"/],
     ['lng without lat', with_({ lat: undefined }), /lng and lat/],
-    ['structure not summing to members', with_({ structure: { gender: { male: 30, female: 9 } } }), /structure.gender sums to 39, not to members \(40\)/],
+    [
+      'structure not summing to members',
+      with_({ structure: { gender: { male: 30, female: 9 } } }),
+      /structure.gender sums to 39, not to members \(40\)/,
+    ],
     ['cycle', with_({ parent: 'b2' }, 0).map((o) => (o.id === 'b2' ? { ...o, parent: 'c1' } : o)), /cycle/],
   ])('%s', (_name, orgs, message) => {
     const problems = checkRoster(orgs, known);

@@ -20,7 +20,12 @@ const study = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const post = (payload: unknown, headers: Record<string, string> = { ...auth, 'content-type': 'application/json' }) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers,
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 
 beforeAll(async () => {
   t = await buildTestApp({ INGEST_TOKENS: TOKEN, BODY_LIMIT_BYTES: String(64 * 1024) });
@@ -55,7 +60,9 @@ describe('PUT /api/v1/roster', () => {
 describe('POST /api/v1/events', () => {
   it('401 without a token, with a wrong one', async () => {
     expect((await post([study()], { 'content-type': 'application/json' })).statusCode).toBe(401);
-    expect((await post([study()], { authorization: 'Bearer nope', 'content-type': 'application/json' })).statusCode).toBe(401);
+    expect(
+      (await post([study()], { authorization: 'Bearer nope', 'content-type': 'application/json' })).statusCode,
+    ).toBe(401);
   });
 
   it.each([
@@ -75,7 +82,11 @@ describe('POST /api/v1/events', () => {
   });
 
   it('413 over BODY_LIMIT_BYTES', async () => {
-    const r = await post(`[${JSON.stringify(study({ course: 'x'.repeat(150) })).repeat(1).padEnd(70 * 1024, ' ')}]`);
+    const r = await post(
+      `[${JSON.stringify(study({ course: 'x'.repeat(150) }))
+        .repeat(1)
+        .padEnd(70 * 1024, ' ')}]`,
+    );
     expect(r.statusCode).toBe(413);
   });
 
@@ -106,7 +117,9 @@ describe('POST /api/v1/events', () => {
     const r = await post(lines, { ...auth, 'content-type': 'application/x-ndjson' });
     expect(r.statusCode).toBe(200);
     expect(r.json().accepted).toBe(2);
-    expect(r.json().rejected).toEqual([{ index: 1, id: null, reason: 'not_object', message: expect.stringMatching(/line 2/) }]);
+    expect(r.json().rejected).toEqual([
+      { index: 1, id: null, reason: 'not_object', message: expect.stringMatching(/line 2/) },
+    ]);
   });
 
   it('415 for another content type', async () => {
@@ -120,8 +133,26 @@ describe('POST /api/v1/events', () => {
     const batch = [
       ...members.map((m) => study({ member: m, minutes: 30 })),
       study({ member: 'k1', minutes: 15 }),
-      { id: `x${n++}`, type: 'exam.submitted', ts: now - 500, org: 'b1', member: 'k2', exam: 'e', score: 90, passed: true },
-      { id: `x${n++}`, type: 'exam.submitted', ts: now - 500, org: 'b1', member: 'k3', exam: 'e', score: 40, passed: false },
+      {
+        id: `x${n++}`,
+        type: 'exam.submitted',
+        ts: now - 500,
+        org: 'b1',
+        member: 'k2',
+        exam: 'e',
+        score: 90,
+        passed: true,
+      },
+      {
+        id: `x${n++}`,
+        type: 'exam.submitted',
+        ts: now - 500,
+        org: 'b1',
+        member: 'k3',
+        exam: 'e',
+        score: 40,
+        passed: false,
+      },
       { id: `x${n++}`, type: 'points.awarded', ts: now - 500, org: 'b1', member: 'k3', points: 7, reason: 'r' },
     ];
     expect((await post(batch)).json().accepted).toBe(batch.length);
@@ -137,13 +168,15 @@ describe('POST /api/v1/events', () => {
 
   it('503 with Retry-After when the store cannot take writes; nothing accepted', async () => {
     const spy = vi.spyOn(t.app.store, 'ingest').mockRejectedValueOnce(new StoreUnavailableError('disk full', 7));
-    const before = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610113' })).json().kpi.learnersToday;
+    const before = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610113' })).json().kpi
+      .learnersToday;
     const r = await post([study({ member: 'z-new' })]);
     spy.mockRestore();
     expect(r.statusCode).toBe(503);
     expect(r.headers['retry-after']).toBe('7');
     expect(r.body).not.toContain('disk full');
-    const after = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610113' })).json().kpi.learnersToday;
+    const after = (await t.app.inject({ method: 'GET', url: '/api/v1/snapshot?region=610113' })).json().kpi
+      .learnersToday;
     expect(after).toBe(before);
   });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BadBatchError, parseJsonBatch, parseNdjsonBatch } from '../../../../../../server/routes/api/v1/events/parse.ts';
+import {
+  BadBatchError,
+  parseJsonBatch,
+  parseNdjsonBatch,
+} from '../../../../../../server/routes/api/v1/events/parse.ts';
 
 describe('parseJsonBatch', () => {
   it('parses an array', () => {
