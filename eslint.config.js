@@ -13,6 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    files: ['server/**/*.ts', 'screen/src/**/*.{ts,tsx}', 'geo/*.ts', 'geo/build/*.ts', 'mock/**/*.ts'],
+    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
+  },
   // Arrows point down (server/README.md: layers). Each block names what its files may not import.
   ...layer(['geo/**'], '(^|/)(server|screen|mock)/', 'geo/ is the bottom layer: pure data and lookups'),
   ...layer(

@@ -13,7 +13,10 @@ import { emptyStats, postBatch, STDERR_LOG, type SendOptions, type SendStats } f
 export const DEFAULT_BACKFILL_BATCH = 5000;
 /** Calendar days of activity history, today included: the wall's 30-day series. */
 export const DEFAULT_BACKFILL_DAYS = 30;
-/** Meetings, transfers and check-ins reach this far back by default, inside the server's default 35-day retention, so that 失联 and overdue show. */
+/**
+ * Meetings, transfers and check-ins reach this far back by default, inside the server's default 35-day retention,
+ * so that 失联 and overdue show.
+ */
 export const HISTORY_DAYS = 34;
 /** The server's default RETENTION_DAYS. */
 export const DEFAULT_RETENTION_DAYS = 35;
@@ -39,7 +42,10 @@ export interface BackfillWindow {
   scale?: number;
   /** activity events per day at full detail, instead of `scale` (the realistic volume is ~1.8 per member and day) */
   perDay?: number;
-  /** calendar days, today included, with every study item, exam and point (default 2); older days are thinned, see history.ts */
+  /**
+   * calendar days, today included, with every study item, exam and point (default 2); older days are thinned,
+   * see history.ts
+   */
   detailDays?: number;
 }
 
@@ -122,7 +128,9 @@ export async function runBackfill(opts: BackfillOptions): Promise<SendStats> {
   const { startMs, historyStartMs = startMs, scale = DEFAULT_SCALE } = plan.stream;
   const span = (from: number) => ((end - from) / DAY_MS).toFixed(1);
   log.info(
-    `backfill: ${total > 0 ? `${total} events` : 'history'} (activity ${span(startMs)} days at scale ${scale.toFixed(3)}, meetings/transfers/check-ins ${span(historyStartMs)} days) for ${pop.members} members to ${opts.url}`,
+    `backfill: ${total > 0 ? `${total} events` : 'history'} ` +
+      `(activity ${span(startMs)} days at scale ${scale.toFixed(3)}, ` +
+      `meetings/transfers/check-ins ${span(historyStartMs)} days) for ${pop.members} members to ${opts.url}`,
   );
   const stats = emptyStats();
   const inFlight = new Set<Promise<unknown>>();
@@ -151,7 +159,8 @@ export async function runBackfill(opts: BackfillOptions): Promise<SendStats> {
   if (failure) throw failure;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   log.info(
-    `backfill done in ${seconds} s: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries`,
+    `backfill done in ${seconds} s: ${stats.sent} sent, ${stats.accepted} accepted, ` +
+      `${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries`,
   );
   return stats;
 }

@@ -187,7 +187,8 @@ async function main(argv: string[]): Promise<void> {
         });
         bar.stop();
         process.stderr.write(
-          `backfill done: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries\n`,
+          `backfill done: ${stats.sent} sent, ${stats.accepted} accepted, ` +
+            `${stats.duplicates} duplicates, ${stats.rejected} rejected, ${stats.retries} retries\n`,
         );
       } finally {
         bar.stop();

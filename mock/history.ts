@@ -9,7 +9,10 @@ import { tsOf } from './stream.ts';
 import { localDay } from './rhythm.ts';
 
 export interface HistoryCut {
-  /** every study item, exam and point from here on (the start of yesterday: hourly today vs. yesterday, today's minutes and exams) */
+  /**
+   * every study item, exam and point from here on (the start of yesterday: hourly today vs. yesterday,
+   * today's minutes and exams)
+   */
   detailFromMs: number;
   /** heartbeats (`member.active`) from here on: online-now looks 5 minutes back, older ones only cost dedupe memory */
   heartbeatsFromMs: number;

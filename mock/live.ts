@@ -13,9 +13,15 @@ export const LIVE_INTERVAL_MS = 250;
 export interface LiveOptions extends SendOptions, SimulationOptions {
   /** multiplies the realistic activity volume (default 1, as `runBackfill`): keep both equal */
   scale?: number;
-  /** average activity events per second over a day, instead of `scale` (the rhythm makes nights quieter and peaks busier) */
+  /**
+   * average activity events per second over a day, instead of `scale` (the rhythm makes nights quieter and
+   * peaks busier)
+   */
   rate?: number;
-  /** first event at this moment (default: the clock at the start); a backfill's end, so that nothing is missing or sent twice */
+  /**
+   * first event at this moment (default: the clock at the start); a backfill's end, so that nothing is missing
+   * or sent twice
+   */
   startMs?: number;
   intervalMs?: number;
   /**
@@ -44,7 +50,8 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   const branches = pop.branches.filter((b) => b.kind === 'branch').length;
   const perSecond = (scale * activityPerDay(pop)) / (DAY_MS / 1000);
   log.info(
-    `live: ${pop.members} members in ${branches} branches, scale ${scale.toFixed(3)}: ~${perSecond.toFixed(1)} events/s on average to ${opts.url}`,
+    `live: ${pop.members} members in ${branches} branches, scale ${scale.toFixed(3)}: ` +
+      `~${perSecond.toFixed(1)} events/s on average to ${opts.url}`,
   );
   try {
     while (!opts.signal?.aborted) {
@@ -74,7 +81,8 @@ export async function runLive(opts: LiveOptions): Promise<SendStats> {
   }
   const dropped = unacknowledged > 0 ? `; stopped while ${unacknowledged} events were unacknowledged` : '';
   log.info(
-    `live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.rejected} rejected${dropped}`,
+    `live stopped: ${stats.sent} sent, ${stats.accepted} accepted, ` +
+      `${stats.duplicates} duplicates, ${stats.rejected} rejected${dropped}`,
   );
   return stats;
 }

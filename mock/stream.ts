@@ -24,13 +24,19 @@ export interface StreamOptions {
   pop: Population;
   /** first activity event at or after this moment (epoch ms) */
   startMs: number;
-  /** meetings, transfers and check-ins from this moment on (default startMs), so that monthly and 30-day figures have history */
+  /**
+   * meetings, transfers and check-ins from this moment on (default startMs), so that monthly and 30-day figures
+   * have history
+   */
   historyStartMs?: number;
   /** stop before this moment (default: never) */
   endMs?: number;
   /** multiplies the realistic activity volume (default 1); meetings, transfers and check-ins are not scaled */
   scale?: number;
-  /** activity of a type only from this moment on (e.g. heartbeats for the last minutes of a backfill); +Infinity for none */
+  /**
+   * activity of a type only from this moment on (e.g. heartbeats for the last minutes of a backfill);
+   * +Infinity for none
+   */
   typeStarts?: TypeStarts;
   /** 党费 from this moment on (default historyStartMs): a backfill sends last month's in full */
   duesStartMs?: number;

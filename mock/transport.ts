@@ -34,7 +34,8 @@ export class IngestRefused extends Error {
     body: string,
   ) {
     super(
-      `ingest refused the batch with HTTP ${status}${status === 401 ? ' (bad or missing --token)' : ''}: ${body.slice(0, 300)}`,
+      `ingest refused the batch with HTTP ${status}${status === 401 ? ' (bad or missing --token)' : ''}: ` +
+        `${body.slice(0, 300)}`,
     );
     this.name = 'IngestRefused';
   }

@@ -37,7 +37,10 @@ export function demoRetentionDays(nowMs: number, base = DEFAULT_RETENTION_DAYS):
   return Math.max(base, Math.ceil((nowMs - quarterStartMs(nowMs)) / DAY_MS) + 2);
 }
 
-/** The configuration with the retention raised for the quarter's history, unless the environment sets RETENTION_DAYS. */
+/**
+ * The configuration with the retention raised for the quarter's history, unless the environment sets
+ * RETENTION_DAYS.
+ */
 export function demoConfig(config: Config, env: NodeJS.ProcessEnv, nowMs: number): Config {
   if (env.RETENTION_DAYS !== undefined && env.RETENTION_DAYS !== '') return config;
   const days = demoRetentionDays(nowMs, config.RETENTION_DAYS);
@@ -109,14 +112,16 @@ async function main(): Promise<void> {
   const started = await startServer(config);
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
     started.fastify.log.info(
-      `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; set it to override`,
+      `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; ` +
+        'set it to override',
     );
   }
   const abort = new AbortController();
   closeGracefully(started.fastify, async () => abort.abort());
   const wall = `${started.url}/`;
   process.stdout.write(
-    `\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`,
+    `\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n` +
+      `  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`,
   );
   await runDemo(started, abort.signal);
 }

@@ -171,10 +171,8 @@ export async function generate(opts: BuildOptions = {}): Promise<Generated> {
     labels.set(code, labelPointOf(g, 0.005));
     return regionFeature(p, code, g, labels.get(code));
   });
-  files.set(
-    'china.json',
-    `${stableJson(collection([...provinceFeatures, toFeature({ ...nanhaiFeature().properties, geometry: nanhaiFeature().geometry })]))}\n`,
-  );
+  const nanhai = toFeature({ ...nanhaiFeature().properties, geometry: nanhaiFeature().geometry });
+  files.set('china.json', `${stableJson(collection([...provinceFeatures, nanhai]))}\n`);
   files.set('regions.json', regionsJson(p.regions, labels));
   return {
     files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),

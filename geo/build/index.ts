@@ -37,9 +37,8 @@ async function main(): Promise<void> {
       writeFileSync(file, text);
     }
     gz.set(path, gzipBytes(text));
-    console.log(
-      `${path.padEnd(20)} ${String(Buffer.byteLength(text)).padStart(9)} B raw ${String(gz.get(path)).padStart(8)} B gzip`,
-    );
+    const raw = String(Buffer.byteLength(text)).padStart(9);
+    console.log(`${path.padEnd(20)} ${raw} B raw ${String(gz.get(path)).padStart(8)} B gzip`);
   }
   if (countiesWithoutBoundary.length > 0) {
     console.warn(`counties without a boundary (no township/village cells): ${countiesWithoutBoundary.join(', ')}`);

@@ -13,7 +13,10 @@ const THEME_DAYS = [1, 5, 8, 10, 15, 20, 25];
 const GROUP_SIZE = 12;
 const LAG_SKIP_MONTHLY = 0.35;
 const LAG_SKIP_QUARTERLY = 0.3;
-/** Cumulative share of branches holding a quarter's 党员大会 (and 党课) by its first, second, third month: most early, a few at the quarter's end. */
+/**
+ * Cumulative share of branches holding a quarter's 党员大会 (and 党课) by its first, second, third month:
+ * most early, a few at the quarter's end.
+ */
 const QUARTER_MONTH_CUM = [0.7, 0.92, 1];
 /** Share of branches that give the 党课 at the 党员大会; the others in a month drawn the same way. */
 const LECTURE_WITH_ASSEMBLY = 0.6;

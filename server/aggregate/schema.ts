@@ -43,7 +43,8 @@ export const D_MINUTES = DAY.minutes;
 export const D_EXAMS = DAY.exams;
 export const D_PASSED = DAY.passed;
 export const D_STUDIES = DAY.studies; // study.completed events
-export const D_HOUR0: number = (TABLE_FIELDS.day as readonly string[]).indexOf('hour0'); // study.completed events in hour h at D_HOUR0 + h
+// study.completed events in hour h at D_HOUR0 + h
+export const D_HOUR0: number = (TABLE_FIELDS.day as readonly string[]).indexOf('hour0');
 export const DAY_SLOTS = SLOTS_OF.day;
 export const M_LEARNERS = MONTH.learners;
 export const M_MEETINGS = MONTH.meetings;

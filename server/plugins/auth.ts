@@ -78,24 +78,20 @@ export default fp<{ config: Config }>(
         const scope = auth.screenScope(token);
         if (scope === null) {
           reply.header('WWW-Authenticate', 'Bearer');
-          return reply
-            .code(401)
-            .send({
-              statusCode: 401,
-              error: 'Unauthorized',
-              message: 'a screen token is needed (Authorization: Bearer)',
-            });
+          return reply.code(401).send({
+            statusCode: 401,
+            error: 'Unauthorized',
+            message: 'a screen token is needed (Authorization: Bearer)',
+          });
         }
         const region = (request.query as { region?: unknown }).region;
         const code = typeof region === 'string' ? region : DEFAULT_REGION;
         if (scope !== ANY_REGION && !containsCode(scope, code)) {
-          return reply
-            .code(403)
-            .send({
-              statusCode: 403,
-              error: 'Forbidden',
-              message: `this token may read ${scope} and the regions below it, not ${code}`,
-            });
+          return reply.code(403).send({
+            statusCode: 403,
+            error: 'Forbidden',
+            message: `this token may read ${scope} and the regions below it, not ${code}`,
+          });
         }
         return undefined;
       },

@@ -69,7 +69,9 @@ export default fp(
       }),
       frameBuildSeconds: new Histogram({
         name: 'zhdj_frame_build_seconds',
-        help: "Per region and frame tick: from the start of the tick's store read (every region at one instant) until the region's frame is diffed and ready to emit",
+        help:
+          "Per region and frame tick: from the start of the tick's store read (every region at one instant) " +
+          "until the region's frame is diffed and ready to emit",
         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
         registers: [registry],
       }),

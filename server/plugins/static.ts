@@ -13,9 +13,10 @@ const GEO_MAX_AGE_MS = 3_600_000;
 /** the screen's other pages: the same index.html, whose entry picks the page by path */
 export const SCREEN_PAGE_PATHS = ['/console', '/control'];
 
+const RUN_TO_BUILD = 'Run <code>npm run build:screen</code> (or <code>npm start</code>), then reload.';
 const MISSING_SCREEN_HTML = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ZHDJ Screen</title>
 <body style="font-family:sans-serif;background:#0b1020;color:#e8ecf5;padding:3em">
-<h1>智慧党建指挥大屏</h1><p>The screen is not built yet. Run <code>npm run build:screen</code> (or <code>npm start</code>), then reload.</p>
+<h1>智慧党建指挥大屏</h1><p>The screen is not built yet. ${RUN_TO_BUILD}</p>
 <p>API: <a style="color:#8cf" href="/docs">/docs</a></p></body></html>`;
 
 export default fp<{ screenDir?: string }>(

@@ -54,7 +54,8 @@ export default fp<StorePluginOptions>(
     if (store.engine === 'redis' && !/aof/i.test(health.persistence)) {
       fastify.log.warn(
         { persistence: health.persistence },
-        'Redis AOF is off: acknowledged events can be lost on a Redis crash (set appendonly yes, appendfsync everysec or always)',
+        'Redis AOF is off: acknowledged events can be lost on a Redis crash ' +
+          '(set appendonly yes, appendfsync everysec or always)',
       );
     }
     if (owned) fastify.addHook('onClose', async () => store.close());

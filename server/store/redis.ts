@@ -20,9 +20,15 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   url?: string;
   /** key prefix; keys are `{prefix}:…` (default "zhdj") */
   prefix?: string;
-  /** dedupe buckets of a generation when the one before it holds fewer than 100 ids per bucket (default 4096); a new generation doubles it until that holds */
+  /**
+   * dedupe buckets of a generation when the one before it holds fewer than 100 ids per bucket (default 4096);
+   * a new generation doubles it until that holds
+   */
   dedupeBuckets?: number;
-  /** dedupe generations checked per id (default 2: ids kept 1–2× the retention; 3: 1–1.5×, one more HEXISTS per event) */
+  /**
+   * dedupe generations checked per id (default 2: ids kept 1–2× the retention; 3: 1–1.5×, one more HEXISTS
+   * per event)
+   */
   dedupeGenerations?: number;
 }
 

@@ -91,15 +91,13 @@ describe('postBatch', () => {
   it('counts rejected events and warns with the first reasons', async () => {
     const r = await receiver([
       (_req, res, events) =>
-        res
-          .writeHead(200)
-          .end(
-            JSON.stringify({
-              accepted: events.length - 1,
-              duplicates: 0,
-              rejected: [{ index: 0, id: 'x', reason: 'unknown_org', message: 'org "o-9" is not in the roster' }],
-            }),
-          ),
+        res.writeHead(200).end(
+          JSON.stringify({
+            accepted: events.length - 1,
+            duplicates: 0,
+            rejected: [{ index: 0, id: 'x', reason: 'unknown_org', message: 'org "o-9" is not in the roster' }],
+          }),
+        ),
     ]);
     const log = quiet();
     const stats = emptyStats();

@@ -12,21 +12,36 @@ export function describe(item: TickerItem, lang: Lang): string {
   const d = item.detail;
   switch (item.type) {
     case 'study.completed':
-      return `${t(lang, 'studied')}${d.course ? (d.course.startsWith('《') ? ` ${d.course}` : ` 《${d.course}》`) : ''}${d.minutes ? ` ${d.minutes}${t(lang, 'minutesUnit')}` : ''}`;
+      return (
+        `${t(lang, 'studied')}${d.course ? (d.course.startsWith('《') ? ` ${d.course}` : ` 《${d.course}》`) : ''}` +
+        `${d.minutes ? ` ${d.minutes}${t(lang, 'minutesUnit')}` : ''}`
+      );
     case 'exam.submitted':
-      return `${d.passed ? t(lang, 'examPassed') : t(lang, 'examFailed')}${d.score !== undefined ? ` ${d.score}${t(lang, 'scoreUnit')}` : ''}`;
+      return (
+        `${d.passed ? t(lang, 'examPassed') : t(lang, 'examFailed')}` +
+        `${d.score !== undefined ? ` ${d.score}${t(lang, 'scoreUnit')}` : ''}`
+      );
     case 'meeting.held':
-      return `${t(lang, 'meetingHeld')} ${d.kind ? MEETING_LABELS[d.kind][lang] : ''}${d.expected ? ` ${d.attendees ?? 0}/${d.expected}` : ''}`;
+      return (
+        `${t(lang, 'meetingHeld')} ${d.kind ? MEETING_LABELS[d.kind][lang] : ''}` +
+        `${d.expected ? ` ${d.attendees ?? 0}/${d.expected}` : ''}`
+      );
     case 'transfer.updated':
       return `${t(lang, 'transferMoved')} · ${d.stage ? STAGE_LABELS[d.stage][lang] : ''}`;
     case 'points.awarded':
-      return `${t(lang, 'pointsAwarded')} ${d.points !== undefined && d.points > 0 ? '+' : ''}${d.points ?? ''}${d.reason ? ` · ${d.reason}` : ''}`;
+      return (
+        `${t(lang, 'pointsAwarded')} ${d.points !== undefined && d.points > 0 ? '+' : ''}${d.points ?? ''}` +
+        `${d.reason ? ` · ${d.reason}` : ''}`
+      );
     case 'member.checkin':
       return t(lang, 'checkedIn');
     case 'member.active':
       return t(lang, 'active');
     case 'development.stage':
-      return `${t(lang, 'developmentMoved')} · ${d.developmentStage ? DEVELOPMENT_LABELS[d.developmentStage][lang] : ''}`;
+      return (
+        `${t(lang, 'developmentMoved')} · ` +
+        `${d.developmentStage ? DEVELOPMENT_LABELS[d.developmentStage][lang] : ''}`
+      );
     case 'dues.paid':
       return t(lang, 'duesPaid');
     default:

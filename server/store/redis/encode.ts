@@ -88,7 +88,10 @@ function recordFields<F extends FamilyName>(fam: Family<F>, value: RecordTypes[F
  * family keeps none). */
 export function storedRecord<F extends FamilyName>(family: F, value: RecordTypes[F]): string {
   const fam = FAMILIES[family] as Family<F>;
-  return `${fam.order(value)}${SEP}${fam.min === undefined ? '' : String(value[fam.min])}${SEP}${recordFields(fam, value)}`;
+  return (
+    `${fam.order(value)}${SEP}${fam.min === undefined ? '' : String(value[fam.min])}${SEP}` +
+    `${recordFields(fam, value)}`
+  );
 }
 
 const isTable = (name: TableName | SetName): name is TableName => !(name in SET_PERIODS);

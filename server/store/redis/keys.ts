@@ -34,7 +34,9 @@ export const K = {
   onlineOrg: 'ono', // hash member → org of its online entry
   ticker: 'tk', // list of ticker item JSON, newest first
   stream: 'x', // stream of raw (masked) events, last replayHours
-  dedupe: (gen: number, bucket: number) => `dd:${gen}:${bucket}`, // set of id hashes as signed 64-bit integers (intset); `dd:<gen>:fmt` = set (older generations: hash 8-byte id hash → '')
+  // set of id hashes as signed 64-bit integers (intset); `dd:<gen>:fmt` = set
+  // (older generations: hash 8-byte id hash → '')
+  dedupe: (gen: number, bucket: number) => `dd:${gen}:${bucket}`,
 } as const;
 
 /** 2: records as `order␟min␟fields…` (schema.ts FAMILIES); 1 (no `layout` key): tx and fl in

@@ -107,7 +107,8 @@ export async function sweepDedupe(redis: Redis, base: string, gen: number, keepG
 /** Replaces a hash field only while it still holds the value read (a concurrent ingest wins). */
 const REPLACE_IF_SAME = `local n = 0
 for i = 1, #ARGV, 3 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]); n = n + 1 end
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]); n = n + 1 end
 end
 if n > 0 then redis.call('HINCRBY', KEYS[2], KEYS[3], 1) end
 return n`;

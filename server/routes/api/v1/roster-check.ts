@@ -9,7 +9,10 @@ export interface RosterProblem {
 
 const MAX_PROBLEMS = 50;
 
-/** Unique ids, parents present, no cycles, regions known, structure bands summing to members. Returns at most 50 problems. */
+/**
+ * Unique ids, parents present, no cycles, regions known, structure bands summing to members.
+ * Returns at most 50 problems.
+ */
 export function checkRoster(orgs: readonly Org[], isKnownRegion: (code: string) => boolean): RosterProblem[] {
   const problems: RosterProblem[] = [];
   const add = (index: number, id: string, message: string) => {

@@ -16,7 +16,8 @@ const roster: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Replace the organization roster',
         description:
-          'Unique ids, every parent present, no cycles, regions known (GB/T 2260 codes of the registry). Aggregates are kept.',
+          'Unique ids, every parent present, no cycles, regions known (GB/T 2260 codes of the registry). ' +
+          'Aggregates are kept.',
         tags: ['roster'],
         security: [{ bearer: [] }],
         body: Roster,

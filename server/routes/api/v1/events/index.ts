@@ -55,8 +55,10 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
       schema: {
         summary: 'Ingest a batch of events',
         description:
-          `A JSON array (Content-Type: application/json) or NDJSON (application/x-ndjson) of at most ${MAX_BATCH_EVENTS} events. ` +
-          'Invalid events are listed in `rejected`; the others are accepted once durable. Duplicates (same id) count once.',
+          'A JSON array (Content-Type: application/json) or NDJSON (application/x-ndjson) ' +
+          `of at most ${MAX_BATCH_EVENTS} events. ` +
+          'Invalid events are listed in `rejected`; the others are accepted once durable. ' +
+          'Duplicates (same id) count once.',
         tags: ['ingest'],
         security: [{ bearer: [] }],
         consumes: ['application/json', ...NDJSON_TYPES],
@@ -96,13 +98,11 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
           if (err instanceof StoreUnavailableError) {
             request.log.warn({ err }, 'store unavailable: batch refused');
             reply.header('Retry-After', String(err.retryAfterS));
-            return reply
-              .code(503)
-              .send({
-                statusCode: 503,
-                error: 'Service Unavailable',
-                message: 'the store cannot take writes now; nothing was accepted, retry later',
-              });
+            return reply.code(503).send({
+              statusCode: 503,
+              error: 'Service Unavailable',
+              message: 'the store cannot take writes now; nothing was accepted, retry later',
+            });
           }
           throw err;
         }
