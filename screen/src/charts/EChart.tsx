@@ -1,7 +1,8 @@
 // One ECharts instance per panel for the life of the page: created on mount, fed with
 // setOption (merge, not replace) on every update, resized with its box, disposed on unmount.
 // The canvas renders at the device pixel ratio, and is painted inside the measured commit.
-import { useLayoutEffect, useRef } from 'react';
+import { useContext, useLayoutEffect, useRef } from 'react';
+import { isPagedOut, PagedSlotContext } from '../panels/pagedSlot.ts';
 import { echarts, type ECOption } from './echarts.ts';
 import { noteReady } from '../state/store.ts';
 import { cancelChart, scheduleChart } from './scheduler.ts';
@@ -27,6 +28,9 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
   const lastKey = useRef<string | undefined>(undefined);
   /** what the chart shows, serialized per top-level key */
   const onChart = useRef<OptionKeys | null>(null);
+  // hidden in a paged slot: the first paint happens (the wall's first frame needs every chart),
+  // later ones wait until the panel is shown, then paint the delta to what it shows
+  const pagedOut = isPagedOut(useContext(PagedSlotContext), name);
 
   useLayoutEffect(() => {
     const inst = echarts.init(el.current!, null, {
@@ -52,6 +56,10 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
   useLayoutEffect(() => {
     const inst = chart.current;
     if (!inst) return;
+    if (pagedOut && painted.current) {
+      cancelChart(inst);
+      return;
+    }
     const replace = lastKey.current !== replaceKey;
     lastKey.current = replaceKey;
     const keys = serializeKeys(option);
@@ -82,7 +90,7 @@ export function EChart({ option, width, height, replaceKey, name, placeholder = 
       stats.chartsPainted++;
       noteReady();
     }
-  }, [option, replaceKey, name, placeholder]);
+  }, [option, replaceKey, name, placeholder, pagedOut]);
 
   return <div ref={el} className="echart" style={{ width, height }} />;
 }

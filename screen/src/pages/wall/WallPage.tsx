@@ -19,6 +19,7 @@ import { Alerts } from '../../panels/Alerts.tsx';
 import { StudyPanels } from '../../panels/StudyPanels.tsx';
 import { OrgPanels } from '../../panels/OrgPanels.tsx';
 import { PartyPanels } from '../../panels/PartyPanels.tsx';
+import { PagedSlotContext } from '../../panels/pagedSlot.ts';
 import { usePager } from '../../panels/pager.ts';
 import { MapPanel } from '../../map/MapPanel.tsx';
 import { THEMES, type MapTheme } from '../../map/themes.ts';
@@ -39,6 +40,7 @@ export function WallPage({ params }: { params: WallParams }) {
   const orgs = useOrgs(region, token);
   // 16:9: the party affairs panels and the floating destinations take turns in one slot
   const page = usePager(layout.pages, params.rotationS);
+  const slot = useMemo(() => ({ page, pages: layout.pages }), [page, layout.pages]);
 
   const snap = useWall((s) => s.snapshot);
   const connected = useWall((s) => s.connected);
@@ -125,9 +127,11 @@ export function WallPage({ params }: { params: WallParams }) {
             <KpiGrid kpi={snap?.kpi ?? null} lang={lang} grid={layout.kpiGrid} />
           </Panel>
         ) : null}
-        <StudyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
-        <OrgPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
-        <PartyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} page={page} />
+        <PagedSlotContext.Provider value={slot}>
+          <StudyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+          <OrgPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+          <PartyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} page={page} />
+        </PagedSlotContext.Provider>
         {p.map && mapReady ? (
           <MapPanel
             id="map"
