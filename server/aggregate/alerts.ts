@@ -18,7 +18,9 @@ export const MAX_ALERTS = 30;
 export const DUES_FROM_DAY = 16;
 export const DUES_WARN = 0.8;
 export const DUES_CRITICAL = 0.5;
-export const PROBATION_OVERDUE_CRITICAL = 5;
+/** a few cases wait weeks past their year for the 支部大会 that confirms them (normal); many is a
+ * stalled branch process: critical from this many in one unit */
+export const PROBATION_OVERDUE_CRITICAL = 20;
 
 export interface AlertUnit {
   region: RegionRef;
