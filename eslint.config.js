@@ -31,11 +31,11 @@ export default tseslint.config(
       'server/aggregate/mask.ts',
       'server/aggregate/hash.ts',
     ],
-    '/(snapshot|regions|views|alerts|kpi|records|roster-regions|rollup|geo)\\.ts$',
+    '/(snapshot|regions|counters|views|alerts|kpi|records|roster-regions|rollup|geo)\\.ts$',
     'the write side of aggregate/ does not import its read side',
   ),
   ...layer(
-    ['server/aggregate/{snapshot,regions,views,alerts,kpi,records,roster-regions,rollup,geo}.ts'],
+    ['server/aggregate/{snapshot,regions,counters,views,alerts,kpi,records,roster-regions,rollup,geo}.ts'],
     '/(effects|prepare)\\.ts$',
     'the read side of aggregate/ does not import its write side',
   ),

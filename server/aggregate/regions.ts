@@ -20,17 +20,6 @@ import { rosterRegions, RosterRegions } from './roster-regions.ts';
 import { DAILY_DAYS } from './schema.ts';
 
 export { DAILY_DAYS, RecordGroup, RosterRegions, rosterRegions };
-export {
-  BANDS,
-  C_BAND0,
-  C_BRANCHES,
-  C_COMPLIANT,
-  C_DEV_STAGE0,
-  C_HOUR_TODAY0,
-  C_KIND0,
-  C_STRUCT_MEMBERS,
-  C_STRUCT_ORGS,
-} from './counters.ts';
 
 const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 const DAY_MS = 86_400_000;

@@ -34,7 +34,7 @@ import {
   C_KIND0,
   C_STRUCT_MEMBERS,
   C_STRUCT_ORGS,
-} from './regions.ts';
+} from './counters.ts';
 import {
   countersAt,
   dailyAt,
