@@ -5,17 +5,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NormalizedEvent, Org } from '../../../server/contract/index.ts';
+import type { Org } from '../../../server/contract/index.ts';
 import { MemoryStore } from '../../../server/store/memory.ts';
 import type { Store } from '../../../server/store/types.ts';
+import { batchMaker, MEMBERS_PER_ORG, ORGS } from './measure-events.ts';
 import { viewsOf } from './views.ts';
 
 const ENGINE = process.argv[2] ?? 'memory';
 const SECONDS = Number(process.argv[3] ?? 10);
 const BATCH = 5000;
 const IN_FLIGHT = 4;
-const ORGS = 3000;
-const MEMBERS_PER_ORG = 30;
 
 const towns = ['610113001', '610113002', '610113003', '610102001', '610102002', '610104001'];
 const roster: Org[] = Array.from({ length: ORGS }, (_, i) => ({
@@ -27,48 +26,7 @@ const roster: Org[] = Array.from({ length: ORGS }, (_, i) => ({
   members: MEMBERS_PER_ORG,
 }));
 
-let seq = 0;
-function makeBatch(now: number): NormalizedEvent[] {
-  const out: NormalizedEvent[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    const o = (seq * 7919) % ORGS;
-    const org = `org-${o}`;
-    const member = `mem-${o}-${seq % MEMBERS_PER_ORG}`;
-    const id = `ev-${seq++}`;
-    const ts = now - (seq % 86_400) * 1000;
-    const r = seq % 100;
-    if (r < 55)
-      out.push({
-        id,
-        type: 'study.completed',
-        ts,
-        org,
-        member,
-        course: 'c1',
-        minutes: 20,
-        ...(r < 5 ? { name: '张三明' } : {}),
-      });
-    else if (r < 70) out.push({ id, type: 'member.active', ts, org, member });
-    else if (r < 80)
-      out.push({ id, type: 'exam.submitted', ts, org, member, exam: 'e1', score: 80, passed: r % 2 === 0 });
-    else if (r < 88) out.push({ id, type: 'points.awarded', ts, org, member, points: 5, reason: 'r' });
-    else if (r < 93)
-      out.push({ id, type: 'member.checkin', ts, org, member, lng: 100 + (seq % 20), lat: 25 + (seq % 15) });
-    else if (r < 97) out.push({ id, type: 'meeting.held', ts, org, kind: 'group', attendees: 8, expected: 10 });
-    else
-      out.push({
-        id,
-        type: 'transfer.updated',
-        ts,
-        org,
-        member,
-        transfer: `t-${seq % 5000}`,
-        stage: 'approved',
-        toRegion: '440100',
-      });
-  }
-  return out;
-}
+const makeBatch = batchMaker(BATCH);
 
 async function open(): Promise<{ store: Store; done: () => Promise<void> }> {
   if (ENGINE === 'memory') {
