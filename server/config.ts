@@ -11,6 +11,13 @@ export const EnvSchema = Type.Object({
   PORT: Int(8080, 0, 65535, 'TCP port'),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'listen address' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset → embedded MemoryStore' })),
+  REDIS_CLUSTER_NODES: Type.Optional(
+    Type.String({
+      pattern: '^[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*$',
+      description: 'seed nodes host:port,… of a Redis Cluster (instead of REDIS_URL)',
+    }),
+  ),
+  REDIS_MIN_REPLICAS: Int(0, 0, 16, 'replicas that must hold a batch (WAIT) before ingest answers 200'),
   REDIS_PREFIX: Type.String({ default: 'zhdj', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Redis key prefix' }),
   DATA_DIR: Type.String({ default: '.data/', minLength: 1, description: 'embedded store directory' }),
   FRAME_INTERVAL_MS: Int(1000, 50, 60_000, 'push coalescing interval'),
@@ -104,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (value.MAP_STYLE_URL !== undefined && !/^(https?:\/\/|\/)/.test(value.MAP_STYLE_URL)) {
     throw new ConfigError('MAP_STYLE_URL', 'must be an http(s) URL or a path starting with /');
+  }
+  if (value.REDIS_URL !== undefined && value.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError('REDIS_CLUSTER_NODES', 'and REDIS_URL are exclusive: set one (a cluster or a single Redis)');
   }
   const ingestTokens = list(value.INGEST_TOKENS);
   const screens = screenTokens(value.SCREEN_TOKENS);

@@ -6,6 +6,18 @@ export const SCREEN_NAMESPACE = '/screen';
 export interface ScreenAuth {
   region: string;
   token?: string;
+  /** the seq of this region's state the wall already holds (a reconnecting wall): the server
+   * then sends the frames after it when it still has them all (about 2 minutes), not a snapshot */
+  seq?: number;
+}
+
+/** What a region's room gets in an interval with no frame: the pipeline is alive. `seq` is
+ * the region's current seq (a wall behind it missed a frame: resync); `asOf` the instant the
+ * server last read the store and found the region's state current. ~60 bytes on the wire. */
+export interface Heartbeat {
+  region: string;
+  seq: number;
+  asOf: number;
 }
 
 export interface ScreenError {
@@ -16,6 +28,7 @@ export interface ScreenError {
 export interface ServerToScreen {
   snapshot: (msg: SnapshotMessage) => void;
   frame: (frame: Frame) => void;
+  beat: (beat: Heartbeat) => void;
   error: (err: ScreenError) => void;
 }
 
