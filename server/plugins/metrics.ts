@@ -10,6 +10,9 @@ export interface Metrics {
   frameBuildSeconds: Histogram;
   wallsConnected: Gauge;
   framesSent: Counter;
+  heartbeatsSent: Counter;
+  regionIntervals: Counter;
+  wallJoins: Counter<'how'>;
   storeErrors: Counter<'op'>;
 }
 
@@ -83,6 +86,26 @@ export default fp(
       framesSent: new Counter({
         name: 'zhdj_frames_total',
         help: 'Frames built (one per region per interval with changes)',
+        registers: [registry],
+      }),
+      heartbeatsSent: new Counter({
+        name: 'zhdj_heartbeats_total',
+        help: 'Heartbeats sent (one per region per interval without a frame, by its builder)',
+        registers: [registry],
+      }),
+      regionIntervals: new Counter({
+        name: 'zhdj_region_intervals_total',
+        help:
+          'Region-intervals this process served as the region builder (a frame or a heartbeat); ' +
+          'summed over the fleet, one per region with walls per interval',
+        registers: [registry],
+      }),
+      wallJoins: new Counter({
+        name: 'zhdj_wall_joins_total',
+        help:
+          'Wall connections by what they got: snapshot, frames (caught up from the seq it held), ' +
+          'recovered (Socket.IO connection state recovery)',
+        labelNames: ['how'],
         registers: [registry],
       }),
       storeErrors: new Counter({

@@ -1,10 +1,12 @@
-// Transport for walls: the Socket.IO namespace /screen. Joins, resyncs and the frame clock;
-// what a frame contains is decided by feeds.ts.
+// Transport for walls: the Socket.IO namespace /screen. Joins, recovery, resyncs and the frame
+// clock; what a frame contains is decided by feeds.ts, who builds it by ledger.ts.
 import fp from 'fastify-plugin';
+import type { Socket } from 'socket.io';
 import type { Config } from '../config.ts';
 import { SCREEN_NAMESPACE, type ScreenError } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
 import { RegionFeeds } from './feeds.ts';
+import { RedisLedger } from './ledger.ts';
 import { checkJoin } from './scope.ts';
 
 declare module 'fastify' {
@@ -13,21 +15,42 @@ declare module 'fastify' {
   }
 }
 
+/** A builder that stops renewing loses its regions this long after its last tick began. */
+export const leaseMsOf = (frameIntervalMs: number): number => frameIntervalMs + Math.max(500, frameIntervalMs / 2);
+
 export default fp<{ config: Config }>(
   async (fastify, { config }) => {
     const nsp = fastify.io.of(SCREEN_NAMESPACE);
     const { metrics } = fastify;
-    /** walls per region on this process; only these regions get frames */
+    /** walls per region on this process; only these regions are claimed and built here */
     const walls = new Map<string, number>();
+    const interval = config.FRAME_INTERVAL_MS;
+    const ledger = fastify.fleet
+      ? new RedisLedger({
+          redis: fastify.fleet.redis,
+          prefix: config.REDIS_PREFIX,
+          id: fastify.fleet.id,
+          frameIntervalMs: interval,
+          leaseMs: leaseMsOf(interval),
+        })
+      : undefined;
     const feeds = new RegionFeeds({
       version: () => fastify.store.version(),
       views: fastify.views,
-      // local: every process frames its own walls; the adapter must not fan a frame out to
-      // walls of other processes, which have their own seq.
+      ledger,
+      // above any seq handed out before, by this process or one before it
+      firstSeq: () => Date.now(),
+      frameIntervalMs: interval,
+      // to the room on every process (the adapter); a frame gets an offset for recovery
       emitFrame: (region, frame) => {
         metrics.framesSent.inc();
-        nsp.local.to(region).emit('frame', frame);
+        nsp.to(region).emit('frame', frame);
       },
+      emitBeat: (region, beat) => {
+        metrics.heartbeatsSent.inc();
+        nsp.volatile.to(region).emit('beat', beat);
+      },
+      onInterval: () => metrics.regionIntervals.inc(),
       onBuild: (seconds) => metrics.frameBuildSeconds.observe(seconds),
       onError: (region, err) => {
         metrics.storeErrors.inc({ op: 'snapshot' });
@@ -35,6 +58,23 @@ export default fp<{ config: Config }>(
       },
     });
     fastify.decorate('feeds', feeds);
+
+    const count = (socket: Socket, region: string) => {
+      walls.set(region, (walls.get(region) ?? 0) + 1);
+      metrics.wallsConnected.inc();
+      socket.on('disconnect', () => {
+        const n = (walls.get(region) ?? 1) - 1;
+        if (n > 0) walls.set(region, n);
+        else walls.delete(region);
+        metrics.wallsConnected.dec();
+      });
+      socket.on('resync', () => {
+        feeds.latest(region).then(
+          (latest) => latest && socket.emit('snapshot', latest),
+          (err: unknown) => fastify.log.warn({ err, region }, 'resync failed'),
+        );
+      });
+    };
 
     nsp.on('connection', async (socket) => {
       const check = checkJoin(socket.handshake.auth, fastify.auth.screenScope);
@@ -44,15 +84,25 @@ export default fp<{ config: Config }>(
       };
       if (!check.ok) return refuse(check.error);
       const { region } = check;
+      if (socket.recovered && socket.rooms.has(region)) {
+        // Socket.IO restored the session and sends the frames it missed: nothing else to send
+        count(socket, region);
+        metrics.wallJoins.inc({ how: 'recovered' });
+        feeds
+          .join(region)
+          .catch((err: unknown) => fastify.log.warn({ err, region }, 'recovered wall: region open failed'));
+        return;
+      }
+      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
       // Counted before the first await so that the region's feed is retained while it opens.
-      walls.set(region, (walls.get(region) ?? 0) + 1);
-      socket.on('disconnect', () => {
-        const n = (walls.get(region) ?? 1) - 1;
-        if (n > 0) walls.set(region, n);
-        else walls.delete(region);
-      });
+      count(socket, region);
+      const held = (socket.handshake.auth as { seq?: unknown }).seq;
+      let missed: Awaited<ReturnType<RegionFeeds['since']>>;
+      let current: Awaited<ReturnType<RegionFeeds['latest']>>;
       try {
         await feeds.join(region);
+        missed = Number.isSafeInteger(held) ? await feeds.since(region, held as number) : undefined;
+        current = missed ? undefined : await feeds.latest(region);
       } catch (err) {
         if (err instanceof UnknownRegionError) return refuse({ reason: 'unknown_region', message: err.message });
         metrics.storeErrors.inc({ op: 'snapshot' });
@@ -60,18 +110,17 @@ export default fp<{ config: Config }>(
         return refuse({ reason: 'bad_request', message: 'the server could not read this region; retry shortly' });
       }
       if (socket.disconnected) return;
-      // Synchronous from here: the snapshot and the room membership are taken together, so
-      // the next frame applies exactly to this snapshot.
-      const current = feeds.current(region);
-      if (!current) return refuse({ reason: 'bad_request', message: 'region feed closed; retry' });
+      if (!missed && !current) return refuse({ reason: 'bad_request', message: 'region feed closed; retry' });
+      // Synchronous from here: the state sent and the room membership are taken together, so
+      // the next frame applies exactly to what this wall holds.
       void socket.join(region);
-      metrics.wallsConnected.inc();
-      socket.on('disconnect', () => metrics.wallsConnected.dec());
-      socket.emit('snapshot', current);
-      socket.on('resync', () => {
-        const latest = feeds.current(region);
-        if (latest) socket.emit('snapshot', latest);
-      });
+      if (missed) {
+        metrics.wallJoins.inc({ how: 'frames' });
+        for (const frame of missed) socket.emit('frame', frame);
+      } else {
+        metrics.wallJoins.inc({ how: 'snapshot' });
+        socket.emit('snapshot', current!);
+      }
     });
 
     const timer = setInterval(() => {
@@ -80,9 +129,12 @@ export default fp<{ config: Config }>(
         metrics.storeErrors.inc({ op: 'version' });
         fastify.log.error({ err }, 'frame tick failed');
       });
-    }, config.FRAME_INTERVAL_MS);
+    }, interval);
     timer.unref();
-    fastify.addHook('preClose', async () => clearInterval(timer));
+    fastify.addHook('preClose', async () => {
+      clearInterval(timer);
+      await feeds.close().catch(() => undefined);
+    });
   },
   { name: 'push', dependencies: ['socket', 'store', 'auth', 'metrics'] },
 );

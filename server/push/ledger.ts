@@ -1,0 +1,194 @@
+// Who builds a region's frames, and the region's state as the fleet last built it. One
+// process builds each region at a time (a lease); the state and the recent frames are
+// kept where every process can read them, so a wall served by any process gets the same
+// seq, and a builder that dies is continued — same seq, no jump — by whichever process
+// takes the lease next. Without Redis there is one process: LocalLedger holds every lease.
+import type { Frame, Snapshot } from '../contract/index.ts';
+import type { RedisClient } from '../store/redis/client.ts';
+
+/** A wall back within this long gets the frames it missed rather than a snapshot. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
+
+/** A region's state as last built: what the next frame's patch applies to. */
+export interface StoredFeed {
+  seq: number;
+  /** the store version it was built at */
+  version: number;
+  builtAt: number;
+  snapshot: Snapshot;
+}
+
+export interface FeedLedger {
+  /** Of `regions`, the ones this process builds now: leases taken or renewed. */
+  claim(regions: readonly string[]): Promise<Set<string>>;
+  /** The region's state as the fleet last stored it. */
+  load(region: string): Promise<StoredFeed | undefined>;
+  /** Stores the region's new state and the frame that led to it, only while this process
+   * still holds the lease (false: another process builds it now; emit nothing). */
+  commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean>;
+  /** Every frame after `seq` up to the region's current seq, oldest first, when the log still
+   * holds all of them (within RECOVERY_WINDOW_MS); undefined otherwise. */
+  since(region: string, seq: number): Promise<Frame[] | undefined>;
+  /** Gives the leases back (shutdown): another process takes over at its next tick. */
+  release(regions: readonly string[]): Promise<void>;
+}
+
+interface LoggedFrame {
+  at: number;
+  frame: Frame;
+}
+
+/** Frames after `seq`, if `log` (oldest first) holds them all and `current` is their end. */
+function framesAfter(log: readonly LoggedFrame[], seq: number, current: number, now: number): Frame[] | undefined {
+  if (seq === current) return [];
+  if (seq > current || seq < 0) return undefined;
+  const out = log.filter((l) => l.frame.seq > seq).map((l) => l.frame);
+  if (out.length !== current - seq || out[0]!.seq !== seq + 1) return undefined;
+  const first = log.find((l) => l.frame.seq === seq + 1)!;
+  return now - first.at <= RECOVERY_WINDOW_MS ? out : undefined;
+}
+
+/** One process (the embedded store): every lease is ours, the state lives in RegionFeeds,
+ * and the recent frames in memory. */
+export class LocalLedger implements FeedLedger {
+  readonly #logs = new Map<string, LoggedFrame[]>();
+  readonly #seq = new Map<string, number>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  async claim(regions: readonly string[]): Promise<Set<string>> {
+    return new Set(regions);
+  }
+
+  async load(): Promise<StoredFeed | undefined> {
+    return undefined;
+  }
+
+  async commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean> {
+    this.#seq.set(region, state.seq);
+    if (frame) {
+      const log = this.#logs.get(region) ?? [];
+      const now = this.#now();
+      log.push({ at: now, frame });
+      while (log.length > 0 && now - log[0]!.at > RECOVERY_WINDOW_MS) log.shift();
+      this.#logs.set(region, log);
+    }
+    return true;
+  }
+
+  async since(region: string, seq: number): Promise<Frame[] | undefined> {
+    const current = this.#seq.get(region);
+    if (current === undefined) return undefined;
+    return framesAfter(this.#logs.get(region) ?? [], seq, current, this.#now());
+  }
+
+  async release(): Promise<void> {}
+}
+
+// A region's keys share one hash tag, so the scripts below touch them in one slot.
+const CLAIM = `local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if v then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+// state, then the frame appended to the log and the log trimmed to its length
+const COMMIT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[5])
+if ARGV[3] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
+  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+end
+return 1`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+type Script = (...args: (string | number)[]) => Promise<number>;
+
+/** The fleet's ledger in Redis (single or Cluster): per region `{prefix:feed:REGION}:lease`
+ * (holder id, PX ttl), `:state` (StoredFeed JSON) and `:log` (recent frames). */
+export class RedisLedger implements FeedLedger {
+  readonly #redis: RedisClient;
+  readonly #prefix: string;
+  readonly #me: string;
+  readonly #leaseMs: number;
+  readonly #logMax: number;
+  readonly #now: () => number;
+  /** the state idles this long after its last write (no walls anywhere) */
+  readonly #keepMs: number;
+
+  constructor(o: {
+    redis: RedisClient;
+    prefix: string;
+    /** this process, unique in the fleet */
+    id: string;
+    frameIntervalMs: number;
+    leaseMs: number;
+    now?: () => number;
+  }) {
+    this.#redis = o.redis;
+    this.#prefix = o.prefix;
+    this.#me = o.id;
+    this.#leaseMs = o.leaseMs;
+    // at most one frame per interval: the window's worth, and some
+    this.#logMax = Math.ceil(RECOVERY_WINDOW_MS / o.frameIntervalMs) + 16;
+    this.#now = o.now ?? Date.now;
+    this.#keepMs = 24 * 3_600_000;
+    for (const [name, lua, keys] of [
+      ['zhdjFeedClaim', CLAIM, 1],
+      ['zhdjFeedCommit', COMMIT, 3],
+      ['zhdjFeedRelease', RELEASE, 1],
+    ] as const) {
+      if (!(name in this.#redis)) this.#redis.defineCommand(name, { numberOfKeys: keys, lua });
+    }
+  }
+
+  #key(region: string, part: 'lease' | 'state' | 'log'): string {
+    return `{${this.#prefix}:feed:${region}}:${part}`;
+  }
+
+  #script(name: string): Script {
+    const fn = (this.#redis as unknown as Record<string, Script>)[name]!;
+    return fn.bind(this.#redis);
+  }
+
+  async claim(regions: readonly string[]): Promise<Set<string>> {
+    const claim = this.#script('zhdjFeedClaim');
+    const got = await Promise.all(regions.map((r) => claim(this.#key(r, 'lease'), this.#me, this.#leaseMs)));
+    return new Set(regions.filter((_, i) => got[i] === 1));
+  }
+
+  async load(region: string): Promise<StoredFeed | undefined> {
+    const json = await this.#redis.get(this.#key(region, 'state'));
+    return json === null ? undefined : (JSON.parse(json) as StoredFeed);
+  }
+
+  async commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean> {
+    const logged = frame ? JSON.stringify({ at: this.#now(), frame } satisfies LoggedFrame) : '';
+    const ok = await this.#script('zhdjFeedCommit')(
+      this.#key(region, 'lease'),
+      this.#key(region, 'state'),
+      this.#key(region, 'log'),
+      this.#me,
+      JSON.stringify(state),
+      logged,
+      this.#logMax,
+      this.#keepMs,
+    );
+    return ok === 1;
+  }
+
+  async since(region: string, seq: number): Promise<Frame[] | undefined> {
+    const [state, log] = await Promise.all([this.load(region), this.#redis.lrange(this.#key(region, 'log'), 0, -1)]);
+    if (!state) return undefined;
+    const frames = log.map((j) => JSON.parse(j) as LoggedFrame);
+    return framesAfter(frames, seq, state.seq, this.#now());
+  }
+
+  async release(regions: readonly string[]): Promise<void> {
+    const release = this.#script('zhdjFeedRelease');
+    await Promise.all(regions.map((r) => release(this.#key(r, 'lease'), this.#me)));
+  }
+}
