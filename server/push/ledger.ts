@@ -48,11 +48,14 @@ function framesAfter(log: readonly LoggedFrame[], seq: number, current: number, 
   return now - first.at <= RECOVERY_WINDOW_MS ? out : undefined;
 }
 
-/** One process (the embedded store): every lease is ours, the state lives in RegionFeeds,
- * and the recent frames in memory. */
+/** One process (the embedded store): every lease is ours. The states are RegionFeeds' own
+ * objects; a region whose last wall left keeps its state and frames for RECOVERY_WINDOW_MS, so
+ * a wall that comes back continues from the seq it holds. */
 export class LocalLedger implements FeedLedger {
   readonly #logs = new Map<string, LoggedFrame[]>();
-  readonly #seq = new Map<string, number>();
+  readonly #states = new Map<string, StoredFeed>();
+  /** regions given back (no walls), when */
+  readonly #released = new Map<string, number>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -60,15 +63,19 @@ export class LocalLedger implements FeedLedger {
   }
 
   async claim(regions: readonly string[]): Promise<Set<string>> {
+    this.#forget();
+    for (const r of regions) this.#released.delete(r);
     return new Set(regions);
   }
 
-  async load(): Promise<StoredFeed | undefined> {
-    return undefined;
+  async load(region: string): Promise<StoredFeed | undefined> {
+    this.#forget();
+    return this.#states.get(region);
   }
 
   async commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean> {
-    this.#seq.set(region, state.seq);
+    this.#states.set(region, state);
+    this.#released.delete(region);
     if (frame) {
       const log = this.#logs.get(region) ?? [];
       const now = this.#now();
@@ -80,12 +87,27 @@ export class LocalLedger implements FeedLedger {
   }
 
   async since(region: string, seq: number): Promise<Frame[] | undefined> {
-    const current = this.#seq.get(region);
+    const current = this.#states.get(region)?.seq;
     if (current === undefined) return undefined;
     return framesAfter(this.#logs.get(region) ?? [], seq, current, this.#now());
   }
 
-  async release(): Promise<void> {}
+  async release(regions: readonly string[]): Promise<void> {
+    const now = this.#now();
+    for (const r of regions) this.#released.set(r, now);
+    this.#forget();
+  }
+
+  /** Drops what regions given back longer than the window ago kept. */
+  #forget(): void {
+    const now = this.#now();
+    for (const [r, at] of this.#released) {
+      if (now - at <= RECOVERY_WINDOW_MS) continue;
+      this.#released.delete(r);
+      this.#states.delete(r);
+      this.#logs.delete(r);
+    }
+  }
 }
 
 // A region's keys share one hash tag, so the scripts below touch them in one slot.

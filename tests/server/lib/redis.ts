@@ -28,12 +28,12 @@ export function privatePrefix(name: string): string {
   return `zhdjtest-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Deletes the keys of one prefix (RedisStore keys are `{prefix}:…`). */
+/** Deletes the keys of one prefix (`{prefix}:…`, and per county or region `{prefix:…}:…`). */
 export async function dropPrefix(prefix: string, url = REDIS_TEST_URL): Promise<number> {
   const r = new Redis(url, { maxRetriesPerRequest: 1 });
   let dropped = 0;
   try {
-    for (const pattern of [`{${prefix}}:*`, `${prefix}:*`]) {
+    for (const pattern of [`{${prefix}}:*`, `{${prefix}:*`, `${prefix}:*`]) {
       let cursor = '0';
       do {
         const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

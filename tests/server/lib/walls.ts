@@ -2,6 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   Frame,
+  Heartbeat,
   ScreenAuth,
   ScreenError,
   ScreenToServer,
@@ -15,23 +16,33 @@ export interface Wall {
   socket: WallSocket;
   snapshots: SnapshotMessage[];
   frames: Frame[];
+  beats: Heartbeat[];
   errors: ScreenError[];
   /** every payload received, as JSON text */
   raw: string[];
   disconnected: Promise<string>;
 }
 
-export function connectWall(url: string, auth: ScreenAuth): Wall {
+/** `reconnect`: socket.io-client reconnects by itself (the handshake auth is re-read each time,
+ * so a function can carry the seq the wall holds). */
+export function connectWall(
+  url: string,
+  auth: ScreenAuth | (() => ScreenAuth),
+  opts: { reconnect?: boolean } = {},
+): Wall {
   const socket: WallSocket = io(`${url}/screen`, {
-    auth,
+    auth: typeof auth === 'function' ? (cb) => cb(auth()) : auth,
     transports: ['websocket'],
-    reconnection: false,
+    reconnection: opts.reconnect ?? false,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
     forceNew: true,
   });
   const wall: Wall = {
     socket,
     snapshots: [],
     frames: [],
+    beats: [],
     errors: [],
     raw: [],
     disconnected: new Promise((resolve) => socket.on('disconnect', (reason) => resolve(reason))),
@@ -43,6 +54,10 @@ export function connectWall(url: string, auth: ScreenAuth): Wall {
   socket.on('frame', (f) => {
     wall.frames.push(f);
     wall.raw.push(JSON.stringify(f));
+  });
+  socket.on('beat', (b) => {
+    wall.beats.push(b);
+    wall.raw.push(JSON.stringify(b));
   });
   socket.on('error', (e) => {
     wall.errors.push(e);

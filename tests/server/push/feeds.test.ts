@@ -5,6 +5,7 @@ import type { Frame, Snapshot } from '../../../server/contract/index.ts';
 import { UnknownRegionError } from '../../../server/contract/errors.ts';
 import { applyMergePatch } from '../../../server/contract/merge-patch.ts';
 import { RegionFeeds, TIME_REFRESH_MS } from '../../../server/push/feeds.ts';
+import { RECOVERY_WINDOW_MS } from '../../../server/push/ledger.ts';
 import { snapshot, tickerItem } from '../lib/fixtures.ts';
 
 const T0 = 1_700_000_000_000;
@@ -287,8 +288,8 @@ describe('RegionFeeds.tick rebuilds', () => {
 });
 
 describe('RegionFeeds.retain', () => {
-  it('forgets regions without walls: no more reads or frames; a later join builds afresh at seq 0', async () => {
-    const { src, feeds, frames, tickAt } = setup();
+  it('forgets regions without walls: no more reads or frames; a later join continues the kept state', async () => {
+    const { src, clock, feeds, frames, tickAt } = setup();
     await Promise.all([feeds.join(CITY), feeds.join(YANTA)]);
     src.change(YANTA, (s) => ({ ...s, kpi: { ...s.kpi, onlineNow: 2 } }));
     await tickAt(T0 + 1000);
@@ -300,10 +301,20 @@ describe('RegionFeeds.retain', () => {
     await tickAt(T0 + 2000);
     expect(src.snapshotsCalls.at(-1)).toEqual([CITY]);
     expect(frames.map((f) => f.region)).toEqual([YANTA]);
+    // back within the recovery window: the state a returning wall holds (seq 1) is continued,
+    // what changed meanwhile comes as the next frame
     const again = await feeds.join(YANTA);
-    expect(again.seq).toBe(0);
+    expect(again.seq).toBe(2);
     expect(again.snapshot.kpi.onlineNow).toBe(3);
+    expect(frames.map((f) => [f.region, f.seq])).toEqual([
+      [YANTA, 1],
+      [YANTA, 2],
+    ]);
     expect(src.snapshotCalls).toEqual([CITY, YANTA, YANTA]);
+    // past the window the kept state is gone: a fresh start (firstSeq; 0 by default)
+    feeds.retain(new Set([CITY]));
+    clock.ms = T0 + 2000 + RECOVERY_WINDOW_MS + 1;
+    expect((await feeds.join(YANTA)).seq).toBe(0);
   });
 
   it('a region forgotten while its tick builds gets no frame', async () => {
