@@ -1,8 +1,12 @@
-// Socket.IO transport, and nothing else: connects to /screen with { region, token },
-// reconnects forever with backoff, forwards every event to the store as a message and emits
-// `resync` when the store asks for one (seq gap) or after a reconnect.
+// Socket.IO transport, and nothing else: connects to /screen (WebSocket only) with
+// { region, token, seq }, reconnects forever with backoff, forwards every event to the store as
+// a message and emits `resync` when the store asks for one (a frame or heartbeat ahead of the
+// seq it holds). A reconnection needs no resync: the handshake says which seq the wall holds, and
+// the server answers with what it missed (Socket.IO's recovery, the frames after that seq, or a
+// snapshot).
 import { io, type Socket } from 'socket.io-client';
-import type { ScreenError, ScreenToServer, ServerToScreen } from '../../server/contract/index.ts';
+import type { ScreenAuth, ScreenError, ScreenToServer, ServerToScreen } from '../../server/contract/index.ts';
+import type { WallState } from './state/apply.ts';
 import { dispatch, wallStore } from './state/store.ts';
 
 const NAMESPACE = '/screen';
@@ -16,9 +20,23 @@ export interface Transport {
   close(): void;
 }
 
-export function connect(region: string, token: string | undefined): Transport {
-  const socket: WallSocket = io(NAMESPACE, {
-    auth: token === undefined ? { region } : { region, token },
+/** The handshake of each (re)connection: the seq held, when the state held is this region's. */
+export function handshakeAuth(
+  region: string,
+  token: string | undefined,
+  state: Pick<WallState, 'snapshot' | 'seq'>,
+): ScreenAuth {
+  const auth: ScreenAuth = { region };
+  if (token !== undefined) auth.token = token;
+  if (state.snapshot !== null && state.snapshot.region.code === region) auth.seq = state.seq;
+  return auth;
+}
+
+/** `origin` empty: the page's own host (tests pass a server's URL) */
+export function connect(region: string, token: string | undefined, origin = ''): Transport {
+  const socket: WallSocket = io(`${origin}${NAMESPACE}`, {
+    // a function: evaluated at every (re)connection, so a reconnecting wall says what it holds
+    auth: (cb) => cb(handshakeAuth(region, token, wallStore.getState())),
     transports: ['websocket'],
     reconnection: true,
     reconnectionAttempts: Infinity,
@@ -26,20 +44,30 @@ export function connect(region: string, token: string | undefined): Transport {
     reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
     randomizationFactor: 0.3,
   });
-  let everConnected = false;
   let lastResyncAt = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const resync = () => {
     const now = Date.now();
-    if (now - lastResyncAt < RESYNC_MIN_GAP_MS) return;
+    const wait = lastResyncAt + RESYNC_MIN_GAP_MS - now;
+    if (wait > 0) {
+      // asked again too soon: ask once the gap has passed if it is still needed (a gap beat
+      // changes no state a second time, so nothing else would ask again)
+      retry ??= setTimeout(() => {
+        retry = undefined;
+        if (wallStore.getState().needsResync && socket.connected) resync();
+      }, wait);
+      return;
+    }
     lastResyncAt = now;
     socket.emit('resync');
     dispatch({ kind: 'resyncRequested', at: now });
   };
 
   socket.on('connect', () => {
+    // socket.recovered: Socket.IO replays what was missed; otherwise the server sends the frames
+    // after auth.seq or a snapshot. Either way the state held stays on screen meanwhile.
     dispatch({ kind: 'connected', at: Date.now() });
-    if (everConnected) resync();
-    everConnected = true;
+    if (wallStore.getState().needsResync) resync();
   });
   socket.on('disconnect', (reason) => {
     dispatch({ kind: 'disconnected', at: Date.now() });
@@ -48,6 +76,7 @@ export function connect(region: string, token: string | undefined): Transport {
   });
   socket.on('snapshot', (msg) => dispatch({ kind: 'snapshot', msg, at: Date.now() }));
   socket.on('frame', (frame) => dispatch({ kind: 'frame', frame, at: Date.now() }));
+  socket.on('beat', (beat) => dispatch({ kind: 'beat', beat, at: Date.now() }));
   socket.on('error', (error) => dispatch({ kind: 'error', error, at: Date.now() }));
   socket.on('connect_error', (err: Error & { data?: unknown }) => {
     const data = err.data as { reason?: unknown; message?: unknown } | undefined;
@@ -66,6 +95,7 @@ export function connect(region: string, token: string | undefined): Transport {
   return {
     close() {
       unsubscribe();
+      if (retry !== undefined) clearTimeout(retry);
       socket.removeAllListeners();
       socket.disconnect();
     },

@@ -43,6 +43,9 @@ export interface ServerProc {
   start(): Promise<void>;
   /** SIGKILL, like a crash: the walls see the connection drop */
   kill(): Promise<void>;
+  /** SIGSTOP: a hung server, its sockets stay open and nothing arrives; resume() is SIGCONT */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
   /** the last lines the server wrote */
   logs(): string;
@@ -98,6 +101,14 @@ export async function serverProcess(
       const exited = new Promise((r) => c.once('exit', r));
       c.kill('SIGKILL');
       await exited;
+    },
+    pause() {
+      if (!child || child.exitCode !== null) throw new Error('server not running');
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      if (!child || child.exitCode !== null) throw new Error('server not running');
+      child.kill('SIGCONT');
     },
     logs: () => log,
     async stop() {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, isLive, mergeTicker, reduce, reduceAll, type WallState } from '../../screen/src/state/apply.ts';
 import { TICKER_MAX_ITEMS } from '../../server/contract/snapshot.ts';
+import type { Heartbeat } from '../../server/contract/index.ts';
 import { fixture, frame, item } from './helpers.ts';
 
 function withSnapshot(seq = 10): WallState {
@@ -126,6 +127,90 @@ describe('reduce', () => {
   });
 });
 
+describe('heartbeats', () => {
+  const ASOF = fixture().asOf;
+  const beat = (seq: number, asOf: number, region = '610100'): Heartbeat => ({ region, seq, asOf });
+  const onBeat = (s: WallState, b: Heartbeat, at: number) => reduce(s, { kind: 'beat', beat: b, at });
+
+  it('a snapshot and a frame confirm their asOf', () => {
+    const s = withSnapshot(10);
+    expect(s.confirmedAsOf).toBe(ASOF);
+    const f = reduce(s, { kind: 'frame', frame: { ...frame(11, {}), asOf: ASOF + 900 }, at: 2000 });
+    expect(f.confirmedAsOf).toBe(ASOF + 900);
+  });
+
+  it('a beat at our seq with a newer asOf confirms now and leaves the snapshot object alone', () => {
+    const s = withSnapshot(10);
+    const b = onBeat(s, beat(10, ASOF + 1000), 2000);
+    expect(b.lastDataAt).toBe(2000);
+    expect(b.confirmedAsOf).toBe(ASOF + 1000);
+    expect(b.snapshot).toBe(s.snapshot); // no panel re-renders
+    expect(b.ticker).toBe(s.ticker);
+    expect(b.snapshot?.asOf).toBe(ASOF);
+    expect(b.seq).toBe(10);
+    expect(b.needsResync).toBe(false);
+    // and keeps the wall live past the snapshot's own 3 intervals
+    expect(isLive(s, 4500, 1000)).toBe(false);
+    expect(isLive(b, 4500, 1000)).toBe(true);
+    const b2 = onBeat(b, beat(10, ASOF + 2000), 3000);
+    expect([b2.lastDataAt, b2.confirmedAsOf]).toEqual([3000, ASOF + 2000]);
+  });
+
+  it('a beat with an older or equal asOf (replayed after a recovery) proves nothing', () => {
+    const b = onBeat(withSnapshot(10), beat(10, ASOF + 5000), 2000);
+    expect(onBeat(b, beat(10, ASOF + 5000), 9000)).toBe(b);
+    expect(onBeat(b, beat(10, ASOF + 1000), 9000)).toBe(b);
+    expect(isLive(onBeat(b, beat(10, ASOF + 1000), 9000), 9000, 1000)).toBe(false);
+  });
+
+  it('a beat behind our seq changes nothing', () => {
+    const s = withSnapshot(10);
+    expect(onBeat(s, beat(9, ASOF + 5000), 2000)).toBe(s);
+  });
+
+  it('a beat ahead of our seq means a frame was missed: resync, and no confirmation', () => {
+    const s = withSnapshot(10);
+    const g = onBeat(s, beat(11, ASOF + 1000), 2000);
+    expect(g.needsResync).toBe(true);
+    expect(g.lastDataAt).toBe(1000);
+    expect(g.confirmedAsOf).toBe(ASOF);
+    expect(g.snapshot).toBe(s.snapshot);
+    // the second such beat changes nothing more (no commit)
+    expect(onBeat(g, beat(11, ASOF + 2000), 3000)).toBe(g);
+    // the resync's snapshot clears it
+    const r = reduce(g, {
+      kind: 'snapshot',
+      msg: { seq: 11, snapshot: { ...fixture(), asOf: ASOF + 2500 } },
+      at: 3100,
+    });
+    expect(r.needsResync).toBe(false);
+    expect(r.confirmedAsOf).toBe(ASOF + 2500);
+  });
+
+  it('a beat of another region, or before any snapshot, is ignored', () => {
+    const s = withSnapshot(10);
+    expect(onBeat(s, beat(10, ASOF + 1000, '610113'), 2000)).toBe(s);
+    expect(onBeat(s, beat(99, ASOF + 1000, '610113'), 2000)).toBe(s);
+    const empty = reduce(initialState('610100'), { kind: 'connected', at: 0 });
+    expect(onBeat(empty, beat(10, ASOF + 1000), 2000)).toBe(empty);
+    // during a drill-down the old region's beats do not make the wall live again
+    const drilling = reduce(s, { kind: 'region', region: '610113', at: 1500 });
+    expect(isLive(onBeat(drilling, beat(10, ASOF + 1000), 2000), 2000, 1000)).toBe(false);
+  });
+
+  it('a quiet region stays live on beats alone for an hour of intervals, and turns stale 3 intervals after the last', () => {
+    let s = withSnapshot(10);
+    for (let i = 1; i <= 3600; i++) {
+      s = onBeat(s, beat(10, ASOF + i * 1000), 1000 + i * 1000);
+      expect(isLive(s, 1000 + i * 1000 + 999, 1000)).toBe(true);
+    }
+    const last = 1000 + 3600 * 1000;
+    expect(isLive(s, last + 3000, 1000)).toBe(true);
+    expect(isLive(s, last + 3001, 1000)).toBe(false);
+    expect(s.confirmedAsOf).toBe(ASOF + 3600 * 1000);
+  });
+});
+
 describe('mergeTicker', () => {
   it('dedupes by id and caps', () => {
     const old = Array.from({ length: TICKER_MAX_ITEMS }, (_, i) => item(`o${i}`, 1000 - i));
@@ -153,6 +238,12 @@ describe('isLive (injected clock)', () => {
   it('follows the frame interval', () => {
     expect(isLive(s, 6000, 2000)).toBe(true);
     expect(isLive(s, 7001, 2000)).toBe(false);
+  });
+  it('a beat moves the boundary: live until 3 intervals after the beat, stale 1 ms later', () => {
+    const b = reduce(s, { kind: 'beat', beat: { region: '610100', seq: 10, asOf: fixture().asOf + 1 }, at: 2500 });
+    expect(isLive(b, 5500, 1000)).toBe(true);
+    expect(isLive(b, 5501, 1000)).toBe(false);
+    expect(isLive(reduce(b, { kind: 'disconnected', at: 2600 }), 2600, 1000)).toBe(false);
   });
   it('is not live before the first snapshot', () => {
     expect(isLive(reduce(initialState('610100'), { kind: 'connected', at: 0 }), 0)).toBe(false);

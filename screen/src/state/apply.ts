@@ -1,6 +1,13 @@
-// The wall's state machine, pure: applies snapshots and frames, tracks seq, detects gaps
-// (→ needsResync), caps the ticker and computes staleness from an injected clock.
-import type { Frame, ScreenError, SnapshotMessage, Snapshot, TickerItem } from '../../../server/contract/index.ts';
+// The wall's state machine, pure: applies snapshots, frames and heartbeats, tracks seq, detects
+// gaps (→ needsResync), caps the ticker and computes liveness from an injected clock.
+import type {
+  Frame,
+  Heartbeat,
+  ScreenError,
+  SnapshotMessage,
+  Snapshot,
+  TickerItem,
+} from '../../../server/contract/index.ts';
 import { TICKER_MAX_ITEMS } from '../../../server/contract/snapshot.ts';
 import { applyMergePatch } from '../../../server/contract/merge-patch.ts';
 
@@ -10,6 +17,7 @@ export const DEFAULT_FRAME_INTERVAL_MS = 1000;
 export type WallMessage =
   | { kind: 'snapshot'; msg: SnapshotMessage; at: number }
   | { kind: 'frame'; frame: Frame; at: number }
+  | { kind: 'beat'; beat: Heartbeat; at: number }
   | { kind: 'connected'; at: number }
   | { kind: 'disconnected'; at: number }
   | { kind: 'error'; error: ScreenError; at: number }
@@ -25,8 +33,13 @@ export interface WallState {
   /** newest ticker time of the last snapshot: items after it arrived by frame and slide in */
   tickerBaseTs: number;
   connected: boolean;
-  /** local receive time of the last snapshot or frame */
+  /** local receive time of the last proof that the pipeline is alive: a snapshot, a frame, or a
+   * heartbeat that confirmed a newer `asOf` (what `isLive` measures) */
   lastDataAt: number | null;
+  /** the newest instant the server confirmed this region's state current (snapshot, frame or
+   * heartbeat `asOf`): what 数据截至 shows. Kept apart from `snapshot.asOf`, so that a heartbeat
+   * leaves the snapshot object (and every panel) untouched */
+  confirmedAsOf: number | null;
   needsResync: boolean;
   error: ScreenError | null;
   /** applied frames since load (for the bench) */
@@ -42,6 +55,7 @@ export function initialState(region: string): WallState {
     tickerBaseTs: 0,
     connected: false,
     lastDataAt: null,
+    confirmedAsOf: null,
     needsResync: false,
     error: null,
     framesApplied: 0,
@@ -79,8 +93,21 @@ function applyFrame(state: WallState, frame: Frame, at: number): WallState {
     seq: frame.seq,
     ticker,
     lastDataAt: at,
+    confirmedAsOf: Math.max(state.confirmedAsOf ?? frame.asOf, frame.asOf),
     framesApplied: state.framesApplied + 1,
   };
+}
+
+/** A heartbeat: the region's current seq and the instant the server last confirmed it. Ahead of
+ * our seq → a frame was missed (resync). At our seq with a newer asOf → the pipeline is alive:
+ * liveness time and 数据截至 move, the snapshot object does not (no panel renders). Anything else
+ * (an older beat, one replayed after a recovery, an equal asOf) proves nothing and changes nothing. */
+function applyBeat(state: WallState, beat: Heartbeat, at: number): WallState {
+  if (state.snapshot === null || beat.region !== state.snapshot.region.code) return state;
+  if (beat.seq > state.seq) return state.needsResync ? state : { ...state, needsResync: true };
+  if (beat.seq < state.seq) return state;
+  if (state.confirmedAsOf !== null && beat.asOf <= state.confirmedAsOf) return state;
+  return { ...state, lastDataAt: at, confirmedAsOf: beat.asOf };
 }
 
 export function reduce(state: WallState, m: WallMessage): WallState {
@@ -95,12 +122,15 @@ export function reduce(state: WallState, m: WallMessage): WallState {
         ticker: mergeTicker(snap.ticker, []),
         tickerBaseTs: snap.ticker.reduce((m, t) => Math.max(m, t.ts), 0),
         lastDataAt: m.at,
+        confirmedAsOf: snap.asOf,
         needsResync: false,
         error: null,
       };
     }
     case 'frame':
       return applyFrame(state, m.frame, m.at);
+    case 'beat':
+      return applyBeat(state, m.beat, m.at);
     case 'connected':
       return { ...state, connected: true };
     case 'disconnected':
@@ -123,7 +153,8 @@ export function reduceAll(state: WallState, messages: readonly WallMessage[]): W
   return s;
 }
 
-/** live = connected, showing the asked region, and data no older than 3 frame intervals */
+/** live = connected, showing the asked region, and the last snapshot, frame or newer heartbeat
+ * received no more than 3 frame intervals ago (the server sends one of them every interval) */
 export function isLive(
   state: Pick<WallState, 'snapshot' | 'connected' | 'lastDataAt' | 'region'>,
   now: number,

@@ -2,8 +2,9 @@
 // state commit per animation frame (a burst of frames costs one render, not one per frame).
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { initialState, reduceAll, type WallMessage, type WallState } from './apply.ts';
+import { initialState, isLive, reduceAll, type WallMessage, type WallState } from './apply.ts';
 import { checkFirstFrame, recordPhases, recordUpdate, stats } from '../stats.ts';
 import { runPendingCharts, setQuietFlushObserver, withAllCharts } from '../charts/scheduler.ts';
 
@@ -11,6 +12,9 @@ setQuietFlushObserver((t0) => recordUpdate(t0));
 
 /** fallback drain when rAF is throttled (hidden tab, headless without focus) */
 const DRAIN_FALLBACK_MS = 250;
+/** how often liveness is re-checked when nothing arrives (a silent server turns the wall stale
+ * within 3 frame intervals + this) */
+const LIVE_CHECK_MS = 250;
 
 export const wallStore = createStore<WallState>(() => initialState(''));
 
@@ -85,4 +89,22 @@ export function useWall<T>(selector: (s: WallState) => T): T {
 /** re-check first-frame readiness outside a commit (map load, chart paint) */
 export function noteReady(): void {
   checkFirstFrame(wallStore.getState().snapshot !== null, stats.chartInstances);
+}
+
+/** `isLive` of the store's state, re-checked on every commit and on a clock (so a server that
+ * falls silent turns the wall stale even though nothing arrives). Renders its component only
+ * when the answer flips: a heartbeat each second moves `lastDataAt`, not the wall. */
+export function useLive(frameIntervalMs: number, now: () => number = Date.now): boolean {
+  const [live, setLive] = useState(() => isLive(wallStore.getState(), now(), frameIntervalMs));
+  useEffect(() => {
+    const check = () => setLive(isLive(wallStore.getState(), now(), frameIntervalMs));
+    check();
+    const unsubscribe = wallStore.subscribe(check);
+    const id = setInterval(check, LIVE_CHECK_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(id);
+    };
+  }, [frameIntervalMs, now]);
+  return live;
 }

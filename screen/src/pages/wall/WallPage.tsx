@@ -2,14 +2,13 @@
 // Loaded as its own chunk (main.tsx): the map stack (maplibre, deck.gl, echarts) lives behind it.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RegionRef } from '../../../../server/contract/index.ts';
-import { isLive, DEFAULT_FRAME_INTERVAL_MS } from '../../state/apply.ts';
-import { dispatch, useWall } from '../../state/store.ts';
+import { DEFAULT_FRAME_INTERVAL_MS } from '../../state/apply.ts';
+import { dispatch, useLive, useWall } from '../../state/store.ts';
 import { connect } from '../../transport.ts';
 import { computeLayout } from './layout.ts';
 import type { WallParams } from '../../params.ts';
 import { PALETTES } from '../../palette.ts';
 import { t } from '../../i18n.ts';
-import { useTimed } from '../../useNow.ts';
 import { useConfig, useOrgs, useWindowSize } from '../../useData.ts';
 import { Header } from '../../panels/Header.tsx';
 import { KpiGrid } from '../../panels/KpiGrid.tsx';
@@ -44,13 +43,9 @@ export function WallPage({ params }: { params: WallParams }) {
 
   const snap = useWall((s) => s.snapshot);
   const connected = useWall((s) => s.connected);
-  const lastDataAt = useWall((s) => s.lastDataAt);
   const error = useWall((s) => s.error);
-  const stateRegion = useWall((s) => s.region);
-  const frameIntervalMs = config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
-  const live = useTimed((now) =>
-    isLive({ snapshot: snap, connected, lastDataAt, region: stateRegion }, now, frameIntervalMs),
-  );
+  // renders the page only when liveness flips (heartbeats move the store each second)
+  const live = useLive(config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS);
 
   useEffect(() => {
     dispatch({ kind: 'region', region, at: Date.now() });
@@ -117,7 +112,6 @@ export function WallPage({ params }: { params: WallParams }) {
         lang={lang}
         regionName={snap?.region.name ?? null}
         live={live}
-        asOf={snap?.asOf ?? null}
         connecting={!connected && snap === null}
         scopeNote={scopeNote}
       />
