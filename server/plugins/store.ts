@@ -1,7 +1,9 @@
-// The store (SPEC 3–5): the embedded MemoryStore, or RedisStore when REDIS_URL is set.
+// The store (SPEC 3–5): the embedded MemoryStore, or RedisStore when REDIS_URL (a single Redis)
+// or REDIS_CLUSTER_NODES (a Redis Cluster) is set.
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { Views } from '../aggregate/views.ts';
+import { redisTarget } from '../store/redis/client.ts';
 import type { Store, StoreOptions } from '../store/types.ts';
 
 declare module 'fastify' {
@@ -34,9 +36,15 @@ export function storeOptions(config: Config): StoreOptions {
 
 export async function createStore(config: Config): Promise<Store> {
   const options = storeOptions(config);
-  if (config.REDIS_URL) {
+  const target = redisTarget(config);
+  if (target) {
     const { RedisStore } = await import('../store/redis.ts');
-    return new RedisStore({ ...options, url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+    return new RedisStore({
+      ...options,
+      target,
+      prefix: config.REDIS_PREFIX,
+      minReplicas: config.REDIS_MIN_REPLICAS,
+    });
   }
   const { MemoryStore } = await import('../store/memory.ts');
   return new MemoryStore({ ...options, dataDir: config.DATA_DIR });

@@ -1,28 +1,41 @@
-// RedisStore: the scale-out engine. One EVALSHA of redis/ingest.lua per batch does dedupe
-// and every aggregate update atomically; reads go through RollupReader (two pipelines,
-// cached per version and section). Several server processes share one Redis.
+// RedisStore: the scale-out engine, on a single Redis or a Redis Cluster. A batch is split by
+// slot group (the county of each event's org, redis/keys.ts); each group is one EVALSHA of
+// redis/ingest.lua, which does its dedupe and every aggregate update atomically. Per master
+// node one pipeline carries that node's groups (and a WAIT when replicas must hold the batch),
+// the nodes in parallel. Reads go through RollupReader (two rounds of one pipeline per node,
+// cached per version and section). Several server processes share one Redis or cluster.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { NormalizedEvent, Org } from '../contract/index.ts';
 import type { RollupInput } from '../aggregate/model.ts';
 import { clockFor } from '../aggregate/rollup.ts';
 import { DAY_MS, withDefaults } from './options.ts';
+import { createRedisClient, type RedisClient, type RedisTarget } from './redis/client.ts';
+import { LayoutError, prepareLayout } from './redis/convert.ts';
 import { encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
-import { migrateRecords, redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
-import { K, keyBase } from './redis/keys.ts';
+import { redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
+import { basePattern, countyBase, countyPattern, K, keyBase, NO_COUNTY } from './redis/keys.ts';
+import { Nodes, TOPOLOGY_ERROR } from './redis/nodes.ts';
 import { RollupReader } from './redis/read.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
 
 const INGEST_LUA = readFileSync(new URL('./redis/ingest.lua', import.meta.url), 'utf8');
+const INGEST_SHA = createHash('sha1').update(INGEST_LUA).digest('hex');
 const ROSTER_POLL_MS = 2000;
+/** a node pipeline that has not answered by then fails the batch (503; the retry is safe) */
+const NODE_TIMEOUT_MS = 10_000;
 
 export interface RedisStoreOptions extends Partial<StoreOptions> {
+  /** a single Redis (default redis://127.0.0.1:6379 when no `target`) */
   url?: string;
-  /** key prefix; keys are `{prefix}:…` (default "zhdj") */
+  /** a single Redis or a Redis Cluster (seed nodes); wins over `url` */
+  target?: RedisTarget;
+  /** key prefix; keys are `{prefix}:…` and `{prefix:CCCCCC}:…` (default "zhdj") */
   prefix?: string;
   /**
-   * dedupe buckets of a generation when the one before it holds fewer than 100 ids per bucket (default 4096);
-   * a new generation doubles it until that holds
+   * dedupe buckets of a county's generation when the one before it holds fewer than 100 ids per
+   * bucket (default 1024); a new generation doubles it until that holds
    */
   dedupeBuckets?: number;
   /**
@@ -30,28 +43,58 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
    * per event)
    */
   dedupeGenerations?: number;
+  /** replicas of each master that must hold a batch before ingest resolves (WAIT; default 0) */
+  minReplicas?: number;
+  /** how long that WAIT waits, ms (default 1000) */
+  replicaTimeoutMs?: number;
 }
 
-type IngestFn = (base: string, ...args: (string | Buffer)[]) => Promise<number[]>;
+interface Group {
+  county: string;
+  key: string;
+  /** indexes into the batch */
+  idx: number[];
+  args: (string | Buffer)[];
+  dups?: number[];
+}
 
 export class RedisStore implements Store {
   readonly engine = 'redis' as const;
   readonly opts: StoreOptions;
+  readonly prefix: string;
+  /** the deployment-wide keys' base, `{prefix}:` */
   readonly base: string;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
+  readonly nodes: Nodes;
   private readonly reader: RollupReader;
   private readonly enc: EncodeParams;
+  private readonly minReplicas: number;
+  private readonly replicaTimeoutMs: number;
   private poll: NodeJS.Timeout | null = null;
   private sweptGen = -1;
+  /** counties this process knows to be in the registry */
+  private registered = new Set<string>();
+  /** node connections the ingest script was loaded on */
+  private scriptOn = new WeakSet<Redis>();
+  /** newest layout-2 dedupe generation still to check (single Redis after a conversion) */
+  private legacyGen: number | null = null;
   /** the latest sweep of expired dedupe generations (resolves to keys removed) */
   sweeping: Promise<number> = Promise.resolve(0);
-  /** round trips to Redis made by ingest() (one per batch) */
+  /** round trips to Redis made by ingest(): one pipeline per master touched per batch (plus a
+   * registry SADD the first time this process writes a county) */
   ingestRoundTrips = 0;
+  /** masters touched by ingest() batches, summed */
+  ingestShards = 0;
+  /** slot groups (script calls) written by ingest(), summed */
+  ingestGroups = 0;
 
   constructor(o: RedisStoreOptions = {}) {
     this.opts = withDefaults(o);
-    this.base = keyBase(o.prefix ?? 'zhdj');
-    this.redis = new Redis(o.url ?? 'redis://127.0.0.1:6379', {
+    this.prefix = o.prefix ?? 'zhdj';
+    this.base = keyBase(this.prefix);
+    this.minReplicas = Math.max(0, Math.floor(o.minReplicas ?? 0));
+    this.replicaTimeoutMs = Math.max(1, Math.floor(o.replicaTimeoutMs ?? 1000));
+    this.redis = createRedisClient(o.target ?? { kind: 'single', url: o.url ?? 'redis://127.0.0.1:6379' }, {
       lazyConnect: true,
       // fail fast while disconnected: ingest answers 503 instead of hanging
       enableOfflineQueue: false,
@@ -59,25 +102,33 @@ export class RedisStore implements Store {
       retryStrategy: (times) => Math.min(100 * times, 2000),
     });
     this.redis.on('error', () => undefined); // surfaced per command as StoreUnavailableError
-    this.redis.defineCommand('zhdjIngest', { numberOfKeys: 1, lua: INGEST_LUA });
+    this.nodes = new Nodes(this.redis);
     const clock = clockFor(this.opts.timeZone);
-    this.reader = new RollupReader(this.redis, this.base, clock, this.opts.onlineWindowMs);
+    this.reader = new RollupReader(this.nodes, this.prefix, clock, this.opts.onlineWindowMs);
     this.enc = {
       clock,
       retentionMs: this.opts.retentionDays * DAY_MS,
       replayMs: this.opts.replayHours * 3_600_000,
       onlineWindowMs: this.opts.onlineWindowMs,
-      buckets: o.dedupeBuckets ?? 4096,
+      buckets: o.dedupeBuckets ?? 1024,
       gens: Math.max(2, Math.floor(o.dedupeGenerations ?? 2)),
     };
+  }
+
+  /** The key base of a county's slot group, `{prefix:CCCCCC}:`. */
+  countyBase(county: string): string {
+    return countyBase(this.prefix, county);
   }
 
   async open(): Promise<void> {
     try {
       await this.redis.connect();
-      await migrateRecords(this.redis, this.base);
+      const { legacyDedupeGen } = await prepareLayout(this.nodes, this.prefix);
+      this.legacyGen = legacyDedupeGen;
+      this.registered = new Set(await this.reader.refreshCounties());
       await this.loadRoster();
     } catch (e) {
+      if (e instanceof LayoutError) throw e;
       throw new StoreUnavailableError(`redis unreachable: ${(e as Error).message}`);
     }
     this.poll = setInterval(() => void this.loadRoster().catch(() => undefined), ROSTER_POLL_MS);
@@ -95,17 +146,18 @@ export class RedisStore implements Store {
   }
 
   async health(): Promise<StoreHealth> {
-    return redisHealth(this.redis);
+    return redisHealth(this.nodes);
   }
 
   async putRoster(orgs: Org[]): Promise<void> {
     const copy = orgs.map((o) => ({ ...o }));
+    const B = this.base;
     await this.guard(() =>
-      this.redis
+      this.nodes
+        .masterFor(B)
         .multi()
-        .set(this.base + K.roster, JSON.stringify(copy))
-        .incr(this.base + K.rosterVersion)
-        .incr(this.base + K.ver)
+        .set(B + K.roster, JSON.stringify(copy))
+        .incr(B + K.rosterVersion)
         .exec(),
     );
     await this.loadRoster();
@@ -123,16 +175,91 @@ export class RedisStore implements Store {
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, duplicateIndexes: [] };
     const n = events.length;
-    const args = encodeBatch(events, nowMs, this.enc);
-    const run = (this.redis as unknown as { zhdjIngest: IngestFn }).zhdjIngest;
-    const dups = await this.guard(() => run.call(this.redis, this.base, ...args));
-    this.ingestRoundTrips += 1;
+    const byCounty = new Map<string, number[]>();
+    const countyOfOrg = this.reader.countyOfOrg;
+    for (let i = 0; i < n; i++) {
+      const c = countyOfOrg.get(events[i]!.org) ?? NO_COUNTY;
+      const l = byCounty.get(c);
+      if (l) l.push(i);
+      else byCounty.set(c, [i]);
+    }
+    const groups: Group[] = [];
+    for (const [county, idx] of byCounty) {
+      const evs = idx.length === n ? events : idx.map((i) => events[i]!);
+      groups.push({ county, key: this.countyBase(county), idx, args: encodeBatch(evs, nowMs, this.enc) });
+    }
     const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs, this.enc.gens));
+    await this.guard(() => this.write(groups, gen));
+    const dupIdx: number[] = [];
+    for (const g of groups) for (const d of g.dups!) dupIdx.push(g.idx[Number(d)]!);
+    if (groups.length > 1) dupIdx.sort((a, b) => a - b);
     if (gen !== this.sweptGen) {
       this.sweptGen = gen;
-      this.sweeping = sweepDedupe(this.redis, this.base, gen, this.enc.gens).catch(() => ((this.sweptGen = -1), 0));
+      this.sweeping = sweepDedupe(this.nodes, this.prefix, gen, this.enc.gens).catch(() => ((this.sweptGen = -1), 0));
     }
-    return { accepted: n - dups.length, duplicates: dups.length, duplicateIndexes: dups.map(Number) };
+    return { accepted: n - dupIdx.length, duplicates: dupIdx.length, duplicateIndexes: dupIdx };
+  }
+
+  /** Registers new counties, then writes every group: one pipeline per master, in parallel.
+   * Any node failing fails the batch (the groups that did apply answer a retry as duplicates). */
+  private async write(groups: Group[], gen: number): Promise<void> {
+    if (this.redis.status !== 'ready') throw new StoreUnavailableError(`redis is ${this.redis.status}`);
+    const fresh = groups.map((g) => g.county).filter((c) => !this.registered.has(c));
+    if (fresh.length > 0) {
+      await this.nodes.masterFor(this.base).sadd(this.base + K.counties, ...fresh);
+      this.ingestRoundTrips += 1;
+      for (const c of fresh) this.registered.add(c);
+    }
+    const legacy = this.legacyGen !== null && gen <= this.legacyGen + this.enc.gens - 1 ? this.base : null;
+    const byNode = this.nodes.group(groups, (g) => g.key);
+    this.ingestShards += byNode.size;
+    this.ingestGroups += groups.length;
+    const settled = await Promise.allSettled([...byNode].map(([node, gs]) => this.writeNode(node, gs, legacy)));
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  }
+
+  private async writeNode(node: Redis, groups: Group[], legacy: string | null): Promise<void> {
+    let todo = groups;
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      if (attempt === 2) throw new Error('redis: NOSCRIPT right after SCRIPT LOAD');
+      const pipe = node.pipeline();
+      const load = !this.scriptOn.has(node);
+      if (load) pipe.script('LOAD', INGEST_LUA);
+      for (const g of todo) {
+        if (legacy) pipe.evalsha(INGEST_SHA, 2, g.key, legacy, ...g.args);
+        else pipe.evalsha(INGEST_SHA, 1, g.key, ...g.args);
+      }
+      if (this.minReplicas > 0) pipe.call('WAIT', this.minReplicas, this.replicaTimeoutMs);
+      this.ingestRoundTrips += 1;
+      const res = (await withTimeout(pipe.exec(), NODE_TIMEOUT_MS + this.replicaTimeoutMs)) ?? [];
+      const missing: [Error, null] = [new StoreUnavailableError('redis: pipeline reply missing'), null];
+      let k = 0;
+      let failure: Error | null = null;
+      if (load) {
+        const [e] = res[k++] ?? missing;
+        if (e) failure = e;
+        else this.scriptOn.add(node);
+      }
+      const again: Group[] = [];
+      for (const g of todo) {
+        const [e, v] = res[k++] ?? missing;
+        if (!e) g.dups = v as number[];
+        else if (/NOSCRIPT/.test(e.message)) again.push(g);
+        else failure ??= e;
+      }
+      if (this.minReplicas > 0) {
+        const [e, v] = res[k] ?? missing;
+        if (e) failure ??= e;
+        else if (Number(v) < this.minReplicas)
+          failure ??= new StoreUnavailableError(
+            `redis: ${Number(v)} of ${this.minReplicas} replicas acknowledged the batch ` +
+              `within ${this.replicaTimeoutMs} ms`,
+          );
+      }
+      if (failure) throw failure;
+      if (again.length > 0) this.scriptOn.delete(node); // a script flush or a restarted node
+      todo = again;
+    }
   }
 
   /** Runs a command; connection trouble becomes StoreUnavailableError (503 + Retry-After). */
@@ -141,15 +268,20 @@ export class RedisStore implements Store {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof StoreUnavailableError) {
+        this.nodes.refresh();
+        throw e;
+      }
       const msg = (e as Error).message ?? String(e);
-      if (/ERR|WRONGTYPE|NOSCRIPT/.test(msg) && this.redis.status === 'ready') throw e;
+      const topology = TOPOLOGY_ERROR.test(msg);
+      if (!topology && /ERR|WRONGTYPE|NOSCRIPT/.test(msg) && this.redis.status === 'ready') throw e;
+      this.nodes.refresh();
       throw new StoreUnavailableError(`redis write failed: ${msg}`);
     }
   }
 
   async isEmpty(): Promise<boolean> {
-    const n = await this.guard(() => this.redis.hget(this.base + K.meta, 'n'));
-    return !n || n === '0';
+    return (await this.guard(() => this.reader.accepted())) === 0;
   }
 
   async rollupInput(nowMs: number): Promise<RollupInput> {
@@ -157,49 +289,80 @@ export class RedisStore implements Store {
   }
 
   async version(): Promise<number> {
-    return Number((await this.guard(() => this.redis.get(this.base + K.ver))) ?? 0);
+    return this.guard(() => this.reader.version());
   }
 
   async dedupeBytesPerId(): Promise<number> {
-    return this.guard(() => sampleDedupeBytes(this.redis, this.base));
+    return this.guard(() => sampleDedupeBytes(this.nodes, this.prefix));
   }
 
   /**
    * Accepted raw events (names masked) of the last `replayHours`, oldest first, from the
-   * stream: one entry per batch holding the batch and the indexes of its duplicates.
+   * counties' streams: one entry per batch and county holding its events and the indexes of its
+   * duplicates; entries of several counties ordered by the batch's arrival (`at`).
    */
   async recentEvents(sinceMs: number, limitBatches = 10_000): Promise<NormalizedEvent[]> {
-    const entries = await this.guard(() =>
-      this.redis.xrange(this.base + K.stream, String(Math.max(0, Math.floor(sinceMs))), '+', 'COUNT', limitBatches),
+    const counties = await this.guard(() => this.reader.refreshCounties());
+    const since = String(Math.max(0, Math.floor(sinceMs)));
+    const { results } = await this.guard(() =>
+      this.nodes.run(
+        counties.map((c) => ({
+          key: this.countyBase(c),
+          cmds: [['XRANGE', this.countyBase(c) + K.stream, since, '+', 'COUNT', limitBatches]],
+        })),
+      ),
     );
+    const entries: { at: number; id: string; f: Record<string, string> }[] = [];
+    for (const [list] of results) {
+      for (const [id, fields] of list as [string, string[]][]) {
+        const f: Record<string, string> = {};
+        for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+        entries.push({ at: Number(f.at ?? 0), id, f });
+      }
+    }
+    if (counties.length > 1) entries.sort((a, b) => a.at - b.at || streamIdCompare(a.id, b.id));
     const out: NormalizedEvent[] = [];
-    for (const [, fields] of entries) {
-      const f: Record<string, string> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    for (const { f } of entries.slice(0, limitBatches)) {
       const dups = new Set((f.dups ?? '').split(',').filter(Boolean).map(Number));
       (JSON.parse(f.events ?? '[]') as NormalizedEvent[]).forEach((ev, i) => dups.has(i) || out.push(ev));
     }
     return out;
   }
 
-  /** Read round trips so far (for the README figures). */
+  /** Read round trips so far (for the README figures): pipelines, one per master per round. */
   get readRoundTrips(): number {
     return this.reader.roundTrips;
   }
 
-  /** Deletes every key under this store's prefix (tests and measurements only). */
+  /** Deletes every key under this store's prefix on every master (tests and measurements only). */
   async destroyAllData(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        `${this.base.replace(/[*?[\]]/g, '\\$&')}*`,
-        'COUNT',
-        1000,
-      );
-      if (keys.length) await this.redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    for (const pattern of [countyPattern(this.prefix), basePattern(this.prefix)]) {
+      await this.nodes.scanMasters(pattern, 1000, async (node, keys) => {
+        await Nodes.unlink(node, keys);
+      });
+    }
+    this.registered.clear();
+  }
+}
+
+export { LayoutError };
+
+function streamIdCompare(a: string, b: string): number {
+  const [ams, aseq] = a.split('-').map(Number) as [number, number];
+  const [bms, bseq] = b.split('-').map(Number) as [number, number];
+  return ams - bms || aseq - bseq;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StoreUnavailableError(`redis: no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -3,7 +3,8 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config.ts';
 
-export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+export type RedisTarget =
+  { kind: 'single'; url: string } | { kind: 'cluster'; nodes: { host: string; port: number }[] };
 
 /** Either client: both speak the commands the store and the adapter use. */
 export type RedisClient = Redis | Cluster;

@@ -1,10 +1,13 @@
--- RedisStore ingest: dedupe and every aggregate update of one batch, atomically, in one
--- EVALSHA. The script knows no event type, table or slot: Node (encode.ts) turns each event
+-- RedisStore ingest: dedupe and every aggregate update of one slot group of a batch (the
+-- events of one county), atomically, in one EVALSHA. The script knows no event type, table or slot: Node (encode.ts) turns each event
 -- into generic ops (aggregate/effects.ts) against a key table, and this applies them. Per
 -- event only the dedupe check touches Redis (SADD + SISMEMBER); counters, distinct-member
 -- sets, records and online entries are gathered in Lua tables and written once per key per
 -- batch (HMGET+HSET, SMISMEMBER+SADD, HMGET+HSET, ZADD). Contract: server/store/README.md
---   KEYS[1] = key base "{prefix}:" (every key below starts with it: one hash slot)
+--   KEYS[1] = the county's key base "{prefix:CCCCCC}:" (every key written starts with it: one
+--            hash slot)
+--   KEYS[2] = (optional, single Redis only) "{prefix}:": layout-2 dedupe generations still
+--            checked (read-only) after a conversion, until they are swept
 --   ARGV[1..8] gen, generations to check, initial buckets, replay window ms, online trim
 --            bound ms, event count, ticker size, now ms
 --   ARGV[9]  hashes: 8 raw bytes of hash64(id) per event, concatenated
@@ -19,6 +22,7 @@
 --   ARGV[16..] ticker items: pairs of event index and item JSON
 -- Returns the 0-based indexes of the duplicates.
 local B = KEYS[1]
+local legacy = KEYS[2]
 local gen = tonumber(ARGV[1])
 local ngens = tonumber(ARGV[2])
 local nbuckets = tonumber(ARGV[3])
@@ -155,6 +159,19 @@ for k = 1, ngens do
     ddPrefix[#ddPrefix + 1] = prefix
     ddBuckets[#ddBuckets + 1] = nb
     ddSet[#ddSet + 1] = isSet
+  end
+end
+-- dedupe generations of layout 2 (every county's ids in one set): checked, never written
+if legacy then
+  for k = 1, ngens do
+    local prefix = legacy .. 'dd:' .. (gen - k + 1) .. ':'
+    local m = call('MGET', prefix .. 'nb', prefix .. 'fmt')
+    local nb = tonumber(m[1] or '0')
+    if nb > 0 then
+      ddPrefix[#ddPrefix + 1] = prefix
+      ddBuckets[#ddBuckets + 1] = nb
+      ddSet[#ddSet + 1] = m[2] == 'set'
+    end
   end
 end
 local ngensLive = #ddPrefix

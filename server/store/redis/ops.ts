@@ -1,10 +1,11 @@
-// RedisStore's operational chores: persistence health, the dedupe memory sample and sweep,
-// and the one-time conversion of records written by the former layout.
+// RedisStore's operational chores: persistence health, the dedupe memory sample and sweep
+// (on every master), and the one-time conversion of records written by layout 1.
 import type { Redis } from 'ioredis';
 import { TRANSFER_STAGES } from '../../contract/index.ts';
 import type { StoreHealth } from '../types.ts';
 import { storedRecord } from './encode.ts';
-import { K, LAYOUT, recordKey, SEP } from './keys.ts';
+import { basePattern, countyPattern, K, keyBase, recordKey, SEP } from './keys.ts';
+import { nodeKey, Nodes } from './nodes.ts';
 
 function infoFields(info: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -15,8 +16,8 @@ function infoFields(info: string): Record<string, string> {
   return out;
 }
 
-/** persistence: "aof" (with appendfsync in detail), "rdb", or "none". */
-export async function redisHealth(redis: Redis): Promise<StoreHealth> {
+/** persistence of one node: "aof" (with appendfsync in detail), "rdb", or "none". */
+async function nodeHealth(redis: Redis): Promise<StoreHealth> {
   try {
     const info = infoFields(await redis.info('persistence'));
     const aof = info.aof_enabled === '1';
@@ -46,61 +47,78 @@ export async function redisHealth(redis: Redis): Promise<StoreHealth> {
   }
 }
 
-/** Bytes per remembered id: MEMORY USAGE over a sample of dedupe bucket keys ÷ their fields. */
-export async function sampleDedupeBytes(redis: Redis, base: string, samples = 64): Promise<number> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]]/g, '\\$&')}dd:*`, 'COUNT', 2000);
-    keys.push(...found.filter((k) => /:dd:\d+:\d+$/.test(k)));
-    cursor = next;
-  } while (cursor !== '0' && keys.length < samples * 4);
-  const pick = keys.slice(0, samples);
-  if (pick.length === 0) return 0;
-  // buckets are sets (or, in generations written before sets, hashes)
-  const types = (await pick.reduce((p, k) => p.type(k), redis.pipeline()).exec())!.map(([, t]) => t as string);
-  const pipe = redis.pipeline();
-  pick.forEach((k, i) =>
-    types[i] === 'hash'
-      ? pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k)
-      : pipe.memory('USAGE', k, 'SAMPLES', 0).scard(k),
-  );
-  const res = (await pipe.exec())!;
+/** persistence of every master: one node's answer when they agree, else each node's
+ * (`aof,none`: the app warns unless every master runs AOF). */
+export async function redisHealth(nodes: Nodes): Promise<StoreHealth> {
+  const masters = nodes.masters();
+  const each = await Promise.all(masters.map(nodeHealth));
+  if (each.length === 1) return each[0]!;
+  const kinds = [...new Set(each.map((h) => h.persistence))];
+  return {
+    ok: each.length > 0 && each.every((h) => h.ok),
+    engine: 'redis',
+    persistence: kinds.length === 1 ? kinds[0]! : kinds.join(','),
+    detail: { masters: Object.fromEntries(masters.map((m, i) => [nodeKey(m), each[i]!.detail])) },
+  };
+}
+
+/** Bytes per remembered id: MEMORY USAGE over a sample of dedupe bucket keys ÷ their fields
+ * (sampled on every master). */
+export async function sampleDedupeBytes(nodes: Nodes, prefix: string, samples = 64): Promise<number> {
+  const found = new Map<Redis, string[]>();
+  const perNode = Math.max(1, Math.ceil(samples / nodes.masters().length));
+  await nodes.scanMasters(countyPattern(prefix, 'dd:*'), 2000, async (node, keys) => {
+    const l = found.get(node) ?? [];
+    found.set(node, l);
+    l.push(...keys.filter((k) => /:dd:\d+:\d+$/.test(k)));
+    // enough from this node: stop its scan only (the next master starts afresh)
+    return l.length < perNode * 4;
+  });
   let bytes = 0;
   let ids = 0;
-  for (let i = 0; i < res.length; i += 2) {
-    bytes += Number(res[i]![1] ?? 0);
-    ids += Number(res[i + 1]![1] ?? 0);
+  for (const [node, keys] of found) {
+    const pick = keys.slice(0, perNode);
+    if (pick.length === 0) continue;
+    // buckets are sets (or, in generations written before sets, hashes)
+    const types = (await pick.reduce((p, k) => p.type(k), node.pipeline()).exec())!.map(([, t]) => t as string);
+    const pipe = node.pipeline();
+    pick.forEach((k, i) =>
+      types[i] === 'hash'
+        ? pipe.memory('USAGE', k, 'SAMPLES', 0).hlen(k)
+        : pipe.memory('USAGE', k, 'SAMPLES', 0).scard(k),
+    );
+    const res = (await pipe.exec())!;
+    for (let i = 0; i < res.length; i += 2) {
+      bytes += Number(res[i]![1] ?? 0);
+      ids += Number(res[i + 1]![1] ?? 0);
+    }
   }
   return ids > 0 ? bytes / ids : 0;
 }
 
 /**
- * Deletes dedupe generations that fell out of the retention. Bucket keys carry no TTL (an
- * EXPIREAT per new bucket would cost a call per event in the script); instead whichever
- * process first sees a new generation removes the old ones. `dd:low` records the lowest
+ * Deletes dedupe generations that fell out of the retention, in every county (and layout 2's
+ * generations kept after a conversion). Bucket keys carry no TTL (an EXPIREAT per new bucket
+ * would cost a call per event in the script); instead whichever process first sees a new
+ * generation removes the old ones on every master. `{prefix}:dd:low` records the lowest
  * generation that may still exist, so a long outage leaves nothing behind.
  */
-export async function sweepDedupe(redis: Redis, base: string, gen: number, keepGens: number): Promise<number> {
-  const lowKey = `${base}dd:low`;
+export async function sweepDedupe(nodes: Nodes, prefix: string, gen: number, keepGens: number): Promise<number> {
+  const B = keyBase(prefix);
+  const home = nodes.masterFor(B);
   const firstLive = gen - keepGens + 1;
-  const low = Number((await redis.get(lowKey)) ?? firstLive);
+  const low = Number((await home.get(B + K.dedupeLow)) ?? firstLive);
   let removed = 0;
   for (let g = Math.min(low, firstLive); g < firstLive; g++) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${base.replace(/[*?[\]]/g, '\\$&')}dd:${g}:*`,
-        'COUNT',
-        5000,
-      );
-      if (keys.length) removed += await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    for (const pattern of [countyPattern(prefix, `dd:${g}:*`), basePattern(prefix, `dd:${g}:*`)]) {
+      await nodes.scanMasters(pattern, 5000, async (node, keys) => {
+        removed += await Nodes.unlink(node, keys);
+      });
+    }
   }
-  await redis.set(lowKey, String(firstLive));
+  await home.set(B + K.dedupeLow, String(firstLive));
+  const legacy = await home.get(B + K.dedupeLegacy);
+  if (legacy !== null && Number(legacy) < firstLive) await home.del(B + K.dedupeLegacy);
   return removed;
 }
 
@@ -130,13 +148,13 @@ const LEGACY = {
 } as const;
 
 /**
- * Brings records written before LAYOUT 2 (`tx`: org␟dest␟stageIndex␟ts␟openedTs, `fl`:
- * org␟ts␟cell) to `order␟min␟fields…`, once per deployment (`layout` marks it done; one GET
- * afterwards). Values already in the new form are left alone, so two processes opening at once
- * do no harm. Returns the records converted.
+ * Brings records written before layout 2 (`tx`: org␟dest␟stageIndex␟ts␟openedTs, `fl`:
+ * org␟ts␟cell, under `{prefix}:`) to `order␟min␟fields…`; run on a layout-1 deployment
+ * (no `layout` key) before it is converted to layout 3 (convert.ts). Values already in the new
+ * form are left alone, so two processes opening at once do no harm. Returns the records
+ * converted.
  */
 export async function migrateRecords(redis: Redis, base: string): Promise<number> {
-  if ((await redis.get(base + K.layout)) === String(LAYOUT)) return 0;
   let converted = 0;
   for (const family of ['transfer', 'floating'] as const) {
     const hash = base + recordKey(family);
@@ -151,6 +169,6 @@ export async function migrateRecords(redis: Redis, base: string): Promise<number
       );
     }
   }
-  await redis.set(base + K.layout, String(LAYOUT));
+  await redis.set(base + K.layout, '2');
   return converted;
 }

@@ -20,7 +20,7 @@ function stream(seed: number, n: number): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
   for (let i = 0; i < n; i++) {
     const org = pick(orgs);
-    const member = `m${Math.floor(r() * 40)}`;
+    const member = `${F.idSpace(org)}m${Math.floor(r() * 40)}`;
     const ts = F.NOW - Math.floor(r() * 40 * F.DAY) + Math.floor(r() * 4 * F.MIN);
     const k = r();
     let ev: NormalizedEvent;
@@ -31,7 +31,7 @@ function stream(seed: number, n: number): NormalizedEvent[] {
     else if (k < 0.6)
       ev = F.transfer(
         org,
-        `T${Math.floor(r() * 15)}`,
+        `${F.idSpace(org)}T${Math.floor(r() * 15)}`,
         pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const),
         ts,
         r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: pick(['440100', '110000', '610302']) },
@@ -43,7 +43,13 @@ function stream(seed: number, n: number): NormalizedEvent[] {
       ev = F.dues(org, member, ts, pick(['2026-10', '2026-11', '2026-12']), pick([0.2, 12.34, 50, 1.15]));
     else {
       const stage = pick(['applicant', 'activist', 'candidate', 'probationary', 'full', 'dropped'] as const);
-      ev = F.development(org, `p${Math.floor(r() * 20)}`, stage, pick(['2019-07-01', '2025-11-26', '2026-03-01']), ts);
+      ev = F.development(
+        org,
+        `${F.idSpace(org)}p${Math.floor(r() * 20)}`,
+        stage,
+        pick(['2019-07-01', '2025-11-26', '2026-03-01']),
+        ts,
+      );
     }
     out.push(ev);
     if (r() < 0.1) out.push({ ...out[Math.floor(r() * out.length)]!, member: 'other' } as NormalizedEvent); // a duplicate id

@@ -25,6 +25,15 @@ export const ROSTER: Org[] = [
   { id: 'b-x1', name: '西一路街道党支部', parent: null, kind: 'branch', region: '610102001', members: 25 },
 ];
 
+/**
+ * An id namespace per county of `org` ('' in 雁塔, 'x' in 新城): member, transfer and person ids
+ * of the random streams stay inside one county, as real ones do. RedisStore keeps distinct sets,
+ * dedupe and records per county (server/store/README.md: "Per-county state"); a member seen
+ * under orgs of two counties is a case of its own there (redis-effects.test.ts).
+ */
+export const idSpace = (org: string): string =>
+  ROSTER.find((o) => o.id === org)?.region.startsWith(T_COUNTY) === false ? 'x' : '';
+
 /** 2026-11-27 12:00 Asia/Shanghai */
 export const NOW = Date.UTC(2026, 10, 27, 4, 0, 0);
 export const MIN = 60_000;

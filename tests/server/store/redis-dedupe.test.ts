@@ -30,18 +30,18 @@ describe.skipIf(!reachable)('RedisStore dedupe generations', () => {
     const gen0 = Math.floor(day0 / F.DAY);
     const evs = Array.from({ length: 1000 }, (_, i) => F.active('b-a1', `m${i}`, day0));
     expect((await s.ingest(evs, day0)).accepted).toBe(1000);
-    expect(await raw.get(`${s.base}dd:${gen0}:nb`)).toBe('4');
+    expect(await raw.get(`${s.countyBase('610113')}dd:${gen0}:nb`)).toBe('4');
     const bytes = await s.dedupeBytesPerId();
     expect(bytes).toBeGreaterThan(8);
     expect(bytes).toBeLessThan(40);
 
     const day1 = day0 + F.DAY;
     expect((await s.ingest([evs[0]!, F.active('b-a1', 'x', day1)], day1)).duplicateIndexes).toEqual([0]);
-    expect(await raw.get(`${s.base}dd:${gen0 + 1}:nb`)).toBe('16'); // 4 doubled until 1000 ids fit at 100 per bucket
+    expect(await raw.get(`${s.countyBase('610113')}dd:${gen0 + 1}:nb`)).toBe('16'); // 4 doubled until 1000 ids fit at 100 per bucket
 
     const day2 = day1 + F.DAY; // gen0 is past the retention now: swept, and its ids are new again
     expect((await s.ingest([evs[1]!], day2)).accepted).toBe(1);
     expect(await s.sweeping).toBeGreaterThan(0); // the sweep runs after ingest resolves
-    expect(await raw.exists(`${s.base}dd:${gen0}:nb`, `${s.base}dd:${gen0}:0`)).toBe(0);
+    expect(await raw.exists(`${s.countyBase('610113')}dd:${gen0}:nb`, `${s.countyBase('610113')}dd:${gen0}:0`)).toBe(0);
   });
 });

@@ -37,7 +37,7 @@ function stream(seed: number, n: number): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
   for (let i = 0; i < n; i++) {
     const org = pick(orgs);
-    const member = `m${Math.floor(r() * 30)}`;
+    const member = `${F.idSpace(org)}m${Math.floor(r() * 30)}`;
     const id = `e${seed}-${i}`;
     const k = r();
     let ev: NormalizedEvent;
@@ -48,7 +48,7 @@ function stream(seed: number, n: number): NormalizedEvent[] {
     else if (k < 0.46)
       ev = F.transfer(
         org,
-        `T${Math.floor(r() * 8)}`,
+        `${F.idSpace(org)}T${Math.floor(r() * 8)}`,
         pick(['applied', 'approved', 'received', 'completed', 'rejected'] as const),
         ts(),
         r() < 0.5 ? { toOrg: pick(orgs) } : { toRegion: '440100' },
@@ -71,7 +71,7 @@ function stream(seed: number, n: number): NormalizedEvent[] {
         type: 'development.stage',
         ts: t,
         org,
-        person: `P${Math.floor(r() * 10)}`,
+        person: `${F.idSpace(org)}P${Math.floor(r() * 10)}`,
         stage: pick(DEV),
         since: clock.day(t - Math.floor(r() * 3) * F.DAY),
       };
@@ -150,10 +150,10 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     const least = Math.ceil((end - F.NOW) / 1000) + 35 * 86_400;
     for (const k of ['m:2027-02', 'dm:2027-02']) {
       // TTLs count from the real clock, the events' from F.NOW: compare with the slack between them
-      const ttl = await raw.ttl(s.base + k);
+      const ttl = await raw.ttl(s.countyBase(F.T_COUNTY) + k);
       expect(ttl, k).toBeGreaterThanOrEqual(least - 10);
     }
-    expect(await raw.ttl(s.base + 'm:2026-11')).toBeGreaterThan(0); // the month it came in (duesFen)
+    expect(await raw.ttl(s.countyBase(F.T_COUNTY) + 'm:2026-11')).toBeGreaterThan(0); // the month it came in (duesFen)
   });
 
   it('refuses a malformed batch before writing anything', async () => {
@@ -176,12 +176,12 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
     ];
     const ver = await s.version();
     for (const [why, argv] of broken) {
-      await expect(raw.eval(lua, 1, s.base, ...argv), why).rejects.toThrow(/malformed batch/);
+      await expect(raw.eval(lua, 1, s.countyBase(F.T_COUNTY), ...argv), why).rejects.toThrow(/malformed batch/);
     }
     expect(await s.version()).toBe(ver);
-    expect(await raw.exists(`${s.base}d:${clock.day(F.NOW)}`)).toBe(0);
-    await expect(raw.eval(lua, 1, s.base, ...args)).resolves.toEqual([]); // the intact batch goes in
-    expect(await raw.exists(`${s.base}d:${clock.day(F.NOW)}`)).toBe(1);
+    expect(await raw.exists(`${s.countyBase(F.T_COUNTY)}d:${clock.day(F.NOW)}`)).toBe(0);
+    await expect(raw.eval(lua, 1, s.countyBase(F.T_COUNTY), ...args)).resolves.toEqual([]); // the intact batch goes in
+    expect(await raw.exists(`${s.countyBase(F.T_COUNTY)}d:${clock.day(F.NOW)}`)).toBe(1);
   });
 
   it('converts transfer and floating records of the former layout when a store opens', async () => {
@@ -204,6 +204,6 @@ describe.skipIf(!redis)('RedisStore generic ops ≡ MemoryStore', () => {
       { org: 'b-a1', dest: 'o:b-x1', stage: 'received', ts: F.NOW, openedTs: F.NOW - 3 * F.DAY },
     ]);
     expect([...input.floating]).toEqual([{ org: 'b-b1', ts: F.NOW - F.HOUR, cell: '85283473fffffff' }]);
-    expect(await raw.get(s.base + 'layout')).toBe('2');
+    expect(await raw.get(s.base + 'layout')).toBe('3');
   });
 });
