@@ -152,14 +152,15 @@ export class RedisStore implements Store {
   async putRoster(orgs: Org[]): Promise<void> {
     const copy = orgs.map((o) => ({ ...o }));
     const B = this.base;
-    await this.guard(() =>
-      this.nodes
-        .masterFor(B)
+    await this.guard(async () => {
+      const home = this.nodes.masterFor(B);
+      await home
         .multi()
         .set(B + K.roster, JSON.stringify(copy))
         .incr(B + K.rosterVersion)
-        .exec(),
-    );
+        .exec();
+      await this.waitReplicas(home);
+    });
     await this.loadRoster();
   }
 
@@ -206,7 +207,10 @@ export class RedisStore implements Store {
     if (this.redis.status !== 'ready') throw new StoreUnavailableError(`redis is ${this.redis.status}`);
     const fresh = groups.map((g) => g.county).filter((c) => !this.registered.has(c));
     if (fresh.length > 0) {
-      await this.nodes.masterFor(this.base).sadd(this.base + K.counties, ...fresh);
+      // the registry must outlive a failover as the county's data does: WAIT here too
+      const home = this.nodes.masterFor(this.base);
+      await home.sadd(this.base + K.counties, ...fresh);
+      await this.waitReplicas(home);
       this.ingestRoundTrips += 1;
       for (const c of fresh) this.registered.add(c);
     }
@@ -262,6 +266,17 @@ export class RedisStore implements Store {
     }
   }
 
+  /** WAIT for REDIS_MIN_REPLICAS replicas of `node` to hold this connection's writes. */
+  private async waitReplicas(node: Redis): Promise<void> {
+    if (this.minReplicas === 0) return;
+    const n = Number(await node.call('WAIT', this.minReplicas, this.replicaTimeoutMs));
+    if (n < this.minReplicas) {
+      throw new StoreUnavailableError(
+        `redis: ${n} of ${this.minReplicas} replicas acknowledged the write within ${this.replicaTimeoutMs} ms`,
+      );
+    }
+  }
+
   /** Runs a command; connection trouble becomes StoreUnavailableError (503 + Retry-After). */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     if (this.redis.status !== 'ready') throw new StoreUnavailableError(`redis is ${this.redis.status}`);
@@ -282,6 +297,11 @@ export class RedisStore implements Store {
 
   async isEmpty(): Promise<boolean> {
     return (await this.guard(() => this.reader.accepted())) === 0;
+  }
+
+  /** Events accepted so far, summed over the counties (`meta` n). */
+  async acceptedEvents(): Promise<number> {
+    return this.guard(() => this.reader.accepted());
   }
 
   async rollupInput(nowMs: number): Promise<RollupInput> {
