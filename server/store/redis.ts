@@ -13,7 +13,7 @@ import { clockFor } from '../aggregate/rollup.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { createRedisClient, type RedisClient, type RedisTarget } from './redis/client.ts';
 import { LayoutError, prepareLayout } from './redis/convert.ts';
-import { encodeBatch, genMsOf, type EncodeParams } from './redis/encode.ts';
+import { encodeBatch, genMsOf, tickerCapOf, type EncodeParams } from './redis/encode.ts';
 import { redisHealth, sampleDedupeBytes, sweepDedupe } from './redis/ops.ts';
 import { basePattern, countyBase, countyPattern, K, keyBase, NO_COUNTY } from './redis/keys.ts';
 import { Nodes, TOPOLOGY_ERROR } from './redis/nodes.ts';
@@ -176,19 +176,7 @@ export class RedisStore implements Store {
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, duplicateIndexes: [] };
     const n = events.length;
-    const byCounty = new Map<string, number[]>();
-    const countyOfOrg = this.reader.countyOfOrg;
-    for (let i = 0; i < n; i++) {
-      const c = countyOfOrg.get(events[i]!.org) ?? NO_COUNTY;
-      const l = byCounty.get(c);
-      if (l) l.push(i);
-      else byCounty.set(c, [i]);
-    }
-    const groups: Group[] = [];
-    for (const [county, idx] of byCounty) {
-      const evs = idx.length === n ? events : idx.map((i) => events[i]!);
-      groups.push({ county, key: this.countyBase(county), idx, args: encodeBatch(evs, nowMs, this.enc) });
-    }
+    const groups = this.split(events, nowMs);
     const gen = Math.floor(nowMs / genMsOf(this.enc.retentionMs, this.enc.gens));
     await this.guard(() => this.write(groups, gen));
     const dupIdx: number[] = [];
@@ -199,6 +187,45 @@ export class RedisStore implements Store {
       this.sweeping = sweepDedupe(this.nodes, this.prefix, gen, this.enc.gens).catch(() => ((this.sweptGen = -1), 0));
     }
     return { accepted: n - dupIdx.length, duplicates: dupIdx.length, duplicateIndexes: dupIdx };
+  }
+
+  /** The batch's slot groups (one per county of its events' orgs), each encoded for the script. */
+  private split(events: NormalizedEvent[], nowMs: number): Group[] {
+    const n = events.length;
+    const countyOfOrg = this.reader.countyOfOrg;
+    const idxOf = new Map<string, number[]>();
+    const evsOf = new Map<string, NormalizedEvent[]>();
+    let lastOrg = '';
+    let idx: number[] = [];
+    let evs: NormalizedEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const ev = events[i]!;
+      if (ev.org !== lastOrg || i === 0) {
+        lastOrg = ev.org;
+        const c = countyOfOrg.get(ev.org) ?? NO_COUNTY;
+        const had = idxOf.get(c);
+        if (had) {
+          idx = had;
+          evs = evsOf.get(c)!;
+        } else {
+          idxOf.set(c, (idx = []));
+          evsOf.set(c, (evs = []));
+        }
+      }
+      idx.push(i);
+      evs.push(ev);
+    }
+    const groups: Group[] = [];
+    for (const [county, ix] of idxOf) {
+      const args = encodeBatch(
+        ix.length === n ? events : evsOf.get(county)!,
+        nowMs,
+        this.enc,
+        tickerCapOf(ix.length, n),
+      );
+      groups.push({ county, key: this.countyBase(county), idx: ix, args });
+    }
+    return groups;
   }
 
   /** Registers new counties, then writes every group: one pipeline per master, in parallel.

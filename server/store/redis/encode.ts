@@ -25,6 +25,14 @@ const DAY_S = 86_400;
 const DAY_MS = DAY_S * 1000;
 /** ticker items sent per batch: the newest of the batch (the list keeps TICKER_KEEP) */
 export const TICKER_PER_BATCH = 200;
+/** …and per slot group of a batch: its share of TICKER_PER_BATCH, at least a wall's worth */
+export const TICKER_PER_GROUP_MIN = 30;
+
+/** Ticker items a slot group of `groupSize` events of a batch of `batchSize` sends. */
+export const tickerCapOf = (groupSize: number, batchSize: number): number =>
+  groupSize === batchSize
+    ? TICKER_PER_BATCH
+    : Math.max(TICKER_PER_GROUP_MIN, Math.ceil((TICKER_PER_BATCH * groupSize) / batchSize));
 
 /** Op codes of a template (ingest.lua): count key slot (1 value: delta) · distinct set counter
  * slot (member and org of the event) · record hash tie (4 values: key order min fields) · seen. */
@@ -242,7 +250,12 @@ class OpEncoder implements EffectSink {
   }
 }
 
-export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p: EncodeParams): (string | Buffer)[] {
+export function encodeBatch(
+  events: readonly NormalizedEvent[],
+  nowMs: number,
+  p: EncodeParams,
+  tickerCap = TICKER_PER_BATCH,
+): (string | Buffer)[] {
   const genMs = genMsOf(p.retentionMs, p.gens);
   const retentionS = Math.ceil(p.retentionMs / 1000);
   const hashes = Buffer.allocUnsafe(events.length * 8);
@@ -251,7 +264,7 @@ export function encodeBatch(events: readonly NormalizedEvent[], nowMs: number, p
   const ticker: (string | Buffer)[] = [];
   let tickerFrom = 0;
   for (let i = events.length - 1, n = 0; i >= 0; i--) {
-    if (TICKER_TYPES.has(events[i]!.type) && ++n === Math.min(TICKER_PER_BATCH, TICKER_KEEP)) {
+    if (TICKER_TYPES.has(events[i]!.type) && ++n === Math.min(tickerCap, TICKER_KEEP)) {
       tickerFrom = i;
       break;
     }

@@ -22,6 +22,8 @@ export interface Template {
   /** the body split at the id placeholder: parts.join(prefix) is a new batch */
   parts: string[];
   events: number;
+  /** the orgs its events name (the bench maps them to slot groups and shards) */
+  orgs: string[];
   contribution: Contribution;
 }
 
@@ -106,6 +108,7 @@ export function buildBatches(opts: {
     templates.push({
       parts: text.split(ID_PLACEHOLDER),
       events: events.length,
+      orgs: [...new Set(events.map((e) => String(e.org)))],
       contribution: contributionOf(events, roster, nowMs),
     });
   }

@@ -1,7 +1,9 @@
 // A counting TCP proxy in front of Redis: the server talks to Redis through it, and it counts
 // what the server sends — top-level RESP commands (commands run inside a Lua script are not
 // on the wire) and turns (a client write that follows a reply: with one request in flight,
-// one turn is one round trip; pipelined commands share a turn). MONITOR-free.
+// one turn is one round trip; pipelined commands share a turn). MONITOR-free. A replica's
+// replication link through the proxy (a cluster node announcing the proxy's port) is not
+// counted: a connection that sends REPLCONF or PSYNC is dropped from the counts.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export interface ProxyCounts {
@@ -55,12 +57,24 @@ export async function startRespProxy(
     const counter = new RespCommandCounter();
     counters.push(counter);
     let replied = true;
+    let mine = 0; // this connection's turns
+    let replication = false;
     sockets.add(client).add(upstream);
     client.on('data', (chunk: Buffer) => {
-      if (replied) turns += 1;
+      upstream.write(chunk);
+      if (replication) return;
+      if (/REPLCONF|PSYNC/i.test(chunk.toString('latin1', 0, Math.min(chunk.length, 256)))) {
+        replication = true;
+        turns -= mine;
+        counters.splice(counters.indexOf(counter), 1);
+        return;
+      }
+      if (replied) {
+        turns += 1;
+        mine += 1;
+      }
       replied = false;
       counter.push(chunk);
-      upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       replied = true;

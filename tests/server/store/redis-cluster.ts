@@ -103,7 +103,8 @@ export class PrivateCluster {
     const c = new PrivateCluster(nodes);
     try {
       for (const n of nodes) await c.up(n);
-      const create = spawnSync(
+      // async: a proxy in this process (announcePort) must keep forwarding meanwhile
+      const create = await run(
         'redis-cli',
         [
           '--cluster',
@@ -113,9 +114,9 @@ export class PrivateCluster {
           String(o.replicas ?? 1),
           '--cluster-yes',
         ],
-        { encoding: 'utf8', timeout: 60_000 },
+        60_000,
       );
-      if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+      if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.output}`);
       await c.waitOk();
     } catch (e) {
       await c.stop();
@@ -245,6 +246,20 @@ export class PrivateCluster {
       await rm(n.dir, { recursive: true, force: true });
     }
   }
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
