@@ -59,7 +59,8 @@ export default fp<StorePluginOptions>(
     fastify.decorate('views', new Views(store, storeOptions(opts.config)));
     const health = await store.health();
     fastify.log.info({ engine: store.engine, persistence: health.persistence }, 'store open');
-    if (store.engine === 'redis' && !/aof/i.test(health.persistence)) {
+    // a cluster reports each master's kind when they differ ("aof,none"): every one must be AOF
+    if (store.engine === 'redis' && !health.persistence.split(',').every((p) => /aof/i.test(p))) {
       fastify.log.warn(
         { persistence: health.persistence },
         'Redis AOF is off: acknowledged events can be lost on a Redis crash ' +
