@@ -170,7 +170,8 @@ export class RedisStore implements Store {
   }
 
   isKnownOrg(org: string): boolean {
-    return this.reader.rosterIds.has(org);
+    // the map split() reads next: the org's entry is in cache (and its string's hash computed)
+    return this.reader.countyOfOrg.has(org);
   }
 
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
@@ -192,39 +193,28 @@ export class RedisStore implements Store {
   /** The batch's slot groups (one per county of its events' orgs), each encoded for the script. */
   private split(events: NormalizedEvent[], nowMs: number): Group[] {
     const n = events.length;
-    const countyOfOrg = this.reader.countyOfOrg;
-    const idxOf = new Map<string, number[]>();
-    const evsOf = new Map<string, NormalizedEvent[]>();
-    let lastOrg = '';
-    let idx: number[] = [];
-    let evs: NormalizedEvent[] = [];
+    const { countyOfOrg, countyNames } = this.reader;
+    // by county index (+1: 0 is an org off the roster): one map lookup per event
+    const idxOf: number[][] = [];
+    const evsOf: NormalizedEvent[][] = [];
     for (let i = 0; i < n; i++) {
       const ev = events[i]!;
-      if (ev.org !== lastOrg || i === 0) {
-        lastOrg = ev.org;
-        const c = countyOfOrg.get(ev.org) ?? NO_COUNTY;
-        const had = idxOf.get(c);
-        if (had) {
-          idx = had;
-          evs = evsOf.get(c)!;
-        } else {
-          idxOf.set(c, (idx = []));
-          evsOf.set(c, (evs = []));
-        }
+      const c = (countyOfOrg.get(ev.org) ?? -1) + 1;
+      const ix = idxOf[c];
+      if (ix) {
+        ix.push(i);
+        evsOf[c]!.push(ev);
+      } else {
+        idxOf[c] = [i];
+        evsOf[c] = [ev];
       }
-      idx.push(i);
-      evs.push(ev);
     }
     const groups: Group[] = [];
-    for (const [county, ix] of idxOf) {
-      const args = encodeBatch(
-        ix.length === n ? events : evsOf.get(county)!,
-        nowMs,
-        this.enc,
-        tickerCapOf(ix.length, n),
-      );
+    idxOf.forEach((ix, c) => {
+      const county = c === 0 ? NO_COUNTY : countyNames[c - 1]!;
+      const args = encodeBatch(ix.length === n ? events : evsOf[c]!, nowMs, this.enc, tickerCapOf(ix.length, n));
       groups.push({ county, key: this.countyBase(county), idx: ix, args });
-    }
+    });
     return groups;
   }
 

@@ -168,8 +168,10 @@ export class RollupReader {
   private cached: { ver: string; rv: string; day: string; input: RollupInput; onlineFrom: number } | null = null;
   roster: Org[] = [];
   rosterIds = new Set<string>();
-  /** org id → its slot group (countyOf its region) */
-  countyOfOrg = new Map<string, string>();
+  /** org id → its slot group, as an index into `countyNames` (countyOf its region) */
+  countyOfOrg = new Map<string, number>();
+  /** the roster's counties; an org off the roster is NO_COUNTY */
+  countyNames: string[] = [];
   rosterVersion = '';
   /** the county registry as last read (sorted) */
   counties: string[] = [];
@@ -220,7 +222,10 @@ export class RollupReader {
   private setRoster(json: string | null): void {
     this.roster = json ? (JSON.parse(json) as Org[]) : [];
     this.rosterIds = new Set(this.roster.map((o) => o.id));
-    this.countyOfOrg = new Map(this.roster.map((o) => [o.id, countyOf(o.region)]));
+    const names = [...new Set(this.roster.map((o) => countyOf(o.region)))];
+    const at = new Map(names.map((c, i) => [c, i]));
+    this.countyNames = names;
+    this.countyOfOrg = new Map(this.roster.map((o) => [o.id, at.get(countyOf(o.region))!]));
   }
 
   /** Re-reads the county registry (after another process added a county). */
