@@ -41,6 +41,8 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 export interface Child {
   url: string;
   pid: number;
+  /** the process was killed or has exited */
+  exited?: () => boolean;
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,14 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
   };
 }
 
-/** The server (server/server.ts) with `env` on top of a clean environment. */
-export async function startServerChild(env: Record<string, string>, label = 'server'): Promise<Child> {
-  const port = await freePort();
+/** The server (server/server.ts) with `env` on top of a clean environment; on `port` when
+ * given (a process restarted where its walls were), else on a free one. */
+export async function startServerChild(
+  env: Record<string, string>,
+  label = 'server',
+  opts: { port?: number } = {},
+): Promise<Child> {
+  const port = opts.port ?? (await freePort());
   const dataDir = await mkdtemp(join(tmpdir(), 'zhdj-bench-'));
   // BENCH_SERVER_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
   const nodeArgs = [...SERVER_NODE_ARGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
@@ -81,7 +88,12 @@ export async function startServerChild(env: Record<string, string>, label = 'ser
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 60_000, `${label} /readyz`);
-  return { url, pid: child.pid ?? 0, stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })) };
+  return {
+    url,
+    pid: child.pid ?? 0,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })),
+  };
 }
 
 /** A private redis-server (AOF on, fsync every second, as production should run it). */
