@@ -13,9 +13,9 @@ import { LocalLedger, type FeedLedger, type StoredFeed } from './ledger.ts';
  * region at least this often even when the store version has not moved. */
 export const TIME_REFRESH_MS = 30_000;
 
-/** A joining wall waits this many intervals for another process to store a region's first
- * state (it holds the lease and is building it). */
-const JOIN_WAIT_INTERVALS = 3;
+/** A joining wall waits this long for another process to store a region's first state (it
+ * holds the lease and is building it; under load a first build can take seconds). */
+const JOIN_WAIT_MS = 15_000;
 
 export interface FeedDeps {
   /** the store's version: a region is rebuilt only when it moved (or TIME_REFRESH_MS passed) */
@@ -170,11 +170,23 @@ export class RegionFeeds {
     for (const region of beats) this.#beat(region, now);
   }
 
+  /** Leases taken or renewed; a region whose state here is not the fleet's (another builder
+   * moved it on meanwhile) is dropped, to be reloaded as a takeover. */
   async #claim(regions: string[]): Promise<string[]> {
     if (regions.length === 0) return [];
     const mine = await this.#ledger.claim(regions);
-    for (const r of regions) if (!mine.has(r)) this.#states.delete(r);
+    for (const r of regions) {
+      const stored = mine.get(r);
+      if (stored === undefined || (stored !== null && this.#states.get(r)?.seq !== stored)) this.#states.delete(r);
+    }
     return regions.filter((r) => mine.has(r));
+  }
+
+  /** Renews the leases of the regions built here, between ticks: a tick whose builds take
+   * longer than the lease (a loaded machine) must not lose them to another process mid-build. */
+  async renew(): Promise<void> {
+    const regions = [...new Set([...this.#states.keys(), ...this.#pending.keys()])];
+    if (regions.length > 0) await this.#claim(regions);
   }
 
   async #rebuild(due: string[], fresh: Set<string>, version: number, now: number, beats: string[]): Promise<void> {
@@ -215,7 +227,8 @@ export class RegionFeeds {
 
   async #open(region: string): Promise<SnapshotMessage> {
     const interval = this.#deps.frameIntervalMs ?? 1000;
-    for (let attempt = 0; ; attempt++) {
+    const deadline = this.#now() + JOIN_WAIT_MS;
+    for (;;) {
       const mine = await this.#ledger.claim([region]);
       if (mine.has(region)) {
         const version = await this.#deps.version();
@@ -236,7 +249,7 @@ export class RegionFeeds {
         const stored = await this.#ledger.load(region);
         if (stored) return { seq: stored.seq, snapshot: stored.snapshot };
       }
-      if (attempt >= JOIN_WAIT_INTERVALS * 4) throw new Error(`no state for region ${region} yet; retry`);
+      if (this.#now() > deadline) throw new Error(`no state for region ${region} yet; retry`);
       await new Promise((r) => setTimeout(r, interval / 4));
     }
   }
@@ -244,7 +257,7 @@ export class RegionFeeds {
   /** The region's first state in the fleet. null: the lease was lost meanwhile. */
   async #first(region: string, version: number, now: number, snapshot: Snapshot): Promise<null | undefined> {
     const state: StoredFeed = { seq: this.#deps.firstSeq?.() ?? 0, version, builtAt: now, snapshot };
-    if (!(await this.#ledger.commit(region, state, undefined))) return null;
+    if ((await this.#ledger.commit(region, null, state, undefined)) !== 'ok') return null;
     if (this.#wanted.has(region)) this.#states.set(region, state);
     return undefined;
   }
@@ -262,8 +275,9 @@ export class RegionFeeds {
     }
     const frame: Frame = { seq: state.seq + 1, region, asOf: next.asOf, patch: body.patch, ticker: body.ticker };
     const after: StoredFeed = { seq: frame.seq, version, builtAt: now, snapshot: next };
-    if (!(await this.#ledger.commit(region, after, frame))) {
-      this.#states.delete(region);
+    if ((await this.#ledger.commit(region, state.seq, after, frame)) !== 'ok') {
+      // another process holds the region, or moved it on: reload it when it is ours again
+      if (this.#states.get(region) === state) this.#states.delete(region);
       return null;
     }
     if (this.#states.get(region) !== state) return null; // forgotten meanwhile (retain)

@@ -18,14 +18,20 @@ export interface StoredFeed {
   snapshot: Snapshot;
 }
 
+/** What a commit found: stored; `lost`: another process holds the lease; `stale`: the stored
+ * seq is not the one this state followed (another builder moved on: reload). */
+export type CommitResult = 'ok' | 'lost' | 'stale';
+
 export interface FeedLedger {
-  /** Of `regions`, the ones this process builds now: leases taken or renewed. */
-  claim(regions: readonly string[]): Promise<Set<string>>;
+  /** Of `regions`, the ones this process builds now (leases taken or renewed), each with the
+   * seq of the fleet's stored state (null: none stored). A builder whose own state has another
+   * seq missed a builder between: it reloads. */
+  claim(regions: readonly string[]): Promise<Map<string, number | null>>;
   /** The region's state as the fleet last stored it. */
   load(region: string): Promise<StoredFeed | undefined>;
-  /** Stores the region's new state and the frame that led to it, only while this process
-   * still holds the lease (false: another process builds it now; emit nothing). */
-  commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean>;
+  /** Stores the region's new state and the frame that led to it, only while this process holds
+   * the lease (or it is free) and the stored seq is still `prevSeq` (null: nothing stored yet). */
+  commit(region: string, prevSeq: number | null, state: StoredFeed, frame: Frame | undefined): Promise<CommitResult>;
   /** Every frame after `seq` up to the region's current seq, oldest first, when the log still
    * holds all of them (within RECOVERY_WINDOW_MS); undefined otherwise. */
   since(region: string, seq: number): Promise<Frame[] | undefined>;
@@ -62,10 +68,10 @@ export class LocalLedger implements FeedLedger {
     this.#now = now;
   }
 
-  async claim(regions: readonly string[]): Promise<Set<string>> {
+  async claim(regions: readonly string[]): Promise<Map<string, number | null>> {
     this.#forget();
     for (const r of regions) this.#released.delete(r);
-    return new Set(regions);
+    return new Map(regions.map((r) => [r, this.#states.get(r)?.seq ?? null]));
   }
 
   async load(region: string): Promise<StoredFeed | undefined> {
@@ -73,7 +79,8 @@ export class LocalLedger implements FeedLedger {
     return this.#states.get(region);
   }
 
-  async commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean> {
+  async commit(region: string, prevSeq: number | null, state: StoredFeed, frame: Frame | undefined) {
+    if ((this.#states.get(region)?.seq ?? null) !== prevSeq) return 'stale' as const;
     this.#states.set(region, state);
     this.#released.delete(region);
     if (frame) {
@@ -83,7 +90,7 @@ export class LocalLedger implements FeedLedger {
       while (log.length > 0 && now - log[0]!.at > RECOVERY_WINDOW_MS) log.shift();
       this.#logs.set(region, log);
     }
-    return true;
+    return 'ok' as const;
   }
 
   async since(region: string, seq: number): Promise<Frame[] | undefined> {
@@ -111,26 +118,31 @@ export class LocalLedger implements FeedLedger {
 }
 
 // A region's keys share one hash tag, so the scripts below touch them in one slot.
+// KEYS lease, seq · ARGV me, ttl → the stored seq ('' none) when the lease is ours, false otherwise
 const CLAIM = `local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if v then return 0 end
+if v and v ~= ARGV[1] then return false end
+if v then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return redis.call('GET', KEYS[2]) or ''`;
+// KEYS lease, seq, state, log · ARGV me, ttl, prevSeq ('' none), seq, state, frame ('' none),
+// log length, keep ms → 1 stored, 0 lease held by another, -1 stored seq is not prevSeq
+const COMMIT = `local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return -1 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-// state, then the frame appended to the log and the log trimmed to its length
-const COMMIT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[5])
-if ARGV[3] ~= '' then
-  redis.call('RPUSH', KEYS[3], ARGV[3])
-  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
-  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[8])
+redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[8])
+if ARGV[6] ~= '' then
+  redis.call('RPUSH', KEYS[4], ARGV[6])
+  redis.call('LTRIM', KEYS[4], -tonumber(ARGV[7]), -1)
+  redis.call('PEXPIRE', KEYS[4], ARGV[8])
 end
 return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-type Script = (...args: (string | number)[]) => Promise<number>;
+type Script = (...args: (string | number)[]) => Promise<number | string | null>;
 
 /** The fleet's ledger in Redis (single or Cluster): per region `{prefix:feed:REGION}:lease`
- * (holder id, PX ttl), `:state` (StoredFeed JSON) and `:log` (recent frames). */
+ * (holder id, PX ttl), `:seq`, `:state` (StoredFeed JSON) and `:log` (recent frames). */
 export class RedisLedger implements FeedLedger {
   readonly #redis: RedisClient;
   readonly #prefix: string;
@@ -159,15 +171,15 @@ export class RedisLedger implements FeedLedger {
     this.#now = o.now ?? Date.now;
     this.#keepMs = 24 * 3_600_000;
     for (const [name, lua, keys] of [
-      ['zhdjFeedClaim', CLAIM, 1],
-      ['zhdjFeedCommit', COMMIT, 3],
+      ['zhdjFeedClaim', CLAIM, 2],
+      ['zhdjFeedCommit', COMMIT, 4],
       ['zhdjFeedRelease', RELEASE, 1],
     ] as const) {
       if (!(name in this.#redis)) this.#redis.defineCommand(name, { numberOfKeys: keys, lua });
     }
   }
 
-  #key(region: string, part: 'lease' | 'state' | 'log'): string {
+  #key(region: string, part: 'lease' | 'seq' | 'state' | 'log'): string {
     return `{${this.#prefix}:feed:${region}}:${part}`;
   }
 
@@ -176,10 +188,17 @@ export class RedisLedger implements FeedLedger {
     return fn.bind(this.#redis);
   }
 
-  async claim(regions: readonly string[]): Promise<Set<string>> {
+  async claim(regions: readonly string[]): Promise<Map<string, number | null>> {
     const claim = this.#script('zhdjFeedClaim');
-    const got = await Promise.all(regions.map((r) => claim(this.#key(r, 'lease'), this.#me, this.#leaseMs)));
-    return new Set(regions.filter((_, i) => got[i] === 1));
+    const got = await Promise.all(
+      regions.map((r) => claim(this.#key(r, 'lease'), this.#key(r, 'seq'), this.#me, this.#leaseMs)),
+    );
+    const out = new Map<string, number | null>();
+    regions.forEach((r, i) => {
+      const seq = got[i];
+      if (typeof seq === 'string') out.set(r, seq === '' ? null : Number(seq));
+    });
+    return out;
   }
 
   async load(region: string): Promise<StoredFeed | undefined> {
@@ -187,19 +206,28 @@ export class RedisLedger implements FeedLedger {
     return json === null ? undefined : (JSON.parse(json) as StoredFeed);
   }
 
-  async commit(region: string, state: StoredFeed, frame: Frame | undefined): Promise<boolean> {
+  async commit(
+    region: string,
+    prevSeq: number | null,
+    state: StoredFeed,
+    frame: Frame | undefined,
+  ): Promise<CommitResult> {
     const logged = frame ? JSON.stringify({ at: this.#now(), frame } satisfies LoggedFrame) : '';
-    const ok = await this.#script('zhdjFeedCommit')(
+    const got = await this.#script('zhdjFeedCommit')(
       this.#key(region, 'lease'),
+      this.#key(region, 'seq'),
       this.#key(region, 'state'),
       this.#key(region, 'log'),
       this.#me,
+      this.#leaseMs,
+      prevSeq === null ? '' : String(prevSeq),
+      String(state.seq),
       JSON.stringify(state),
       logged,
       this.#logMax,
       this.#keepMs,
     );
-    return ok === 1;
+    return got === 1 ? 'ok' : got === 0 ? 'lost' : 'stale';
   }
 
   async since(region: string, seq: number): Promise<Frame[] | undefined> {

@@ -46,9 +46,11 @@ export default fp<{ config: Config }>(
         metrics.framesSent.inc();
         nsp.to(region).emit('frame', frame);
       },
+      // not volatile: a heartbeat carries a recovery offset like a frame, so a wall of a quiet
+      // region can recover from where it was too (a replayed old heartbeat confirms nothing)
       emitBeat: (region, beat) => {
         metrics.heartbeatsSent.inc();
-        nsp.volatile.to(region).emit('beat', beat);
+        nsp.to(region).emit('beat', beat);
       },
       onInterval: () => metrics.regionIntervals.inc(),
       onBuild: (seconds) => metrics.frameBuildSeconds.observe(seconds),
@@ -58,6 +60,11 @@ export default fp<{ config: Config }>(
       },
     });
     fastify.decorate('feeds', feeds);
+
+    // With connection state recovery every socket.emit is a broadcast to the socket's own room,
+    // which the Streams adapter writes to Redis for every process to read (a city snapshot is
+    // ~100 KB). What is meant for one wall stays on this process: a local emit to its room.
+    const toWall = (socket: Socket) => nsp.local.to(socket.id);
 
     const count = (socket: Socket, region: string) => {
       walls.set(region, (walls.get(region) ?? 0) + 1);
@@ -70,7 +77,7 @@ export default fp<{ config: Config }>(
       });
       socket.on('resync', () => {
         feeds.latest(region).then(
-          (latest) => latest && socket.emit('snapshot', latest),
+          (latest) => latest && toWall(socket).emit('snapshot', latest),
           (err: unknown) => fastify.log.warn({ err, region }, 'resync failed'),
         );
       });
@@ -116,10 +123,10 @@ export default fp<{ config: Config }>(
       void socket.join(region);
       if (missed) {
         metrics.wallJoins.inc({ how: 'frames' });
-        for (const frame of missed) socket.emit('frame', frame);
+        for (const frame of missed) toWall(socket).emit('frame', frame);
       } else {
         metrics.wallJoins.inc({ how: 'snapshot' });
-        socket.emit('snapshot', current!);
+        toWall(socket).emit('snapshot', current!);
       }
     });
 
@@ -131,8 +138,12 @@ export default fp<{ config: Config }>(
       });
     }, interval);
     timer.unref();
+    // leases are renewed between ticks too: a tick slowed by a loaded machine keeps its regions
+    const keepalive = setInterval(() => void feeds.renew().catch(() => undefined), interval / 2);
+    keepalive.unref();
     fastify.addHook('preClose', async () => {
       clearInterval(timer);
+      clearInterval(keepalive);
       await feeds.close().catch(() => undefined);
     });
   },

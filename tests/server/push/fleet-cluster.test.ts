@@ -84,7 +84,8 @@ describe.skipIf(!can)('a fleet of two processes on a Redis Cluster', () => {
     const lb = await startBalancer([a.port, b.port]);
     const w = connectWall(lb.url, { region: '610113' }, { reconnect: true });
     walls.push(w);
-    await until(() => w.snapshots.length === 1 && w.socket.connected, 15_000, 'snapshot');
+    // a heartbeat gives the wall a recovery offset (a snapshot is sent to it alone, without one)
+    await until(() => w.snapshots.length === 1 && w.beats.length > 0, 15_000, 'snapshot and a heartbeat');
     const seq0 = w.snapshots[0]!.seq;
     w.socket.io.reconnectionDelay(800);
     w.socket.io.engine.close();

@@ -93,7 +93,7 @@ describe('heartbeats on the embedded store', () => {
   it('a wall that drops and comes back within the window gets what it missed, not a snapshot', async () => {
     const w = connectWall(t.url, { region: '610113' }, { reconnect: true });
     walls.push(w);
-    await until(() => w.snapshots.length === 1 && w.socket.connected, 5000, 'snapshot');
+    await until(() => w.snapshots.length === 1 && w.beats.length > 0, 5000, 'snapshot and a heartbeat');
     const seq0 = w.snapshots[0]!.seq;
     w.socket.io.reconnectionDelay(500);
     w.socket.io.engine.close();
