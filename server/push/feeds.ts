@@ -45,6 +45,11 @@ export class RegionFeeds {
   /** regions with walls here (joined and not dropped by retain) */
   readonly #wanted = new Set<string>();
   readonly #pending = new Map<string, Promise<SnapshotMessage>>();
+  #joinQueue = new Map<
+    string,
+    { resolve: (b: { now: number; snapshot: Snapshot }) => void; reject: (e: unknown) => void }[]
+  >();
+  #joinBuilding = false;
   readonly #deps: FeedDeps;
   readonly #ledger: FeedLedger;
   readonly #now: () => number;
@@ -233,10 +238,7 @@ export class RegionFeeds {
       if (mine.has(region)) {
         const version = await this.#deps.version();
         const stored = await this.#ledger.load(region);
-        const start = process.hrtime.bigint();
-        const now = this.#now();
-        const next = await this.#deps.views.snapshot(region, now);
-        this.#deps.onBuild?.(Number(process.hrtime.bigint() - start) / 1e9);
+        const { now, snapshot: next } = await this.#firstBuild(region);
         if (stored) {
           this.#states.set(region, stored);
           const frame = await this.#advance(region, version, now, next);
@@ -251,6 +253,49 @@ export class RegionFeeds {
       }
       if (this.#now() > deadline) throw new Error(`no state for region ${region} yet; retry`);
       await new Promise((r) => setTimeout(r, interval / 4));
+    }
+  }
+
+  /** A joining region's snapshot. Joins that arrive while a build runs (walls reconnecting
+   * together after a restart) are built together next, at one instant from one read of the
+   * store, so they share the roll-up as a tick does — not one roll-up each. */
+  #firstBuild(region: string): Promise<{ now: number; snapshot: Snapshot }> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.#joinQueue.get(region);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.#joinQueue.set(region, [{ resolve, reject }]);
+      if (!this.#joinBuilding) void this.#buildJoins();
+    });
+  }
+
+  async #buildJoins(): Promise<void> {
+    this.#joinBuilding = true;
+    try {
+      while (this.#joinQueue.size > 0) {
+        const batch = this.#joinQueue;
+        this.#joinQueue = new Map();
+        const regions = [...batch.keys()];
+        const now = this.#now();
+        const start = process.hrtime.bigint();
+        let built: (Snapshot | Error)[];
+        try {
+          built = await this.#deps.views.snapshots(regions, now);
+        } catch (err) {
+          for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+          continue;
+        }
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        regions.forEach((region, i) => {
+          const snapshot = built[i]!;
+          if (!(snapshot instanceof Error)) this.#deps.onBuild?.(seconds);
+          for (const w of batch.get(region)!) {
+            if (snapshot instanceof Error) w.reject(snapshot);
+            else w.resolve({ now, snapshot });
+          }
+        });
+      }
+    } finally {
+      this.#joinBuilding = false;
     }
   }
 

@@ -48,7 +48,7 @@ interface LoggedFrame {
 function framesAfter(log: readonly LoggedFrame[], seq: number, current: number, now: number): Frame[] | undefined {
   if (seq === current) return [];
   if (seq > current || seq < 0) return undefined;
-  const out = log.filter((l) => l.frame.seq > seq).map((l) => l.frame);
+  const out = log.filter((l) => l.frame.seq > seq && l.frame.seq <= current).map((l) => l.frame);
   if (out.length !== current - seq || out[0]!.seq !== seq + 1) return undefined;
   const first = log.find((l) => l.frame.seq === seq + 1)!;
   return now - first.at <= RECOVERY_WINDOW_MS ? out : undefined;
@@ -201,9 +201,35 @@ export class RedisLedger implements FeedLedger {
     return out;
   }
 
+  /** The last state read per region, and reads in flight: walls of one region that reconnect
+   * together (their process died) cost one read of the ~100 KB state, not one each. */
+  readonly #loaded = new Map<string, StoredFeed>();
+  readonly #logs = new Map<string, { seq: number; log: LoggedFrame[] }>();
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  #once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.#inflight.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn().finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, p);
+    }
+    return p;
+  }
+
+  /** The stored state: its seq read first (a few bytes), the state itself only when that seq
+   * is not the one read last. */
   async load(region: string): Promise<StoredFeed | undefined> {
-    const json = await this.#redis.get(this.#key(region, 'state'));
-    return json === null ? undefined : (JSON.parse(json) as StoredFeed);
+    return this.#once(`s:${region}`, async () => {
+      const seq = await this.#redis.get(this.#key(region, 'seq'));
+      if (seq === null) return undefined;
+      const cached = this.#loaded.get(region);
+      if (cached && cached.seq === Number(seq)) return cached;
+      const json = await this.#redis.get(this.#key(region, 'state'));
+      if (json === null) return undefined;
+      const state = JSON.parse(json) as StoredFeed;
+      this.#loaded.set(region, state);
+      return state;
+    });
   }
 
   async commit(
@@ -238,6 +264,10 @@ export class RedisLedger implements FeedLedger {
   }
 
   async release(regions: readonly string[]): Promise<void> {
+    for (const r of regions) {
+      this.#loaded.delete(r);
+      this.#logs.delete(r);
+    }
     const release = this.#script('zhdjFeedRelease');
     await Promise.all(regions.map((r) => release(this.#key(r, 'lease'), this.#me)));
   }

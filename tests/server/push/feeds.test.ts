@@ -26,6 +26,9 @@ class FakeSource {
   readonly content = new Map<string, Snapshot | Error>();
   readonly snapshotCalls: string[] = [];
   readonly snapshotsCalls: string[][] = [];
+  /** joins in progress: their builds are logged in snapshotCalls (and by batch) */
+  joining = 0;
+  readonly joinBatches: string[][] = [];
   /** snapshots() rejects with this while set (the store cannot be read) */
   failure: Error | undefined;
   /** builds wait on this while set */
@@ -54,7 +57,11 @@ class FakeSource {
       return s;
     },
     snapshots: async (regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> => {
-      this.snapshotsCalls.push([...regions]);
+      // a joining wall's build (RegionFeeds batches those too) or a tick's read
+      if (this.joining > 0) {
+        this.snapshotCalls.push(...regions);
+        this.joinBatches.push([...regions]);
+      } else this.snapshotsCalls.push([...regions]);
       await this.#wait();
       if (this.failure) throw this.failure;
       return regions.map((r) => this.#read(r, nowMs));
@@ -91,6 +98,15 @@ function setup(version?: (src: FakeSource) => Promise<number>) {
     onBuild: (seconds) => builds.push(seconds),
     onError: (region, err) => errors.push([region, err]),
   });
+  const join = feeds.join.bind(feeds);
+  feeds.join = async (region: string) => {
+    src.joining += 1;
+    try {
+      return await join(region);
+    } finally {
+      src.joining -= 1;
+    }
+  };
   /** advances the injected clock, then runs one tick */
   const tickAt = async (ms: number) => {
     clock.ms = ms;
@@ -137,6 +153,18 @@ describe('RegionFeeds.join', () => {
     src.content.set(CITY, snapshot());
     expect((await feeds.join(CITY)).seq).toBe(0);
     expect(src.snapshotCalls).toEqual([CITY, CITY]);
+  });
+
+  it('joins that arrive while a build runs are built together next, from one read', async () => {
+    const { src, feeds } = setup();
+    const gate = deferred();
+    src.gate = gate.promise;
+    const first = feeds.join(CITY);
+    await vi.waitFor(() => expect(src.snapshotCalls).toEqual([CITY]));
+    const more = [feeds.join(YANTA), feeds.join(WEIYANG)];
+    gate.resolve();
+    await Promise.all([first, ...more]);
+    expect(src.joinBatches).toEqual([[CITY], [YANTA, WEIYANG]]);
   });
 
   it('an unknown region rejects with UnknownRegionError', async () => {
