@@ -21,6 +21,7 @@ import { simulation } from '../../mock/setup.ts';
 import { startServerChild, type Child } from './lib/server.ts';
 import { arg, flag, metric, percentile, round } from './lib/stats.ts';
 import type { FleetChildMessage, FleetWallResult, FleetWallsConfig, StopMessage } from './lib/fleet-walls.ts';
+import { dropPrefix } from '../server/lib/redis.ts';
 
 const processes = Number(arg('processes', '2'));
 const wallCount = Number(arg('walls', '2000'));
@@ -200,20 +201,6 @@ async function logRegressions(
   return { regressions, examples };
 }
 
-/** SCAN + UNLINK of this run's keys only: `{prefix}:…` and `{prefix:…}:…`. */
-async function removeKeys(redis: Redis): Promise<number> {
-  let removed = 0;
-  for (const match of [`{${PREFIX}}:*`, `{${PREFIX}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) removed += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
-  return removed;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -234,7 +221,7 @@ async function main(): Promise<void> {
     REDIS_PREFIX: PREFIX,
   };
   try {
-    if ((await removeKeys(redis)) > 0) log(`removed stale keys of ${PREFIX}`);
+    if ((await dropPrefix(PREFIX, redisUrl)) > 0) log(`removed stale keys of ${PREFIX}`);
     servers.push(
       ...(await Promise.all(Array.from({ length: processes }, (_, i) => startServerChild(env, `server ${i}`)))),
     );
@@ -583,7 +570,7 @@ async function main(): Promise<void> {
   } finally {
     for (const p of wallChildren) if (p.exitCode === null) p.kill();
     for (const s of servers) await s?.stop();
-    const removed = await removeKeys(redis).catch((err: unknown) => {
+    const removed = await dropPrefix(PREFIX, redisUrl).catch((err: unknown) => {
       log(`could not remove the keys of ${PREFIX}: ${String(err)}`);
       return 0;
     });

@@ -5,6 +5,7 @@
 // ack → frame latency per wall, frame and snapshot sizes and the server's event-loop delay.
 // Prints a summary and, as the last line, one JSON object.
 import { fork, type ChildProcess } from 'node:child_process';
+import { childrenOf } from '../../geo/registry.ts';
 import { fileURLToPath } from 'node:url';
 import { runBackfill } from '../../mock/backfill.ts';
 import { runLive } from '../../mock/live.ts';
@@ -22,24 +23,7 @@ const store = arg('store', 'memory');
 const intervalMs = Number(arg('interval', '1000'));
 const CITY = '610100';
 // --spread: walls over the city and its 13 counties (only the city walls see every event)
-const REGIONS = flag('spread')
-  ? [
-      CITY,
-      '610102',
-      '610103',
-      '610104',
-      '610111',
-      '610112',
-      '610113',
-      '610114',
-      '610115',
-      '610116',
-      '610117',
-      '610118',
-      '610122',
-      '610124',
-    ]
-  : [CITY];
+const REGIONS = flag('spread') ? [CITY, ...childrenOf(CITY).map((r) => r.code)] : [CITY];
 const INGEST_INTERVAL_MS = 100;
 const CHILD = fileURLToPath(new URL('./lib/walls-child.ts', import.meta.url));
 const log = (msg: string) => process.stderr.write(`${msg}\n`);

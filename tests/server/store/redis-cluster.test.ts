@@ -6,6 +6,7 @@
 // and the store equals the reference built from the acknowledged batches (nothing lost, nothing
 // counted twice by the retries). Prints the failover figures.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { childrenOf } from '../../../geo/registry.ts';
 import type { NormalizedEvent, Org } from '../../../server/contract/index.ts';
 import { tickerItems } from '../../../server/aggregate/prepare.ts';
 import { MemState } from '../../../server/store/memory/state.ts';
@@ -24,21 +25,7 @@ import { runId } from './redis-harness.ts';
 import { viewsOf } from './views.ts';
 
 /** the 13 county-level units of 西安 */
-const COUNTIES = [
-  '610102',
-  '610103',
-  '610104',
-  '610111',
-  '610112',
-  '610113',
-  '610114',
-  '610115',
-  '610116',
-  '610117',
-  '610118',
-  '610122',
-  '610124',
-];
+const COUNTIES = childrenOf('610100').map((r) => r.code);
 const ROSTER: Org[] = [
   { id: 'c-city', name: '西安市委', parent: null, kind: 'committee', region: '610100', members: 5 },
   ...COUNTIES.flatMap((c): Org[] => [
