@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Heartbeat, Snapshot } from '../../../server/contract/index.ts';
 import { RegionFeeds } from '../../../server/push/feeds.ts';
-import { RedisLedger } from '../../../server/push/ledger.ts';
+import { LocalLedger, RECOVERY_WINDOW_MS, RedisLedger } from '../../../server/push/ledger.ts';
 import { snapshot } from '../lib/fixtures.ts';
 import { dropPrefix, privatePrefix, REDIS_TEST_URL, REQUIRE_REDIS, redisReachable } from '../lib/redis.ts';
 
@@ -112,5 +112,33 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('RegionFeeds on a shared RedisLedg
     expect(a.beats).toHaveLength(1);
     await a.f.close();
     await b.f.close();
+  });
+});
+
+describe('the recovery window (LocalLedger, an injected clock)', () => {
+  const frame = (seq: number): Frame => ({ seq, region: CITY, asOf: seq, patch: {}, ticker: [] });
+  const state = (seq: number) => ({ seq, version: 1, builtAt: 0, snapshot: snapshot() });
+
+  it('a wall back within 2 minutes gets the frames after its seq; past that, nothing (a snapshot)', async () => {
+    const clock = { ms: 1_000_000 };
+    const ledger = new LocalLedger(() => clock.ms);
+    expect(await ledger.commit(CITY, null, state(10), undefined)).toBe('ok');
+    for (let seq = 11; seq <= 13; seq++) {
+      clock.ms += 1000;
+      expect(await ledger.commit(CITY, seq - 1, state(seq), frame(seq))).toBe('ok');
+    }
+    expect((await ledger.since(CITY, 10))?.map((f) => f.seq)).toEqual([11, 12, 13]);
+    expect((await ledger.since(CITY, 12))?.map((f) => f.seq)).toEqual([13]);
+    expect(await ledger.since(CITY, 13)).toEqual([]);
+    expect(await ledger.since(CITY, 9), 'a seq before the log: not all frames are known').toBeUndefined();
+    expect(await ledger.since(CITY, 14), 'a seq ahead of the region').toBeUndefined();
+    // frame 11 was logged at +1 s: until +2 min after it the wall catches up, then it cannot
+    clock.ms = 1_001_000 + RECOVERY_WINDOW_MS;
+    expect((await ledger.since(CITY, 10))?.map((f) => f.seq)).toEqual([11, 12, 13]);
+    clock.ms += 1;
+    expect(await ledger.since(CITY, 10)).toBeUndefined();
+    expect((await ledger.since(CITY, 11))?.map((f) => f.seq)).toEqual([12, 13]);
+    // a commit that does not follow the stored seq is refused
+    expect(await ledger.commit(CITY, 12, state(14), frame(14))).toBe('stale');
   });
 });
