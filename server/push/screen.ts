@@ -15,8 +15,10 @@ declare module 'fastify' {
   }
 }
 
-/** A builder that stops renewing loses its regions this long after its last tick began. */
-export const leaseMsOf = (frameIntervalMs: number): number => frameIntervalMs + Math.max(500, frameIntervalMs / 2);
+/** A builder that stops renewing loses its regions this long after its last renewal (renewed
+ * every third of an interval: a 1 s interval tolerates a 0.9 s stall of the event loop). A dead
+ * builder's regions are taken at the next tick of another process after this: ≤ 2.25 s. */
+export const leaseMsOf = (frameIntervalMs: number): number => frameIntervalMs + Math.max(250, frameIntervalMs / 4);
 
 export default fp<{ config: Config }>(
   async (fastify, { config }) => {
@@ -139,7 +141,7 @@ export default fp<{ config: Config }>(
     }, interval);
     timer.unref();
     // leases are renewed between ticks too: a tick slowed by a loaded machine keeps its regions
-    const keepalive = setInterval(() => void feeds.renew().catch(() => undefined), interval / 2);
+    const keepalive = setInterval(() => void feeds.renew().catch(() => undefined), interval / 3);
     keepalive.unref();
     fastify.addHook('preClose', async () => {
       clearInterval(timer);
