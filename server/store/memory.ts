@@ -11,6 +11,7 @@ import { IdGenerations } from './memory/ids.ts';
 import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
 import { loadLine, stateLines } from './memory/serialize.ts';
 import { MemState } from './memory/state.ts';
+import { lockDataDir } from './memory/lock.ts';
 import { Wal } from './memory/wal.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
@@ -21,6 +22,8 @@ export interface MemoryStoreOptions extends Partial<StoreOptions> {
   compactLogBytes?: number;
   /** compact at least this often while the log is non-empty (default 10 min; 0 = never) */
   compactIntervalMs?: number;
+  /** how long open() waits for another process to let go of DATA_DIR (default 15 s) */
+  lockWaitMs?: number;
 }
 
 type LogLine = { b: number; e: NormalizedEvent[] } | { r: Org[] };
@@ -38,6 +41,7 @@ export class MemoryStore implements Store {
   private readonly tickerItemOf = new WeakMap<NormalizedEvent, StoredTickerItem | null>();
   private compacting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private unlock: (() => Promise<void>) | null = null;
   lastCompactionMs: number | null = null;
 
   constructor(private readonly o: MemoryStoreOptions) {
@@ -49,6 +53,21 @@ export class MemoryStore implements Store {
   async open(): Promise<void> {
     const dir = this.o.dataDir;
     await mkdir(dir, { recursive: true });
+    // before reading anything: what another process still writes must not be read half-way
+    this.unlock = await lockDataDir(dir, this.o.lockWaitMs ?? 15_000, (err) => {
+      // fail-stop: another process may be writing here now; acknowledge nothing more
+      this.failed = new Error(`lost the lock of DATA_DIR ${dir}: ${err.message}`);
+    });
+    try {
+      await this.load(dir);
+    } catch (err) {
+      await this.unlock().catch(() => undefined);
+      this.unlock = null;
+      throw err;
+    }
+  }
+
+  private async load(dir: string): Promise<void> {
     let logSeq = 0;
     for await (const line of readLines(join(dir, SNAPSHOT_FILE))) {
       const h = loadLine(this.st, this.ids, line);
@@ -86,6 +105,8 @@ export class MemoryStore implements Store {
     await this.compacting;
     await this.wal?.close();
     this.wal = null;
+    await this.unlock?.().catch(() => undefined);
+    this.unlock = null;
   }
 
   async health(): Promise<StoreHealth> {
