@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { UnknownRegionError } from './contract/errors.ts';
-import type { Store } from './store/types.ts';
+import { StoreUnavailableError, type Store } from './store/types.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import metrics from './plugins/metrics.ts';
@@ -44,6 +44,14 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof UnknownRegionError) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: err.message });
+    }
+    // the store down, frozen or refusing writes: 503 on every route, never 500
+    if (err instanceof StoreUnavailableError) {
+      request.log.warn({ err }, 'store unavailable');
+      return reply
+        .code(503)
+        .header('Retry-After', String(err.retryAfterS))
+        .send({ statusCode: 503, error: 'Service Unavailable', message: 'the store is unavailable; retry shortly' });
     }
     const status = err.validation ? 400 : (err.statusCode ?? 500);
     if (status >= 500) {

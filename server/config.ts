@@ -18,6 +18,7 @@ export const EnvSchema = Type.Object({
     }),
   ),
   REDIS_MIN_REPLICAS: Int(0, 0, 16, 'replicas that must hold a batch (WAIT) before ingest answers 200'),
+  REDIS_COMMAND_TIMEOUT_MS: Int(3000, 100, 60_000, 'a Redis command unanswered this long fails: 503, no heartbeats'),
   REDIS_PREFIX: Type.String({ default: 'zhdj', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Redis key prefix' }),
   DATA_DIR: Type.String({ default: '.data/', minLength: 1, description: 'embedded store directory' }),
   FRAME_INTERVAL_MS: Int(1000, 50, 60_000, 'push coalescing interval'),

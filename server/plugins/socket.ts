@@ -49,6 +49,7 @@ export default fp<{ config: Config }>(
         lazyConnect: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
+        commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
       });
       clients.push(adapterClient, fleetClient);
       for (const c of clients) c.on('error', (err: Error) => fastify.log.warn({ err }, 'push redis connection error'));

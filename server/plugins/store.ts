@@ -44,6 +44,7 @@ export async function createStore(config: Config): Promise<Store> {
       target,
       prefix: config.REDIS_PREFIX,
       minReplicas: config.REDIS_MIN_REPLICAS,
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     });
   }
   const { MemoryStore } = await import('../store/memory.ts');

@@ -47,6 +47,9 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   minReplicas?: number;
   /** how long that WAIT waits, ms (default 1000) */
   replicaTimeoutMs?: number;
+  /** a command unanswered this long fails (a frozen Redis: 503, not a hang); at least the WAIT
+   * timeout + 500 ms (default 3000) */
+  commandTimeoutMs?: number;
 }
 
 interface Group {
@@ -100,6 +103,9 @@ export class RedisStore implements Store {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: (times) => Math.min(100 * times, 2000),
+      // a frozen Redis (SIGSTOP, a stalled network) keeps the connection open: without a
+      // timeout every request and the frame tick would wait for it
+      commandTimeout: Math.max(o.commandTimeoutMs ?? 3000, this.replicaTimeoutMs + 500),
     });
     this.redis.on('error', () => undefined); // surfaced per command as StoreUnavailableError
     this.nodes = new Nodes(this.redis);
