@@ -49,6 +49,15 @@ import { FLOATING_CELL_RESOLUTION } from './schema.ts';
 
 const OPEN_TRANSFER: ReadonlySet<TransferStage> = new Set(OPEN_TRANSFER_STAGES);
 export const FLOATING_CELL_MIN_MEMBERS = 5;
+/** A flow (floating members home → province, transfers origin → destination) of fewer members
+ * is dropped, like a cell: a line from a village to a province with 1 on it names a person.
+ * The members still count in the totals (stages, floatingMembers). */
+export const FLOW_MIN_MEMBERS = 5;
+
+function kAnonymous<F>(flows: Record<string, F>, size: (f: F) => number): Record<string, F> {
+  for (const [key, f] of Object.entries(flows)) if (size(f) < FLOW_MIN_MEMBERS) delete flows[key];
+  return flows;
+}
 export const LEADERBOARD_MAX = 10;
 export { DAILY_DAYS } from './regions.ts';
 const provinceOfCell = new Map<string, string | null>();
@@ -118,7 +127,7 @@ function transferSection(
       else f.rejected += 1;
     }
   }
-  return { stages, flows };
+  return { stages, flows: kAnonymous(flows, (f) => f.open + f.completed + f.rejected) };
 }
 
 /** Floating members: cells (k-anonymous) and home → province flows. */
@@ -157,7 +166,7 @@ function floatingSection(
   for (const [cell, n] of cellCount) if (n >= FLOATING_CELL_MIN_MEMBERS) kept.push(cell);
   kept.sort();
   for (const cell of kept) cells[cell] = cellCount.get(cell)!;
-  return { cells, flows };
+  return { cells, flows: kAnonymous(flows, (f) => f.members) };
 }
 
 export function buildSnapshot(

@@ -144,9 +144,8 @@ export function contractCases(ctx: ContractCtx): void {
     expect(snap.kpi.transfersOpen).toBe(1);
     expect(snap.kpi.transfersOverdue).toBe(1);
     expect(snap.kpi.transfersCompletedToday).toBe(1);
-    const flow = snap.transfers.flows[`${F.T_TOWN_A}>610102`]!;
-    expect(flow).toMatchObject({ from: F.T_TOWN_A, to: '610102', toName: '新城区', completed: 1, open: 0 });
-    expect(snap.transfers.flows[`${F.T_TOWN_B}>440100`]).toMatchObject({ open: 1, rejected: 1, toName: '广东省' }); // outside 陕西 the registry holds provinces only;
+    // flows of fewer than 5 cases are dropped (k-anonymity); the cases still count in the stages
+    expect(snap.transfers.flows).toEqual({});
     expect(snap.alerts.find((a) => a.rule === 'transfers-overdue')).toMatchObject({
       region: F.T_TOWN_B,
       value: 1,
@@ -205,6 +204,28 @@ export function contractCases(ctx: ContractCtx): void {
     expect(town.children[F.T_VILLAGE_A1]!.kpi.learnersToday).toBe(7);
   });
 
+  it('shows a transfer flow of 5 or more cases with its destination; fewer are dropped', async () => {
+    const s = await seeded(ctx);
+    const evs = [];
+    for (let i = 0; i < 5; i++) evs.push(F.transfer('b-a1', `TF${i}`, 'completed', NOW - HOUR, { toOrg: 'b-x1' }));
+    for (let i = 0; i < 4; i++) evs.push(F.transfer('b-b1', `TG${i}`, 'applied', NOW - DAY));
+    evs.push(F.transfer('b-b1', 'TG4', 'rejected', NOW - HOUR));
+    evs.push(F.transfer('b-b1', 'TH0', 'applied', NOW - DAY, { toOrg: 'b-x1' }));
+    await s.ingest(evs, NOW);
+    const snap = await viewsOf(s).snapshot(F.T_COUNTY, NOW);
+    expect(snap.transfers.flows[`${F.T_TOWN_A}>610102`]).toMatchObject({
+      from: F.T_TOWN_A,
+      to: '610102',
+      toName: '新城区',
+      completed: 5,
+      open: 0,
+    });
+    // outside 陕西 the registry holds provinces only
+    expect(snap.transfers.flows[`${F.T_TOWN_B}>440100`]).toMatchObject({ open: 4, rejected: 1, toName: '广东省' });
+    expect(snap.transfers.flows[`${F.T_TOWN_B}>610102`], 'a flow of 1').toBeUndefined();
+    expect(snap.transfers.stages).toMatchObject({ applied: 5, completed: 5, rejected: 1 });
+  });
+
   it('drops floating cells under 5 members and leaks no member id, name or coordinate', async () => {
     const s = await seeded(ctx);
     const evs = [];
@@ -223,8 +244,9 @@ export function contractCases(ctx: ContractCtx): void {
     expect(snap.kpi.floatingOutOfContact).toBe(3);
     expect(Object.values(snap.floating.cells)).toEqual([5]);
     expect(snap.floating.flows[`${F.T_TOWN_A}>440000`]).toMatchObject({ members: 5, toName: '广东省' });
-    expect(snap.floating.flows[`${F.T_TOWN_B}>310000`]).toMatchObject({ members: 3 });
-    expect(snap.floating.flows[`${F.T_TOWN_B}>110000`]).toMatchObject({ members: 1 });
+    // flows of fewer than 5 members are dropped like cells (they still count in floatingMembers)
+    expect(snap.floating.flows[`${F.T_TOWN_B}>310000`]).toBeUndefined();
+    expect(snap.floating.flows[`${F.T_TOWN_B}>110000`]).toBeUndefined();
     expect(snap.ticker[0]!.who).toBe('欧**娜');
     const json = JSON.stringify(snap);
     for (const leak of ['SECRET-MEMBER', '欧阳娜娜', '113.264', '121.4737', '116.3975'])

@@ -176,6 +176,8 @@ export class KpiAcc {
 
 const FLOATING_CELL_RESOLUTION = 5;
 const FLOATING_CELL_MIN_MEMBERS = 5;
+/** flows of fewer members are dropped (k-anonymity, like cells) */
+const FLOW_MIN_MEMBERS = 5;
 const TICKER_MAX = 30;
 const LEADERBOARD_MAX = 10;
 const DAILY_DAYS = 30;
@@ -310,6 +312,9 @@ export function referenceSnapshot(
   const cells: Record<string, number> = {};
   for (const [cell, n] of [...cellCount].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
     if (n >= FLOATING_CELL_MIN_MEMBERS) cells[cell] = n;
+  for (const [key, f] of Object.entries(fFlows)) if (f.members < FLOW_MIN_MEMBERS) delete fFlows[key];
+  for (const [key, f] of Object.entries(tFlows))
+    if (f.open + f.completed + f.rejected < FLOW_MIN_MEMBERS) delete tFlows[key];
 
   leaders.sort((a, b) => b.points - a.points || (a.org < b.org ? -1 : 1));
 

@@ -164,7 +164,8 @@ describe('all-region roll-up ≡ per-region reference', () => {
     ] as const)
       expect(probe.kpi[name], name).not.toBe(0);
     expect(probe.leaderboard.length).toBeGreaterThan(5);
-    expect(Object.keys(probe.transfers.flows).length).toBeGreaterThan(3);
+    // flows under 5 cases are dropped (k-anonymity): the stream still leaves some to compare
+    expect(Object.keys(probe.transfers.flows).length).toBeGreaterThan(0);
     expect(probe.ticker.length).toBe(30);
     expectSame(input, regions, [F.NOW, F.NOW + 3 * F.MIN + 1, F.NOW + 13 * F.HOUR]);
   });
