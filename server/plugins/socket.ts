@@ -66,6 +66,9 @@ export default fp<{ config: Config }>(
       fleet = { id: randomUUID(), redis: fleetClient };
       fastify.log.info({ redis: target.kind }, 'socket.io redis streams adapter on');
     }
+    // Walls use /screen only. The default namespace would otherwise admit any socket with no
+    // token (and, over the adapter, let it hold a recovery session): refuse it at the handshake.
+    io.of('/').use((_socket, next) => next(new Error('connect to the /screen namespace')));
     fastify.decorate('io', io);
     fastify.decorate('fleet', fleet);
     // Upgraded websockets are not idle HTTP connections: close them before the HTTP server

@@ -53,6 +53,17 @@ afterEach(() => {
 });
 afterAll(async () => t.close());
 
+describe('the default namespace', () => {
+  it('refuses a socket at the handshake: walls use /screen', async () => {
+    const { io } = await import('socket.io-client');
+    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const err = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(err.message).toContain('/screen');
+    expect(socket.connected).toBe(false);
+    socket.disconnect();
+  });
+});
+
 describe('/screen scope', () => {
   it.each([
     ['a region outside the token', '610100', 'yanta', 'out_of_scope'],
