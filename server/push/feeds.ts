@@ -63,10 +63,6 @@ export class RegionFeeds {
     this.#ledger = deps.ledger ?? new LocalLedger(this.#now);
   }
 
-  get ledger(): FeedLedger {
-    return this.#ledger;
-  }
-
   /** The region's current snapshot and seq, building it for its first wall in the fleet.
    * Throws what the store throws (UnknownRegionError for a region outside the area). */
   async join(region: string): Promise<SnapshotMessage> {
