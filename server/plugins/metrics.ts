@@ -115,6 +115,20 @@ export default fp(
         registers: [registry],
       }),
     };
+    // the embedded store's dedupe index: the one structure that grows with the events kept
+    for (const [name, field, help] of [
+      ['zhdj_dedupe_ids', 'ids', 'Event ids in the dedupe index held in this process (embedded store)'],
+      ['zhdj_dedupe_bytes', 'bytes', 'Bytes of the dedupe index held in this process (embedded store)'],
+    ] as const) {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(fastify.hasDecorator('store') ? (fastify.store.dedupeMemory?.()[field] ?? 0) : 0);
+        },
+      });
+    }
     fastify.decorate('metrics', metrics);
     fastify.addHook('onClose', async () => {
       loop.disable();

@@ -207,6 +207,10 @@ export class MemoryStore implements Store {
     return this.ids.size > 0 ? this.ids.bytes / this.ids.size : 0;
   }
 
+  dedupeMemory(): { ids: number; bytes: number } {
+    return { ids: this.ids.size, bytes: this.ids.bytes };
+  }
+
   private async compactIfDirty(): Promise<void> {
     if (this.wal && this.wal.bytes > 0) await this.compact().catch(() => undefined);
   }

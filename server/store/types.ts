@@ -75,4 +75,8 @@ export interface Store {
 
   /** Bytes per remembered event id of the dedupe index (SPEC section 3), measured. */
   dedupeBytesPerId(): Promise<number>;
+
+  /** The dedupe index held in this process's memory (the embedded store; RedisStore keeps it in
+   * Redis and has none): what the soak bench subtracts from heap growth. */
+  dedupeMemory?(): { ids: number; bytes: number };
 }

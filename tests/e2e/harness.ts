@@ -70,6 +70,8 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
 export async function serverProcess(
   entry: 'server/server.ts' | 'server/demo.ts',
   env: Record<string, string> = {},
+  /** Node options before the entry (e.g. --inspect for the soak bench) */
+  nodeArgs: string[] = [],
 ): Promise<ServerProc> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'zhdj-e2e-data-'));
@@ -81,7 +83,7 @@ export async function serverProcess(
     port,
     dataDir,
     async start() {
-      child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
         cwd: ROOT,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

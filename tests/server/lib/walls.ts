@@ -21,6 +21,8 @@ export interface Wall {
   /** every payload received, as JSON text */
   raw: string[];
   disconnected: Promise<string>;
+  /** Date.now() of the latest snapshot, frame or heartbeat */
+  lastAt: number | null;
 }
 
 /** `reconnect`: socket.io-client reconnects by itself (the handshake auth is re-read each time,
@@ -28,7 +30,7 @@ export interface Wall {
 export function connectWall(
   url: string,
   auth: ScreenAuth | (() => ScreenAuth),
-  opts: { reconnect?: boolean } = {},
+  opts: { reconnect?: boolean; /** false: keep no payloads (a long soak), only lastAt */ record?: boolean } = {},
 ): Wall {
   const socket: WallSocket = io(`${url}/screen`, {
     auth: typeof auth === 'function' ? (cb) => cb(auth()) : auth,
@@ -46,19 +48,20 @@ export function connectWall(
     errors: [],
     raw: [],
     disconnected: new Promise((resolve) => socket.on('disconnect', (reason) => resolve(reason))),
+    lastAt: null,
   };
-  socket.on('snapshot', (m) => {
-    wall.snapshots.push(m);
-    wall.raw.push(JSON.stringify(m));
-  });
-  socket.on('frame', (f) => {
-    wall.frames.push(f);
-    wall.raw.push(JSON.stringify(f));
-  });
-  socket.on('beat', (b) => {
-    wall.beats.push(b);
-    wall.raw.push(JSON.stringify(b));
-  });
+  const keep = opts.record ?? true;
+  const on =
+    <T>(list: T[]) =>
+    (m: T) => {
+      wall.lastAt = Date.now();
+      if (!keep) return;
+      list.push(m);
+      wall.raw.push(JSON.stringify(m));
+    };
+  socket.on('snapshot', on(wall.snapshots));
+  socket.on('frame', on(wall.frames));
+  socket.on('beat', on(wall.beats));
   socket.on('error', (e) => {
     wall.errors.push(e);
     wall.raw.push(JSON.stringify(e));
