@@ -3,6 +3,7 @@
 // DNS rebinding (ALLOWED_HOSTS; on by default in token-less mode), foreign Origins refused on
 // HTTP and on the WebSocket handshake, /metrics and /docs behind a token off loopback, and the
 // logger's redaction of tokens. See server/README.md, "Security".
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
@@ -20,7 +21,6 @@ import {
   MIN_TOKEN_LENGTH,
   type Config,
 } from '../config.ts';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearer } from './auth.ts';
 
 export interface Surface {
