@@ -9,6 +9,7 @@ import { StoreUnavailableError, type Store } from './store/types.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import metrics from './plugins/metrics.ts';
+import security from './plugins/security.ts';
 import socket from './plugins/socket.ts';
 import staticFiles from './plugins/static.ts';
 import storePlugin from './plugins/store.ts';
@@ -66,6 +67,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
       .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message, code: err.code });
   });
 
+  // surface (issue 9): headers, Host allow-list, Origin, CORS first, so every answer has them
+  await fastify.register(security, { config });
   await fastify.register(metrics);
   await fastify.register(auth, { config });
   await fastify.register(storePlugin, { config, ...(opts.store ? { store: opts.store } : {}) });

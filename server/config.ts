@@ -30,6 +30,17 @@ export const EnvSchema = Type.Object({
   INGEST_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for ingest and roster' }),
   SCREEN_TOKENS: Type.String({ default: '', description: 'comma list of token:regionCode for walls' }),
   MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
+  // surface (issue 9): who may talk to the server over HTTP and WebSocket
+  ALLOWED_HOSTS: Type.String({
+    default: '',
+    description: 'comma list of host names the server answers to (any port); default in token-less mode: loopback',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'comma list of origins (https://portal.example) allowed by CORS',
+  }),
+  FRAME_ANCESTORS: Type.String({ default: "'none'", description: "CSP frame-ancestors: 'none', 'self' or origins" }),
+  OPS_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for /metrics and /docs' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     {
@@ -125,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!loopback && screens.size === 0) {
     throw new ConfigError('SCREEN_TOKENS', `must be set when HOST (${value.HOST}) is not loopback`);
   }
+  checkSurface(value, ingestTokens, [...screens.keys()], loopback);
   const { INGEST_TOKENS: _i, SCREEN_TOKENS: _s, ...rest } = value;
   return {
     ...rest,
@@ -133,6 +145,87 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestAuth: ingestTokens.length > 0,
     screenAuth: screens.size > 0,
   };
+}
+
+// surface (issue 9): host names, origins, frame ancestors and token length
+/** tokens shorter than this are refused on a non-loopback HOST, a warning on loopback */
+export const MIN_TOKEN_LENGTH = 16;
+const HOST_NAME_RE =
+  /^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i;
+const ORIGIN_RE = /^https?:\/\/[^/?#\s*]+$/i;
+const FRAME_SOURCE_RE = /^(https?:\/\/)?(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^https?:$/i;
+
+/** A host name without port, brackets and trailing dot, lower case ("[::1]" → "::1"). */
+export function normalizeHostName(name: string): string {
+  const n = name.trim().toLowerCase().replace(/\.$/, '');
+  return n.startsWith('[') && n.endsWith(']') ? n.slice(1, -1) : n;
+}
+
+/** ALLOWED_HOSTS as host names (empty: not set). */
+export function allowedHostList(value: string): string[] {
+  return list(value).map(normalizeHostName);
+}
+
+/** CORS_ORIGINS as serialized origins (scheme://host[:port], lower case, no trailing slash). */
+export function corsOriginList(value: string): string[] {
+  return list(value).map((o) => new URL(o.replace(/\/$/, '')).origin);
+}
+
+/** FRAME_ANCESTORS as CSP sources ('self' and 'none' quoted). */
+export function frameAncestorList(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .filter((s) => s.length > 0)
+    .map((s) => (/^'?(self|none)'?$/i.test(s) ? `'${s.replace(/'/g, '').toLowerCase()}'` : s));
+}
+
+/** OPS_TOKENS as a list. */
+export const opsTokenList = (value: string): string[] => list(value);
+
+/** The variables and entries holding tokens shorter than MIN_TOKEN_LENGTH (names only, never values). */
+export function shortTokens(config: Pick<Config, 'ingestTokens' | 'screenTokens' | 'OPS_TOKENS'>): string[] {
+  const out = new Set<string>();
+  if (config.ingestTokens.some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('INGEST_TOKENS');
+  if ([...config.screenTokens.keys()].some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('SCREEN_TOKENS');
+  if (list(config.OPS_TOKENS).some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('OPS_TOKENS');
+  return [...out];
+}
+
+function checkSurface(value: Env, ingestTokens: string[], screenTokens: string[], loopback: boolean): void {
+  const badHost = list(value.ALLOWED_HOSTS).find((h) => !HOST_NAME_RE.test(h));
+  if (badHost !== undefined) {
+    throw new ConfigError('ALLOWED_HOSTS', `entry "${badHost.slice(0, 60)}" is not a host name (no scheme, no port)`);
+  }
+  const badOrigin = list(value.CORS_ORIGINS).find((o) => !ORIGIN_RE.test(o.replace(/\/$/, '')));
+  if (badOrigin !== undefined) {
+    throw new ConfigError(
+      'CORS_ORIGINS',
+      `entry "${badOrigin.slice(0, 60)}" must be an origin such as https://portal.example (no path, no *)`,
+    );
+  }
+  const ancestors = frameAncestorList(value.FRAME_ANCESTORS);
+  const badAncestor = ancestors.find((a) => a !== "'self'" && a !== "'none'" && !FRAME_SOURCE_RE.test(a));
+  if (ancestors.length === 0 || badAncestor !== undefined || (ancestors.includes("'none'") && ancestors.length > 1)) {
+    throw new ConfigError(
+      'FRAME_ANCESTORS',
+      `must be 'none', or 'self' and/or origins such as https://portal.example (got ${JSON.stringify(value.FRAME_ANCESTORS.slice(0, 60))})`,
+    );
+  }
+  if (loopback) return; // short tokens on loopback: a warning at start (security plugin)
+  const short: [string, string[]][] = [
+    ['INGEST_TOKENS', ingestTokens],
+    ['SCREEN_TOKENS', screenTokens],
+    ['OPS_TOKENS', list(value.OPS_TOKENS)],
+  ];
+  for (const [variable, tokens] of short) {
+    const n = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;
+    if (n > 0) {
+      throw new ConfigError(
+        variable,
+        `has ${n} token(s) shorter than ${MIN_TOKEN_LENGTH} characters; HOST (${value.HOST}) is not loopback`,
+      );
+    }
+  }
 }
 
 /** Defaults for tests and tools: loadConfig over an explicit environment only. */

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions, type AppOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { logRedaction } from './plugins/security.ts';
 
 const CLOSE_GRACE_MS = 10_000;
 // Longer than any load balancer's idle timeout, so the balancer closes first.
@@ -20,7 +21,8 @@ export interface Started {
 export async function buildServer(config: Config, opts: Omit<AppOptions, 'config'> = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     ...serverOptions(config),
-    logger: { level: config.LOG_LEVEL },
+    // tokens never reach the log (?token= values, Authorization)
+    logger: { level: config.LOG_LEVEL, ...logRedaction },
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,

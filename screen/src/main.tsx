@@ -2,7 +2,7 @@
 // as its own chunk, so that a page without a map never downloads maplibre, deck.gl or echarts.
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { parseParams, type WallParams } from './params.ts';
+import { takeTokenFromUrl, type WallParams } from './params.ts';
 import { resetStore } from './state/store.ts';
 import { prefetchRegion } from './map/geo.ts';
 import { pageFor, type PageName } from './pages/routes.ts';
@@ -14,7 +14,8 @@ const PAGES: Record<PageName, Page> = {
   wall: lazy(() => import('./pages/wall/WallPage.tsx').then((m) => ({ default: m.WallPage }))),
 };
 
-const params = parseParams(window.location.search);
+// ?token= is read once and replaced out of the address bar (kept in memory and sessionStorage)
+const params = takeTokenFromUrl(window);
 const page = pageFor(window.location.pathname);
 document.documentElement.lang = params.lang === 'en' ? 'en' : 'zh-CN';
 document.documentElement.dataset.skin = params.skin;

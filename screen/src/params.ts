@@ -1,4 +1,5 @@
 // Kiosk URL parameters: ?region=CODE&theme=SECONDS&lang=en&token=T&skin=command-blue
+// (the token leaves the address bar once read: takeTokenFromUrl)
 export type Lang = 'zh' | 'en';
 export type Skin = 'party-red' | 'command-blue';
 
@@ -28,4 +29,50 @@ export function parseParams(search: string): WallParams {
     token: token === null || token === '' ? undefined : token,
     skin: q.get('skin') === 'command-blue' ? 'command-blue' : 'party-red',
   };
+}
+
+/** sessionStorage key of the wall's token once it left the address bar */
+export const TOKEN_STORAGE_KEY = 'zhdj.wall.token';
+
+/** What takeTokenFromUrl needs of `window` (tests pass their own). */
+export interface UrlHost {
+  location: Pick<Location, 'href' | 'search'>;
+  history: Pick<History, 'replaceState' | 'state'>;
+  sessionStorage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+/**
+ * The wall's parameters, with ?token= taken out of the address bar (history.replaceState): the
+ * token stays in memory for the socket's reconnections and in this tab's sessionStorage for a
+ * reload, so it does not sit in the address bar, in bookmarks, screenshots or the history.
+ */
+export function takeTokenFromUrl(win: UrlHost): WallParams {
+  const params = parseParams(win.location.search);
+  const storage = (() => {
+    try {
+      return win.sessionStorage;
+    } catch {
+      return undefined; // storage disabled: the token lives in memory only
+    }
+  })();
+  const url = new URL(win.location.href);
+  if (url.searchParams.has('token')) {
+    url.searchParams.delete('token');
+    win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+    if (params.token !== undefined) {
+      try {
+        storage?.setItem(TOKEN_STORAGE_KEY, params.token);
+      } catch {
+        // quota or privacy mode: memory only
+      }
+    }
+    return params;
+  }
+  let stored: string | null;
+  try {
+    stored = storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
+  } catch {
+    stored = null;
+  }
+  return stored ? { ...params, token: stored } : params;
 }

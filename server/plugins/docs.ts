@@ -21,7 +21,19 @@ export default fp(
         ],
       },
     });
-    await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    // surface (issue 9): the UI and the document behind an operations token off loopback (the
+    // UI's own static assets are swagger-ui's, public); its CSP with our frame-ancestors and
+    // without upgrade-insecure-requests (walls' hosts are often plain http on an intranet)
+    const { surface } = fastify;
+    await fastify.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      transformStaticCSP: (header) =>
+        header
+          .replace(/\s*upgrade-insecure-requests;?/, '')
+          .replace(/frame-ancestors [^;]*/, `frame-ancestors ${surface.frameAncestors.join(' ')}`),
+      uiHooks: { onRequest: surface.requireOps },
+    });
   },
-  { name: 'docs' },
+  { name: 'docs', dependencies: ['security'] },
 );

@@ -10,6 +10,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Config } from '../config.ts';
 import type { ScreenToServer, ServerToScreen } from '../contract/index.ts';
 import { RECOVERY_WINDOW_MS } from '../push/ledger.ts';
+import { socketGuard } from './security.ts';
 import { createRedisClient, redisTarget, type RedisClient } from '../store/redis/client.ts';
 
 export type ScreenServer = Server<ScreenToServer, ServerToScreen>;
@@ -37,6 +38,9 @@ export default fp<{ config: Config }>(
       // The screen is served from the same origin; other origins need a reverse proxy.
       cors: { origin: false },
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+      // surface (issue 9): the handshake passes the Host allow-list and the Origin check of HTTP
+      // (a foreign page's socket is refused; no Origin, a non-browser client: the token decides)
+      allowRequest: socketGuard(config),
     });
     const clients: RedisClient[] = [];
     const target = redisTarget(config);

@@ -1,4 +1,6 @@
 // Operations: liveness, readiness (store reachable, persistence mode) and Prometheus metrics.
+// Off loopback (or with OPS_TOKENS), /metrics needs an operations token and /readyz keeps the
+// store's detail (data path, sizes, errors) to callers that present one (plugins/security.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 
@@ -26,7 +28,7 @@ const ops: FastifyPluginAsync = async (fastify) => {
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the store is reachable; includes its persistence mode',
+        summary: 'Readiness: the store is reachable; includes its persistence mode (detail with an operations token)',
         tags: ['ops'],
         response: { 200: Health, 503: Health },
       },
@@ -34,7 +36,9 @@ const ops: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       try {
         const health = await fastify.store.health();
-        return reply.code(health.ok ? 200 : 503).send(health);
+        // surface (issue 9): the data path and other internals only for an operations caller
+        const shown = fastify.surface.internalsAllowed(request) ? health : { ...health, detail: undefined };
+        return reply.code(health.ok ? 200 : 503).send(shown);
       } catch (err) {
         fastify.metrics.storeErrors.inc({ op: 'health' });
         request.log.error({ err }, 'store health check failed');
@@ -45,7 +49,10 @@ const ops: FastifyPluginAsync = async (fastify) => {
 
   fastify.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics', tags: ['ops'], hide: false } },
+    {
+      schema: { summary: 'Prometheus metrics (an operations token off loopback)', tags: ['ops'], hide: false },
+      onRequest: fastify.surface.requireOps,
+    },
     async (_request, reply) => {
       const { registry } = fastify.metrics;
       return reply.type(registry.contentType).send(await registry.metrics());

@@ -57,7 +57,10 @@ describe('loadConfig', () => {
   });
 
   it('a public HOST starts with tokens', () => {
-    const c = loadConfig(env({ HOST: '0.0.0.0', INGEST_TOKENS: 'x', SCREEN_TOKENS: 't:610100' }));
+    // tokens of 16 characters or more off loopback (issue 9)
+    const c = loadConfig(
+      env({ HOST: '0.0.0.0', INGEST_TOKENS: 'ingest-token-0123', SCREEN_TOKENS: 'wall-token-012345:610100' }),
+    );
     expect(c.HOST).toBe('0.0.0.0');
   });
 });

@@ -1,0 +1,64 @@
+// The wall's ?token= leaves the address bar once read (issue 9): history.replaceState without it,
+// the token kept for reconnections and, in sessionStorage, for a reload of the tab.
+import { describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY, takeTokenFromUrl, type UrlHost } from '../../screen/src/params.ts';
+
+function fakeWindow(href: string, stored: Record<string, string> = {}, storageThrows = false) {
+  const calls: string[] = [];
+  const store = new Map(Object.entries(stored));
+  const location = { href, search: new URL(href).search };
+  const win: UrlHost = {
+    location,
+    history: {
+      state: { kept: true },
+      replaceState: (state: unknown, _unused: string, url?: string | URL | null) => {
+        expect(state).toEqual({ kept: true });
+        calls.push(String(url));
+        location.href = new URL(String(url), href).href;
+        location.search = new URL(location.href).search;
+      },
+    },
+    get sessionStorage() {
+      if (storageThrows) throw new Error('SecurityError');
+      return { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    },
+  };
+  return { win, calls, store, location };
+}
+
+describe('takeTokenFromUrl', () => {
+  it('removes the token from the URL, keeps the other parameters and the hash, remembers the token', () => {
+    const w = fakeWindow('http://wall.local:8080/?region=610113&token=s3cret-wall-token&lang=en#x');
+    const params = takeTokenFromUrl(w.win);
+    expect(params.token).toBe('s3cret-wall-token');
+    expect(params.region).toBe('610113');
+    expect(params.lang).toBe('en');
+    expect(w.calls).toEqual(['/?region=610113&lang=en#x']);
+    expect(w.location.href).not.toContain('s3cret');
+    expect(w.store.get(TOKEN_STORAGE_KEY)).toBe('s3cret-wall-token');
+  });
+
+  it('a reload (no token in the URL) takes the token from sessionStorage, and touches no history', () => {
+    const w = fakeWindow('http://wall.local/?region=610113', { [TOKEN_STORAGE_KEY]: 'remembered-token' });
+    expect(takeTokenFromUrl(w.win).token).toBe('remembered-token');
+    expect(w.calls).toEqual([]);
+  });
+
+  it('a token in the URL wins over the remembered one', () => {
+    const w = fakeWindow('http://wall.local/?token=new-token', { [TOKEN_STORAGE_KEY]: 'old-token' });
+    expect(takeTokenFromUrl(w.win).token).toBe('new-token');
+    expect(w.store.get(TOKEN_STORAGE_KEY)).toBe('new-token');
+  });
+
+  it('without storage the token still leaves the address bar and lives in memory', () => {
+    const w = fakeWindow('http://wall.local/console?token=abc', {}, true);
+    expect(takeTokenFromUrl(w.win).token).toBe('abc');
+    expect(w.calls).toEqual(['/console']);
+  });
+
+  it('no token anywhere: nothing replaced, token undefined', () => {
+    const w = fakeWindow('http://wall.local/?region=610100');
+    expect(takeTokenFromUrl(w.win).token).toBeUndefined();
+    expect(w.calls).toEqual([]);
+  });
+});
