@@ -96,7 +96,10 @@ export default fp<{ config: Config }>(
     nsp.on('connection', async (socket) => {
       const check = checkJoin(socket.handshake.auth, fastify.auth.screenScope);
       const refuse = (error: ScreenError) => {
-        socket.emit('error', error);
+        // local, like every message meant for one wall: a socket.emit would go through the
+        // adapter's stream and reach the wall only after Redis answered — after the disconnect,
+        // or never while Redis is down
+        toWall(socket).emit('error', error);
         socket.disconnect(true);
       };
       if (!check.ok) return refuse(check.error);
