@@ -120,7 +120,11 @@ export default fp<{ config: Config }>(
       let missed: Awaited<ReturnType<RegionFeeds['since']>>;
       let current: Awaited<ReturnType<RegionFeeds['latest']>>;
       try {
+        const built = feeds.current(region) !== undefined;
         await feeds.join(region);
+        // a state built here earlier is served only when the store answers now: a wall joining
+        // during an outage is told `unavailable`, not handed an old picture that looks live
+        if (built) await fastify.store.version();
         missed = Number.isSafeInteger(held) ? await feeds.since(region, held as number) : undefined;
         current = missed ? undefined : await feeds.latest(region);
       } catch (err) {

@@ -165,4 +165,23 @@ describe.skipIf(!ok && !REQUIRE_REDIS)('Redis killed and restarted under traffic
       await Promise.allSettled(senders);
     }
   }, 60_000);
+
+  it('a wall reconnecting while Redis is down is told `unavailable`: its recovery lookup does not hold the handshake, no old snapshot', async () => {
+    const w = connectWall(t.url, { region: '610113' }, { reconnect: true });
+    walls.push(w);
+    await until(() => w.snapshots.length === 1 && w.beats.length > 0, 15_000, 'a wall with a recovery offset');
+    await redis.kill();
+    try {
+      // the transport drops: the wall comes back with its session id and offset, which the
+      // adapter looks up in Redis — unanswered, for as long as Redis is down
+      w.socket.io.engine.close();
+      await until(() => w.errors.length > 0, 10_000, 'the refusal');
+      expect(w.errors[0]).toMatchObject({ reason: 'unavailable', retryAfterMs: expect.any(Number) });
+      // its region is built here (the first test's wall shows it): the old picture is not
+      // handed out as if it were current
+      expect(w.snapshots).toHaveLength(1);
+    } finally {
+      await redis.up();
+    }
+  }, 30_000);
 });
