@@ -4,7 +4,12 @@
 // wall is told `unavailable` (not bad_request). Redis starts: /readyz turns 200 by itself, the
 // one-time open work (layout, roster) runs then, and the screen's own transport — refused until
 // then — comes back live with no action.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zhdj, { serverOptions } from '../../../server/app.ts';
+import { testConfig } from '../../../server/config.ts';
 import { buildTestApp, type TestApp } from '../lib/app.ts';
 import { ROSTER } from '../lib/fixtures.ts';
 import { REQUIRE_REDIS } from '../lib/redis.ts';
@@ -118,4 +123,30 @@ describe.skipIf(!ok && !REQUIRE_REDIS)('Redis down when the server starts', () =
     await app.inject({ method: 'POST', url: '/api/v1/events', payload: [study()] });
     await until(() => wallStore.getState().seq > seq, 10_000, 'a frame after the ingest');
   }, 60_000);
+
+  it('checks persistence when Redis first answers: no AOF warning for a Redis it could not ask, one once it answers without AOF', async () => {
+    const plain = await PrivateRedis.start(['--appendonly', 'no']);
+    await plain.kill();
+    const lines: { msg: string }[] = [];
+    const config = testConfig({ DATA_DIR: join(tmpdir(), 'zhdj-unused'), REDIS_URL: plain.url, LOG_LEVEL: 'info' });
+    const app = Fastify({
+      ...serverOptions(config),
+      logger: { level: 'info', stream: { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string }) } },
+    });
+    try {
+      await app.register(zhdj, { config, screenDir: join(tmpdir(), 'zhdj-no-screen') });
+      await app.ready();
+      expect(lines.map((l) => l.msg)).toContain('redis unreachable: not ready until it answers');
+      expect(
+        lines.filter((l) => /AOF is off/.test(l.msg)),
+        'an AOF warning before Redis answered',
+      ).toEqual([]);
+      await plain.up();
+      await until(() => lines.some((l) => /AOF is off/.test(l.msg)), 15_000, 'the AOF warning once Redis answers');
+      expect(lines.filter((l) => l.msg === 'store open')).toHaveLength(1);
+    } finally {
+      await app.close();
+      await plain.stop();
+    }
+  }, 30_000);
 });
