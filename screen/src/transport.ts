@@ -32,6 +32,14 @@ export function handshakeAuth(
   return auth;
 }
 
+/** When to connect again after the server refused with `unavailable`: its hint, kept within
+ * the reconnection backoff's bounds, ±30 % so that a crowd of walls refused together does not
+ * come back together. */
+export function unavailableRetryMs(hintMs: number | undefined, random: () => number = Math.random): number {
+  const base = Math.min(RECONNECT_DELAY_MAX_MS, Math.max(RECONNECT_DELAY_MS, hintMs ?? RECONNECT_DELAY_MS * 4));
+  return Math.round(base * (0.7 + 0.6 * random()));
+}
+
 /** `origin` empty: the page's own host (tests pass a server's URL) */
 export function connect(region: string, token: string | undefined, origin = ''): Transport {
   const socket: WallSocket = io(`${origin}${NAMESPACE}`, {
@@ -46,6 +54,10 @@ export function connect(region: string, token: string | undefined, origin = ''):
   });
   let lastResyncAt = 0;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  /** the next connection after a server-side disconnect */
+  let reconnect: ReturnType<typeof setTimeout> | undefined;
+  /** set by an `unavailable` refusal: reconnect after this, not after the refusal delay */
+  let unavailableMs: number | undefined;
   const resync = () => {
     const now = Date.now();
     const wait = lastResyncAt + RESYNC_MIN_GAP_MS - now;
@@ -71,13 +83,26 @@ export function connect(region: string, token: string | undefined, origin = ''):
   });
   socket.on('disconnect', (reason) => {
     dispatch({ kind: 'disconnected', at: Date.now() });
-    // the server dropped us on purpose (e.g. scope error): socket.io will not retry by itself
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), RECONNECT_DELAY_MAX_MS);
+    // the server dropped us on purpose (a refusal, or `unavailable`: the store is down):
+    // socket.io will not retry by itself. Either way the wall keeps trying; what it shows stays
+    // (stale), and `unavailable` is retried sooner, as the server asked.
+    if (reason === 'io server disconnect') {
+      const delay = unavailableMs ?? RECONNECT_DELAY_MAX_MS;
+      unavailableMs = undefined;
+      if (reconnect !== undefined) clearTimeout(reconnect);
+      reconnect = setTimeout(() => {
+        reconnect = undefined;
+        socket.connect();
+      }, delay);
+    }
   });
   socket.on('snapshot', (msg) => dispatch({ kind: 'snapshot', msg, at: Date.now() }));
   socket.on('frame', (frame) => dispatch({ kind: 'frame', frame, at: Date.now() }));
   socket.on('beat', (beat) => dispatch({ kind: 'beat', beat, at: Date.now() }));
-  socket.on('error', (error) => dispatch({ kind: 'error', error, at: Date.now() }));
+  socket.on('error', (error) => {
+    if (error.reason === 'unavailable') unavailableMs = unavailableRetryMs(error.retryAfterMs);
+    dispatch({ kind: 'error', error, at: Date.now() });
+  });
   socket.on('connect_error', (err: Error & { data?: unknown }) => {
     const data = err.data as { reason?: unknown; message?: unknown } | undefined;
     if (data && typeof data.reason === 'string') {
@@ -96,6 +121,7 @@ export function connect(region: string, token: string | undefined, origin = ''):
     close() {
       unsubscribe();
       if (retry !== undefined) clearTimeout(retry);
+      if (reconnect !== undefined) clearTimeout(reconnect);
       socket.removeAllListeners();
       socket.disconnect();
     },

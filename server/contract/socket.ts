@@ -20,9 +20,14 @@ export interface Heartbeat {
   asOf: number;
 }
 
+/** Why a wall was refused, then disconnected. `unavailable` is the server's side (the store or
+ * the fleet's Redis cannot be read now): the wall keeps what it shows, stale, and connects
+ * again after `retryAfterMs`; the others are about the wall's own request. */
 export interface ScreenError {
-  reason: 'unknown_region' | 'out_of_scope' | 'unauthorized' | 'bad_request';
+  reason: 'unknown_region' | 'out_of_scope' | 'unauthorized' | 'bad_request' | 'unavailable';
   message: string;
+  /** with `unavailable`: when to try again, ms */
+  retryAfterMs?: number;
 }
 
 export interface ServerToScreen {

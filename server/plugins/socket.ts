@@ -43,12 +43,19 @@ export default fp<{ config: Config }>(
       allowRequest: socketGuard(config),
     });
     const clients: RedisClient[] = [];
+    const closers: (() => Promise<void>)[] = [];
     const target = redisTarget(config);
     let fleet: { id: string; redis: RedisClient } | null = null;
     if (target) {
-      // the adapter's client queues while disconnected (its stream reader must not spin); the
-      // fleet's lease and state commands fail fast (no heartbeat for what could not be read)
-      const adapterClient = createRedisClient(target, { lazyConnect: true });
+      // The adapter's client queues while disconnected and never drops what it queued
+      // (maxRetriesPerRequest null): its stream reader waits instead of spinning, its pub/sub
+      // subscription is not lost, and it starts reading once Redis answers. It is not lazy: the
+      // adapter connects the duplicates it makes of a lazy client itself, and an unreachable
+      // Redis would reject that promise unhandled (the process would exit). The fleet's lease
+      // and state commands fail fast (no heartbeat for what could not be read). Neither waits
+      // for Redis at start: the server starts and listens while Redis is down.
+      const adapterClient = createRedisClient(target, { maxRetriesPerRequest: null });
+      const dups = trackDuplicates(adapterClient);
       const fleetClient = createRedisClient(target, {
         lazyConnect: true,
         enableOfflineQueue: false,
@@ -57,16 +64,25 @@ export default fp<{ config: Config }>(
       });
       clients.push(adapterClient, fleetClient);
       for (const c of clients) c.on('error', (err: Error) => fastify.log.warn({ err }, 'push redis connection error'));
-      await Promise.all(clients.map(async (c) => c.connect()));
+      fleetClient.connect().catch(() => undefined); // retried by the client until Redis answers
+      closers.push(async () => dups.forEach((d) => d.disconnect()));
       const p = config.REDIS_PREFIX;
-      io.adapter(
-        createAdapter(adapterClient, {
-          streamName: `{${p}}:sio`,
-          sessionKeyPrefix: `{${p}}:sio:session:`,
-          channelPrefix: `{${p}}:sio`,
-          maxLen: STREAM_MAX_LEN,
-        }),
-      );
+      const make = createAdapter(adapterClient, {
+        streamName: `{${p}}:sio`,
+        sessionKeyPrefix: `{${p}}:sio:session:`,
+        channelPrefix: `{${p}}:sio`,
+        maxLen: STREAM_MAX_LEN,
+      });
+      // A recovery lookup Redis cannot answer (down, frozen) must not hold the handshake until it
+      // does: after the command timeout the wall joins afresh (and is told `unavailable` then).
+      // (a function, not an arrow: Socket.IO calls it with `new`)
+      io.adapter(function adapterOf(nsp: Parameters<typeof make>[0]) {
+        const adapter = make(nsp);
+        const restore = adapter.restoreSession.bind(adapter);
+        adapter.restoreSession = async (pid, offset) =>
+          withTimeout(restore(pid, offset), config.REDIS_COMMAND_TIMEOUT_MS);
+        return adapter;
+      });
       fleet = { id: randomUUID(), redis: fleetClient };
       fastify.log.info({ redis: target.kind }, 'socket.io redis streams adapter on');
     }
@@ -84,9 +100,49 @@ export default fp<{ config: Config }>(
     });
     fastify.addHook('onClose', async () => {
       await Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close()));
-      // quit waits for the commands sent before it (the sessions persisted on close)
-      await Promise.allSettled(clients.map(async (c) => c.quit()));
+      // quit waits for the commands sent before it (the sessions persisted on close); a client
+      // that is not connected (Redis down) is dropped, not left reconnecting
+      await Promise.allSettled(clients.map(closeClient));
+      await Promise.allSettled(closers.map(async (c) => c()));
     });
   },
   { name: 'socket' },
 );
+
+/** The connections the adapter duplicates from `client` (its stream reader, its subscriber): to
+ * end them on close even while a read waits for a Redis that is down. */
+function trackDuplicates(client: RedisClient): RedisClient[] {
+  const dups: RedisClient[] = [];
+  const duplicate = client.duplicate.bind(client) as () => RedisClient;
+  (client as { duplicate: () => RedisClient }).duplicate = () => {
+    const d = duplicate();
+    dups.push(d);
+    return d;
+  };
+  return dups;
+}
+
+const QUIT_WAIT_MS = 2000;
+
+async function closeClient(c: RedisClient): Promise<void> {
+  if (c.status !== 'ready') return c.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([c.quit(), new Promise((r) => (timer = setTimeout(r, QUIT_WAIT_MS)))]);
+  } finally {
+    clearTimeout(timer);
+    if ((c.status as string) !== 'end') c.disconnect();
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -58,16 +58,24 @@ export default fp<StorePluginOptions>(
     if (owned) await store.open();
     fastify.decorate('store', store);
     fastify.decorate('views', new Views(store, storeOptions(opts.config)));
-    const health = await store.health();
-    fastify.log.info({ engine: store.engine, persistence: health.persistence }, 'store open');
-    // a cluster reports each master's kind when they differ ("aof,none"): every one must be AOF
-    if (store.engine === 'redis' && !health.persistence.split(',').every((p) => /aof/i.test(p))) {
-      fastify.log.warn(
-        { persistence: health.persistence },
-        'Redis AOF is off: acknowledged events can be lost on a Redis crash ' +
-          '(set appendonly yes, appendfsync everysec or always)',
-      );
-    }
+    // the persistence check needs Redis' answer: RedisStore opens without it (Redis down at
+    // start) and is then not ready; the check runs once the store is open
+    const pending = store.isOpen === false;
+    if (pending) fastify.log.warn({ engine: store.engine }, 'redis unreachable: not ready until it answers');
+    const checkPersistence = async () => {
+      const health = await store.health();
+      fastify.log.info({ engine: store.engine, persistence: health.persistence }, 'store open');
+      // a cluster reports each master's kind when they differ ("aof,none"): every one must be AOF
+      if (store.engine === 'redis' && !health.persistence.split(',').every((p) => /aof/i.test(p))) {
+        fastify.log.warn(
+          { persistence: health.persistence },
+          'Redis AOF is off: acknowledged events can be lost on a Redis crash ' +
+            '(set appendonly yes, appendfsync everysec or always)',
+        );
+      }
+    };
+    if (pending) void store.opened?.then(checkPersistence).catch(() => undefined);
+    else await checkPersistence();
     if (owned) fastify.addHook('onClose', async () => store.close());
   },
   { name: 'store' },

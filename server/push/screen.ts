@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io';
 import type { Config } from '../config.ts';
 import { SCREEN_NAMESPACE, type ScreenError } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
+import { StoreUnavailableError } from '../store/types.ts';
 import { RegionFeeds } from './feeds.ts';
 import { RedisLedger } from './ledger.ts';
 import { checkJoin } from './scope.ts';
@@ -19,6 +20,13 @@ declare module 'fastify' {
  * every third of an interval: a 1 s interval tolerates a 0.9 s stall of the event loop). A dead
  * builder's regions are taken at the next tick of another process after this: ≤ 2.25 s. */
 export const leaseMsOf = (frameIntervalMs: number): number => frameIntervalMs + Math.max(250, frameIntervalMs / 4);
+
+/** Server-side trouble (store or fleet Redis down, frozen, a read failing, a closing feed): the
+ * wall is told to retry — after the store's Retry-After when it gave one — and stays stale. */
+export function unavailable(message: string, err: unknown): ScreenError {
+  const s = err instanceof StoreUnavailableError ? err.retryAfterS : 2;
+  return { reason: 'unavailable', message, retryAfterMs: s * 1000 };
+}
 
 export default fp<{ config: Config }>(
   async (fastify, { config }) => {
@@ -88,7 +96,10 @@ export default fp<{ config: Config }>(
     nsp.on('connection', async (socket) => {
       const check = checkJoin(socket.handshake.auth, fastify.auth.screenScope);
       const refuse = (error: ScreenError) => {
-        socket.emit('error', error);
+        // local, like every message meant for one wall: a socket.emit would go through the
+        // adapter's stream and reach the wall only after Redis answered — after the disconnect,
+        // or never while Redis is down
+        toWall(socket).emit('error', error);
         socket.disconnect(true);
       };
       if (!check.ok) return refuse(check.error);
@@ -109,17 +120,21 @@ export default fp<{ config: Config }>(
       let missed: Awaited<ReturnType<RegionFeeds['since']>>;
       let current: Awaited<ReturnType<RegionFeeds['latest']>>;
       try {
+        const built = feeds.current(region) !== undefined;
         await feeds.join(region);
+        // a state built here earlier is served only when the store answers now: a wall joining
+        // during an outage is told `unavailable`, not handed an old picture that looks live
+        if (built) await fastify.store.version();
         missed = Number.isSafeInteger(held) ? await feeds.since(region, held as number) : undefined;
         current = missed ? undefined : await feeds.latest(region);
       } catch (err) {
         if (err instanceof UnknownRegionError) return refuse({ reason: 'unknown_region', message: err.message });
         metrics.storeErrors.inc({ op: 'snapshot' });
         fastify.log.error({ err, region }, 'wall join failed');
-        return refuse({ reason: 'bad_request', message: 'the server could not read this region; retry shortly' });
+        return refuse(unavailable('the server cannot read this region now; retry shortly', err));
       }
       if (socket.disconnected) return;
-      if (!missed && !current) return refuse({ reason: 'bad_request', message: 'region feed closed; retry' });
+      if (!missed && !current) return refuse(unavailable('region feed closed; retry', undefined));
       // Synchronous from here: the state sent and the room membership are taken together, so
       // the next frame applies exactly to what this wall holds.
       void socket.join(region);

@@ -23,6 +23,8 @@ import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth,
 const INGEST_LUA = readFileSync(new URL('./redis/ingest.lua', import.meta.url), 'utf8');
 const INGEST_SHA = createHash('sha1').update(INGEST_LUA).digest('hex');
 const ROSTER_POLL_MS = 2000;
+/** how often the one-time open work is tried again while Redis answers but it failed */
+const PREPARE_RETRY_MS = 1000;
 /** a node pipeline that has not answered by then fails the batch (503; the retry is safe) */
 const NODE_TIMEOUT_MS = 10_000;
 
@@ -74,6 +76,15 @@ export class RedisStore implements Store {
   private readonly minReplicas: number;
   private readonly replicaTimeoutMs: number;
   private poll: NodeJS.Timeout | null = null;
+  /** retries the one-time open work while it is not done */
+  private retry: NodeJS.Timeout | null = null;
+  private prepared = false;
+  private preparing: Promise<void> | null = null;
+  private closed = false;
+  /** what the last attempt at the open work failed on */
+  private openError: Error | null = null;
+  private resolveOpened!: () => void;
+  private readonly openedPromise = new Promise<void>((resolve) => (this.resolveOpened = resolve));
   private sweptGen = -1;
   /** counties this process knows to be in the registry */
   private registered = new Set<string>();
@@ -126,19 +137,75 @@ export class RedisStore implements Store {
     return countyBase(this.prefix, county);
   }
 
+  /**
+   * Connects and, once Redis answers, does the one-time work (layout conversion, registry,
+   * roster). Redis down at start is no error: open() resolves, the client keeps reconnecting,
+   * every operation answers StoreUnavailableError ("redis unreachable") and health() is not ok
+   * until Redis first answers and that work is done (`opened` resolves then). A layout Redis
+   * cannot be opened on (LayoutError) still fails open() when Redis answers at once; found later,
+   * it keeps the store unavailable and is the health's reason.
+   */
   async open(): Promise<void> {
-    try {
-      await this.redis.connect();
-      const { legacyDedupeGen } = await prepareLayout(this.nodes, this.prefix);
-      this.legacyGen = legacyDedupeGen;
-      this.registered = new Set(await this.reader.refreshCounties());
-      await this.loadRoster();
-    } catch (e) {
-      if (e instanceof LayoutError) throw e;
-      throw new StoreUnavailableError(`redis unreachable: ${(e as Error).message}`);
+    this.closed = false;
+    this.redis.on('ready', this.onReady);
+    await this.redis.connect().catch(() => undefined); // retried by the client's retryStrategy
+    if (this.redis.status === 'ready') {
+      try {
+        await this.prepare();
+      } catch (e) {
+        if (e instanceof LayoutError) {
+          await this.close();
+          throw e;
+        }
+      }
     }
-    this.poll = setInterval(() => void this.loadRoster().catch(() => undefined), ROSTER_POLL_MS);
-    this.poll.unref();
+    // a frozen Redis or a failed first attempt: retried while the connection stays up too
+    if (!this.isOpen) {
+      this.retry = setInterval(this.onReady, PREPARE_RETRY_MS);
+      this.retry.unref();
+    }
+  }
+
+  /** Resolves once the one-time open work is done (at once when Redis answered at open()). */
+  get opened(): Promise<void> {
+    return this.openedPromise;
+  }
+
+  /** whether the one-time open work is done: store operations are refused before */
+  get isOpen(): boolean {
+    return this.prepared;
+  }
+
+  private readonly onReady = (): void => {
+    if (this.prepared || this.closed || this.redis.status !== 'ready') return;
+    this.prepare().catch(() => undefined); // the reason is kept in openError; retried
+  };
+
+  /** The one-time work of open(), once; a failure leaves it to be tried again. */
+  private async prepare(): Promise<void> {
+    if (this.prepared) return;
+    this.preparing ??= (async () => {
+      try {
+        const { legacyDedupeGen } = await prepareLayout(this.nodes, this.prefix);
+        this.legacyGen = legacyDedupeGen;
+        this.registered = new Set(await this.reader.refreshCounties());
+        await this.loadRoster();
+        if (this.closed) return;
+        this.prepared = true;
+        this.openError = null;
+        if (this.retry) clearInterval(this.retry);
+        this.retry = null;
+        this.poll = setInterval(() => void this.loadRoster().catch(() => undefined), ROSTER_POLL_MS);
+        this.poll.unref();
+        this.resolveOpened();
+      } catch (e) {
+        this.openError = e as Error;
+        throw e;
+      } finally {
+        this.preparing = null;
+      }
+    })();
+    return this.preparing;
   }
 
   private async loadRoster(): Promise<void> {
@@ -146,13 +213,29 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.redis.off('ready', this.onReady);
     if (this.poll) clearInterval(this.poll);
+    if (this.retry) clearInterval(this.retry);
     this.poll = null;
+    this.retry = null;
     if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   async health(): Promise<StoreHealth> {
-    return redisHealth(this.nodes);
+    if (!this.prepared) return { ok: false, engine: 'redis', persistence: 'unknown', detail: this.unavailable() };
+    const h = await redisHealth(this.nodes);
+    return h.ok ? h : { ...h, detail: { reason: 'redis unreachable', ...h.detail } };
+  }
+
+  /** Why the store refuses while not open: Redis not answering yet, or what the open work hit. */
+  private unavailable(): { reason: string; error?: string } {
+    const err = this.openError;
+    if (err instanceof LayoutError) return { reason: 'redis layout', error: err.message };
+    if (this.redis.status !== 'ready') return { reason: 'redis unreachable', error: `redis is ${this.redis.status}` };
+    return err
+      ? { reason: 'redis unreachable', error: err.message }
+      : { reason: 'redis opening', error: 'layout check in progress' };
   }
 
   async putRoster(orgs: Org[]): Promise<void> {
@@ -176,6 +259,9 @@ export class RedisStore implements Store {
   }
 
   isKnownOrg(org: string): boolean {
+    // the roster is not loaded before Redis first answered: no org is called unknown then (the
+    // batch is answered 503 by ingest, not 200 with every event rejected)
+    if (!this.prepared) return true;
     // the map split() reads next: the org's entry is in cache (and its string's hash computed)
     return this.reader.countyOfOrg.has(org);
   }
@@ -302,6 +388,10 @@ export class RedisStore implements Store {
 
   /** Runs a command; connection trouble becomes StoreUnavailableError (503 + Retry-After). */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.prepared) {
+      const { reason, error } = this.unavailable();
+      throw new StoreUnavailableError(`${reason}: ${error ?? ''}`);
+    }
     if (this.redis.status !== 'ready') throw new StoreUnavailableError(`redis is ${this.redis.status}`);
     try {
       return await fn();

@@ -43,6 +43,11 @@ export interface StoreHealth {
 export interface Store {
   readonly engine: 'memory' | 'redis';
   open(): Promise<void>;
+  /** false while open() still has one-time work to do (RedisStore started while Redis was down:
+   * every operation is refused until it answers); absent: open() did everything */
+  readonly isOpen?: boolean;
+  /** resolves once that work is done */
+  readonly opened?: Promise<void>;
   close(): Promise<void>;
   health(): Promise<StoreHealth>;
 

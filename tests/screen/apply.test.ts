@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, isLive, mergeTicker, reduce, reduceAll, type WallState } from '../../screen/src/state/apply.ts';
+import {
+  initialState,
+  isLive,
+  isRefusal,
+  mergeTicker,
+  reduce,
+  reduceAll,
+  type WallState,
+} from '../../screen/src/state/apply.ts';
 import { TICKER_MAX_ITEMS } from '../../server/contract/snapshot.ts';
 import type { Heartbeat } from '../../server/contract/index.ts';
 import { fixture, frame, item } from './helpers.ts';
@@ -258,5 +266,38 @@ describe('ticker slide-in base', () => {
     const f = reduce(s, { kind: 'frame', frame: frame(11, {}, [item('n', newest + 5)]), at: 2000 });
     expect(f.tickerBaseTs).toBe(newest);
     expect(f.ticker[0]!.ts).toBeGreaterThan(f.tickerBaseTs);
+  });
+});
+
+describe('an `unavailable` refusal (the server cannot read the store now)', () => {
+  const unavailable = { reason: 'unavailable' as const, message: 'retry shortly', retryAfterMs: 2000 };
+
+  it('is no refusal of what the wall asked; the others are', () => {
+    expect(isRefusal({ ...unavailable })).toBe(false);
+    expect(isRefusal(null)).toBe(false);
+    for (const reason of ['unknown_region', 'out_of_scope', 'unauthorized', 'bad_request'] as const) {
+      expect(isRefusal({ reason, message: '' }), reason).toBe(true);
+    }
+  });
+
+  it('keeps what the wall shows, stale until data comes again; the next snapshot clears it and is live', () => {
+    const held = withSnapshot(10);
+    const refused = reduceAll(held, [
+      { kind: 'disconnected', at: 1500 },
+      { kind: 'connected', at: 2000 },
+      { kind: 'error', error: unavailable, at: 2001 },
+      { kind: 'disconnected', at: 2002 },
+    ]);
+    expect(refused.snapshot).toBe(held.snapshot);
+    expect(refused.seq).toBe(10);
+    expect(refused.region).toBe('610100');
+    expect(refused.error).toEqual(unavailable);
+    expect(isLive(refused, 2100, 1000)).toBe(false);
+    const back = reduceAll(refused, [
+      { kind: 'connected', at: 5000 },
+      { kind: 'snapshot', msg: { seq: 20, snapshot: fixture() }, at: 5010 },
+    ]);
+    expect(back.error).toBeNull();
+    expect(isLive(back, 5100, 1000)).toBe(true);
   });
 });

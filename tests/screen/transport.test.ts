@@ -14,8 +14,9 @@ globalThis.requestAnimationFrame ??= (cb: FrameRequestCallback) =>
   setTimeout(() => cb(performance.now()), 0) as unknown as number;
 globalThis.cancelAnimationFrame ??= (id: number) => clearTimeout(id);
 
-const { connect, handshakeAuth } = await import('../../screen/src/transport.ts');
+const { connect, handshakeAuth, unavailableRetryMs } = await import('../../screen/src/transport.ts');
 const { resetStore, wallStore } = await import('../../screen/src/state/store.ts');
+const { isLive } = await import('../../screen/src/state/apply.ts');
 
 type ServerSocket = Socket<ScreenToServer, ServerToScreen>;
 
@@ -124,6 +125,48 @@ describe('connect (real Socket.IO server)', () => {
       // the server's snapshot is lost; the next beat still shows the gap
       s.emit('beat', { region: '610100', seq: 12, asOf: 2 });
       await until('the second resync', () => joins[0]!.resyncs === 2, 5000);
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('an `unavailable` refusal', () => {
+  it('the retry delay follows the hint within the backoff bounds, spread ±30 %', () => {
+    expect(unavailableRetryMs(2000, () => 0.5)).toBe(2000);
+    expect(unavailableRetryMs(2000, () => 0)).toBe(1400);
+    expect(unavailableRetryMs(2000, () => 1)).toBe(2600);
+    expect(unavailableRetryMs(60_000, () => 0.5)).toBe(5000);
+    expect(unavailableRetryMs(1, () => 0.5)).toBe(500);
+    expect(unavailableRetryMs(undefined, () => 0.5)).toBe(2000);
+  });
+
+  it('keeps the picture (stale), connects again after the hint by itself, and is live on the next snapshot', async () => {
+    resetStore('610100');
+    onJoin = (socket, n) => {
+      if (n === 1) socket.emit('snapshot', { seq: 10, snapshot: fixture() });
+      // the store went away: refused as the server does, then disconnected
+      else if (n === 2) {
+        socket.emit('error', { reason: 'unavailable', message: 'retry shortly', retryAfterMs: 600 });
+        socket.disconnect(true);
+      } else socket.emit('snapshot', { seq: 30, snapshot: fixture() });
+    };
+    const t = connect('610100', undefined, origin);
+    try {
+      await until('the snapshot', () => wallStore.getState().seq === 10);
+      const held = wallStore.getState().snapshot;
+      joins[0]!.socket.conn.close();
+      await until('the refusal', () => wallStore.getState().error?.reason === 'unavailable');
+      const refusedAt = Date.now();
+      expect(wallStore.getState().snapshot).toBe(held);
+      expect(wallStore.getState().region).toBe('610100');
+      // the hint (600 ms ± 30 %), not the 5 s after a refusal of what the wall asked
+      await until('the connection after the hint', () => joins.length === 3, 3000);
+      expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(300);
+      expect(joins[2]!.auth).toEqual({ region: '610100', seq: 10 });
+      await until('the new snapshot', () => wallStore.getState().seq === 30);
+      expect(wallStore.getState().error).toBeNull();
+      expect(isLive(wallStore.getState(), Date.now())).toBe(true);
     } finally {
       t.close();
     }

@@ -136,6 +136,8 @@ export function reduce(state: WallState, m: WallMessage): WallState {
     case 'disconnected':
       return { ...state, connected: false };
     case 'error':
+      // `unavailable` refuses nothing the wall asked: what it shows stays (stale, as no data
+      // comes) and the transport connects again after the hint
       return { ...state, error: m.error };
     case 'region':
       // keep the old picture until the new region's snapshot arrives: never blank
@@ -145,6 +147,12 @@ export function reduce(state: WallState, m: WallMessage): WallState {
     default:
       return assertNever(m);
   }
+}
+
+/** A refusal of what the wall asked (scope, token, region): not to be asked again as is. An
+ * `unavailable` error is the server's trouble of the moment: retry, keep the region. */
+export function isRefusal(error: ScreenError | null): boolean {
+  return error !== null && error.reason !== 'unavailable';
 }
 
 export function reduceAll(state: WallState, messages: readonly WallMessage[]): WallState {

@@ -10,7 +10,8 @@ export interface TestApp {
   app: FastifyInstance;
   /** base URL once listen() was called */
   url: string;
-  listen(): Promise<string>;
+  /** on `port` (default any free one) */
+  listen(port?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -25,8 +26,8 @@ export async function buildTestApp(env: Partial<Record<keyof Env, string>> = {},
   const t: TestApp = {
     app: fastify,
     url: '',
-    async listen() {
-      await fastify.listen({ port: 0, host: '127.0.0.1' });
+    async listen(port = 0) {
+      await fastify.listen({ port, host: '127.0.0.1' });
       const address = fastify.server.address();
       t.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       return t.url;

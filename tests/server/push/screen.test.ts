@@ -2,6 +2,7 @@
 // walls. "No frame arrived" is checked after frame ticks of the app's feeds, not after a sleep.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyFrame, applyMergePatch } from '../../../server/push/diff.ts';
+import { StoreUnavailableError } from '../../../server/store/types.ts';
 import { buildTestApp, type TestApp } from '../lib/app.ts';
 import { ROSTER } from '../lib/fixtures.ts';
 import { connectWall, settled, until, type Wall } from '../lib/walls.ts';
@@ -77,6 +78,28 @@ describe('/screen scope', () => {
     await w.disconnected;
     expect(w.errors).toEqual([{ reason, message: expect.any(String) }]);
     expect(w.snapshots).toEqual([]);
+  });
+
+  it('the store unreadable at join: `unavailable` with a retry hint (not bad_request), then disconnected', async () => {
+    const { store } = t.app;
+    const [version, rollupInput] = [store.version.bind(store), store.rollupInput.bind(store)];
+    const down = async (): Promise<never> => {
+      throw new StoreUnavailableError('redis unreachable', 3);
+    };
+    store.version = down;
+    store.rollupInput = down;
+    try {
+      // a region no wall holds yet: its join must read the store
+      const w = wall('610112', 'city');
+      await w.disconnected;
+      expect(w.errors).toEqual([{ reason: 'unavailable', message: expect.any(String), retryAfterMs: 3000 }]);
+      expect(w.snapshots).toEqual([]);
+    } finally {
+      store.version = version;
+      store.rollupInput = rollupInput;
+    }
+    const again = wall('610112', 'city');
+    await until(() => again.snapshots.length === 1, 5000, 'a snapshot once the store answers');
   });
 
   it('a county token may join its county and below', async () => {

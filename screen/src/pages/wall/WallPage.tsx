@@ -2,7 +2,7 @@
 // Loaded as its own chunk (main.tsx): the map stack (maplibre, deck.gl, echarts) lives behind it.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RegionRef } from '../../../../server/contract/index.ts';
-import { DEFAULT_FRAME_INTERVAL_MS } from '../../state/apply.ts';
+import { DEFAULT_FRAME_INTERVAL_MS, isRefusal } from '../../state/apply.ts';
 import { dispatch, useLive, useWall } from '../../state/store.ts';
 import { connect } from '../../transport.ts';
 import { computeLayout } from './layout.ts';
@@ -53,9 +53,10 @@ export function WallPage({ params }: { params: WallParams }) {
     return () => transport.close();
   }, [region, token]);
 
-  // a refused drill (out of scope, unknown) goes back to the region on screen
+  // a refused drill (out of scope, unknown) goes back to the region on screen; `unavailable`
+  // (the server cannot read it now) is no refusal: the transport retries the same region
   useEffect(() => {
-    if (!error || !snap || snap.region.code === region) return;
+    if (!isRefusal(error) || !snap || snap.region.code === region) return;
     setRefused((r) => (r.includes(region) ? r : [...r, region]));
     setRegion(snap.region.code);
   }, [error, snap, region]);
