@@ -40,6 +40,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
 
 async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config } = opts;
+  // unknown configuration (a typo such as REDIS_ULR) is not silently ignored
+  for (const warning of config.warnings) fastify.log.warn(warning);
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof UnknownRegionError) {
