@@ -1,7 +1,7 @@
 // The entry point: listens, sets timeouts, shuts down gracefully. `npm run server` runs this
 // alone (no simulator, nothing preloaded).
 import { pathToFileURL } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions, type AppOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -17,10 +17,17 @@ export interface Started {
   config: Config;
 }
 
-export async function buildServer(config: Config, opts: Omit<AppOptions, 'config'> = {}): Promise<FastifyInstance> {
+/** The log: JSON lines for machines, unless the caller (the demo: pino-pretty) says otherwise. */
+export type LoggerOptions = FastifyServerOptions['logger'];
+
+export async function buildServer(
+  config: Config,
+  opts: Omit<AppOptions, 'config'> = {},
+  logger: LoggerOptions = { level: config.LOG_LEVEL },
+): Promise<FastifyInstance> {
   const fastify = Fastify({
     ...serverOptions(config),
-    logger: { level: config.LOG_LEVEL },
+    logger,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,
@@ -29,8 +36,12 @@ export async function buildServer(config: Config, opts: Omit<AppOptions, 'config
   return fastify;
 }
 
-export async function startServer(config: Config, opts: Omit<AppOptions, 'config'> = {}): Promise<Started> {
-  const fastify = await buildServer(config, opts);
+export async function startServer(
+  config: Config,
+  opts: Omit<AppOptions, 'config'> = {},
+  logger?: LoggerOptions,
+): Promise<Started> {
+  const fastify = await buildServer(config, opts, logger);
   await fastify.listen({ port: config.PORT, host: config.HOST });
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
