@@ -1,7 +1,7 @@
 // The audit log: `record` writes one entry (durable when its promise resolves), `count` adds to
 // an in-memory tally per (entry, clock hour) that is written at the hour change, every
 // flushIntervalMs and on close — so ingest costs no audit write per batch, and refusals under
-// attack stay bounded: at most maxBuckets distinct capped tallies an hour, the rest folded into
+// attack stay bounded: at most maxBuckets capped tallies (records) an hour, the rest folded into
 // one per (kind, action, status, result) with actor and address `*`. Writes are group-committed:
 // one sink append at a time, carrying everything queued meanwhile. A failed append keeps its
 // records (bounded) for the next one. All times come from the injected clock.
@@ -46,8 +46,9 @@ export class AuditLog {
   private hour = -1;
   private windowStart = 0;
   private readonly tallies = new Map<string, Tally>();
-  /** capped keys seen this hour (the cap counts distinct keys over the hour, across flushes) */
-  private readonly seenCapped = new Set<string>();
+  /** capped tallies begun this hour: a key counted again after a flush begins another one, so
+   * the cap bounds the records written an hour, whatever the flush interval */
+  private cappedThisHour = 0;
   private queue: Waiter[] = [];
   private unwritten: AuditRecord[] = [];
   private writing: Promise<void> | null = null;
@@ -87,12 +88,12 @@ export class AuditLog {
     if (this.closed) return;
     this.rollover(this.now());
     let key = tallyKey(entry);
-    if (capped && !this.seenCapped.has(key)) {
-      if (this.seenCapped.size >= this.o.maxBuckets) {
+    if (capped && !this.tallies.has(key)) {
+      if (this.cappedThisHour >= this.o.maxBuckets) {
         const { kind, action, status, result } = entry;
         entry = { kind, action, actor: '*', address: '*', result, ...(status !== undefined ? { status } : {}) };
         key = tallyKey(entry);
-      } else this.seenCapped.add(key);
+      } else this.cappedThisHour += 1;
     }
     let t = this.tallies.get(key);
     if (!t) {
@@ -163,7 +164,7 @@ export class AuditLog {
     if (this.tallies.size > 0) void this.enqueue(this.drainTallies(this.hour + HOUR_MS)).catch(() => undefined);
     this.hour = h;
     this.windowStart = h;
-    this.seenCapped.clear();
+    this.cappedThisHour = 0;
   }
 
   private drainTallies(until: number): AuditRecord[] {

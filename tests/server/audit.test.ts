@@ -128,6 +128,11 @@ describe.each(harnesses.map((h) => [h.name, h] as const))('audit log (%s)', (_na
       ['*', 401, 'unauthorized'],
     ]);
     expect(records.reduce((s, r) => s + r.count, 0)).toBe(1100);
+    // a new hour, a new budget
+    now.t = T0 + HOUR + 60_000;
+    log.count(refusal('10.2.0.1', 'next-hour'), undefined, true);
+    await log.flush();
+    expect((await log.query({ from: T0 + HOUR, to: T0 + 2 * HOUR })).map((r) => r.actor)).toEqual(['next-hour']);
     await log.close();
   });
 
