@@ -66,7 +66,8 @@ export class AuditLog {
 
   async open(): Promise<void> {
     await this.sink.open();
-    await this.prune().catch((err: unknown) => this.o.onError?.(err, 'audit prune'));
+    // not awaited: a Redis that is down must not hold the start (prune only touches past days)
+    void this.prune().catch((err: unknown) => this.o.onError?.(err, 'audit prune'));
     if (this.o.flushIntervalMs > 0) {
       this.timer = setInterval(() => void this.tick(), this.o.flushIntervalMs);
       this.timer.unref();

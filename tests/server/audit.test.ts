@@ -154,6 +154,22 @@ describe.each(harnesses.map((h) => [h.name, h] as const))('audit log (%s)', (_na
     await log.close();
   });
 
+  it('opening the log prunes the days past the retention (at start, and once a day after)', async () => {
+    const sink = await h.create(180);
+    const old = clock.day(T0 - 200 * DAY);
+    const young = clock.day(T0 - 100 * DAY);
+    for (const [day, ts] of [
+      [old, T0 - 200 * DAY],
+      [young, T0 - 100 * DAY],
+    ] as const) {
+      await sink.append(new Map([[day, [{ ts, kind: 'roster', action: 'x', actor: day, result: 'ok', count: 1 }]]]));
+    }
+    const log = logOf(sink, { t: T0 });
+    await log.open();
+    await expect.poll(async () => sink.days('0000-01-01', '9999-12-31')).toEqual([young]);
+    await log.close();
+  });
+
   it('files by local day (TIME_ZONE): 23:30 and 00:30 local are two days', async () => {
     const midnight = localDayStart(clock, clock.day(T0 + DAY));
     const now = { t: midnight - 30 * 60_000 };
