@@ -108,9 +108,8 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
 
 /** The demo's log is for a person at a terminal: pino-pretty (one coloured line per entry,
  * local time, no pid/hostname). `npm run server` keeps JSON lines for machines. */
-export function demoLogger(config: Pick<Config, 'LOG_LEVEL'>, colorize = process.stdout.isTTY): LoggerOptions {
+export function demoLogger(colorize = process.stdout.isTTY): LoggerOptions {
   return {
-    level: config.LOG_LEVEL,
     transport: {
       target: 'pino-pretty',
       options: { colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
@@ -121,7 +120,7 @@ export function demoLogger(config: Pick<Config, 'LOG_LEVEL'>, colorize = process
 async function main(): Promise<void> {
   const base = configOrExit();
   const config = demoConfig(base, process.env, Date.now());
-  const started = await startServer(config, {}, demoLogger(config));
+  const started = await startServer(config, {}, demoLogger());
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
     started.fastify.log.info(
       `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; ` +

@@ -1,7 +1,8 @@
 // The entry point: listens, sets timeouts, shuts down gracefully. `npm run server` runs this
 // alone (no simulator, nothing preloaded).
 import { pathToFileURL } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions as PinoOptions } from 'pino';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions, type AppOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -17,17 +18,18 @@ export interface Started {
   config: Config;
 }
 
-/** The log: JSON lines for machines, unless the caller (the demo: pino-pretty) says otherwise. */
-export type LoggerOptions = FastifyServerOptions['logger'];
+/** Additions to the log's options: JSON lines for machines unless the caller (the demo:
+ * pino-pretty) gives a transport. */
+export type LoggerOptions = Partial<Pick<PinoOptions, 'transport'>>;
 
 export async function buildServer(
   config: Config,
   opts: Omit<AppOptions, 'config'> = {},
-  logger: LoggerOptions = { level: config.LOG_LEVEL },
+  logger: LoggerOptions = {},
 ): Promise<FastifyInstance> {
   const fastify = Fastify({
     ...serverOptions(config),
-    logger,
+    logger: { level: config.LOG_LEVEL, ...logger },
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,

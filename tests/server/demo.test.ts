@@ -93,7 +93,7 @@ describe('demo log', () => {
     );
 
   it('npm start logs for a person (pino-pretty), npm run server JSON lines', async () => {
-    const pretty = (await logLine(`demoLogger({ LOG_LEVEL: 'info' }, false)`)).stdout;
+    const pretty = (await logLine(`{ level: 'info', ...demoLogger(false) }`)).stdout;
     expect(pretty).toMatch(/INFO.*demo: hello person/);
     expect(pretty).toContain('orgs');
     expect(() => JSON.parse(pretty.trim())).toThrow();
