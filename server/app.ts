@@ -6,6 +6,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { UnknownRegionError } from './contract/errors.ts';
 import { StoreUnavailableError, type Store } from './store/types.ts';
+import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import metrics from './plugins/metrics.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   store?: Store;
   /** serve the screen from here instead of dist/screen/ */
   screenDir?: string;
+  /** the audit log's clock (tests) */
+  auditNow?: () => number;
 }
 
 /** Fastify options the entry points share (logger aside). */
@@ -41,6 +44,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
 
 async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config } = opts;
+  // unknown configuration (a typo such as REDIS_ULR) is not silently ignored
+  for (const warning of config.warnings) fastify.log.warn(warning);
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof UnknownRegionError) {
@@ -72,6 +77,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(metrics);
   await fastify.register(auth, { config });
   await fastify.register(storePlugin, { config, ...(opts.store ? { store: opts.store } : {}) });
+  // audit: before the routes and the sockets, which record to it
+  await fastify.register(audit, { config, ...(opts.auditNow ? { now: opts.auditNow } : {}) });
   await fastify.register(socket, { config });
   await fastify.register(push, { config });
   await fastify.register(docs);

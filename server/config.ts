@@ -41,6 +41,20 @@ export const EnvSchema = Type.Object({
   }),
   FRAME_ANCESTORS: Type.String({ default: "'none'", description: "CSP frame-ancestors: 'none', 'self' or origins" }),
   OPS_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for /metrics and /docs' }),
+  // audit
+  AUDIT_RETENTION_DAYS: Int(180, 180, 3650, 'audit records are kept this long (等保 2.0: at least six months)'),
+  AUDIT_FLUSH_INTERVAL_MS: Int(
+    300_000,
+    1000,
+    3_600_000,
+    'counted audit records (ingest per token, refusals) are written at the hour change and at least this often',
+  ),
+  AUDIT_MAX_BUCKETS: Int(
+    1000,
+    10,
+    1_000_000,
+    'distinct refusal buckets (kind, route, address, token) per hour; beyond, one bucket per kind and route',
+  ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     {
@@ -57,6 +71,8 @@ export interface Config extends Omit<Env, 'INGEST_TOKENS' | 'SCREEN_TOKENS'> {
   /** false only on loopback with no tokens configured (the server warns) */
   ingestAuth: boolean;
   screenAuth: boolean;
+  /** for the log at start: variables of the product's prefixes that the schema does not know */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -92,6 +108,62 @@ function screenTokens(value: string): Map<string, string> {
       );
     }
     out.set(token, region);
+  }
+  return out;
+}
+
+// unknown configuration
+/** First words of variable names that other software commonly uses too: never a prefix. */
+const GENERIC_WORDS = new Set(['LOG', 'TIME', 'OUT', 'NODE', 'NPM', 'HOST', 'PORT', 'PATH', 'HOME', 'TZ']);
+/** Variables of the product's prefixes that the project's own tools read, not the server. */
+const TOOL_VARIABLES = new Set(['REDIS_TEST_URL', 'SCREEN_API_PORT']);
+
+/**
+ * The prefixes of the product's variables: `ZHDJ_` and the first word (up to the first `_`) of
+ * every variable in EnvSchema unless it is generic (LOG_, TIME_, OUT_, …): REDIS_, DATA_,
+ * FRAME_, RETENTION_, OVERDUE_, BODY_, INGEST_, SCREEN_, MAP_, AUDIT_, and whatever the schema
+ * adds. PORT, HOST, LOG_LEVEL, TIME_ZONE and OUT_OF_CONTACT_DAYS are only matched exactly.
+ */
+export function configPrefixes(): string[] {
+  const words = new Set(['ZHDJ']);
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const at = key.indexOf('_');
+    if (at > 0 && !GENERIC_WORDS.has(key.slice(0, at))) words.add(key.slice(0, at));
+  }
+  return [...words].map((w) => `${w}_`).sort();
+}
+
+/** Optimal string alignment distance (a transposition counts one edit: ULR → URL). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** A warning for each variable of the product's prefixes that the schema does not know. */
+export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = Object.keys(EnvSchema.properties);
+  const prefixes = configPrefixes();
+  const out: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (known.includes(name) || TOOL_VARIABLES.has(name)) continue;
+    if (!prefixes.some((p) => name.startsWith(p))) continue;
+    let best = '';
+    let bestD = Infinity;
+    for (const k of known) {
+      const dist = editDistance(name, k);
+      if (dist < bestD) [best, bestD] = [k, dist];
+    }
+    const hint = bestD <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean ${best}?)` : '';
+    out.push(`unknown configuration variable ${name} is ignored${hint}`);
   }
   return out;
 }
@@ -144,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     screenTokens: screens,
     ingestAuth: ingestTokens.length > 0,
     screenAuth: screens.size > 0,
+    warnings: unknownVariables(env),
   };
 }
 

@@ -2,6 +2,7 @@
 // alone (no simulator, nothing preloaded).
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions as PinoOptions } from 'pino';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions, type AppOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -18,11 +19,19 @@ export interface Started {
   config: Config;
 }
 
-export async function buildServer(config: Config, opts: Omit<AppOptions, 'config'> = {}): Promise<FastifyInstance> {
+/** Additions to the log's options: JSON lines for machines unless the caller (the demo:
+ * pino-pretty) gives a transport. */
+export type LoggerOptions = Partial<Pick<PinoOptions, 'transport'>>;
+
+export async function buildServer(
+  config: Config,
+  opts: Omit<AppOptions, 'config'> = {},
+  logger: LoggerOptions = {},
+): Promise<FastifyInstance> {
   const fastify = Fastify({
     ...serverOptions(config),
     // tokens never reach the log (?token= values, Authorization)
-    logger: { level: config.LOG_LEVEL, ...logRedaction },
+    logger: { level: config.LOG_LEVEL, ...logRedaction, ...logger },
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,
@@ -31,8 +40,12 @@ export async function buildServer(config: Config, opts: Omit<AppOptions, 'config
   return fastify;
 }
 
-export async function startServer(config: Config, opts: Omit<AppOptions, 'config'> = {}): Promise<Started> {
-  const fastify = await buildServer(config, opts);
+export async function startServer(
+  config: Config,
+  opts: Omit<AppOptions, 'config'> = {},
+  logger?: LoggerOptions,
+): Promise<Started> {
+  const fastify = await buildServer(config, opts, logger);
   await fastify.listen({ port: config.PORT, host: config.HOST });
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

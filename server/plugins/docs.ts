@@ -7,6 +7,10 @@ export default fp(
   async (fastify) => {
     await fastify.register(swagger, {
       openapi: {
+        // 3.1: the Schema Objects are JSON Schema 2020-12, as TypeBox writes them (a numeric
+        // `exclusiveMinimum`, `type: 'null'`); 3.0.3 would declare a dialect they do not follow.
+        // tests/server/openapi.test.ts validates the document with @apidevtools/swagger-parser.
+        openapi: '3.1.0',
         info: {
           title: 'ZHDJ Screen API (智慧党建指挥大屏)',
           version: '1',

@@ -2,6 +2,7 @@
 // clock; what a frame contains is decided by feeds.ts, who builds it by ledger.ts.
 import fp from 'fastify-plugin';
 import type { Socket } from 'socket.io';
+import { actorOf } from '../audit/token.ts';
 import type { Config } from '../config.ts';
 import { SCREEN_NAMESPACE, type ScreenError } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
@@ -102,7 +103,26 @@ export default fp<{ config: Config }>(
         toWall(socket).emit('error', error);
         socket.disconnect(true);
       };
-      if (!check.ok) return refuse(check.error);
+      if (!check.ok) {
+        const { reason } = check.error;
+        if (reason === 'unauthorized' || reason === 'out_of_scope') {
+          // audit: a bad token or a region outside the token's scope (counted per hour, capped)
+          const a = (socket.handshake.auth ?? {}) as { token?: unknown; region?: unknown };
+          fastify.audit.count(
+            {
+              kind: 'socket',
+              action: `join ${SCREEN_NAMESPACE}`,
+              actor: actorOf(typeof a.token === 'string' ? a.token : undefined, fastify.auth.screenAuth),
+              address: socket.handshake.address,
+              result: reason,
+              ...(typeof a.region === 'string' ? { detail: { region: a.region.slice(0, 12) } } : {}),
+            },
+            undefined,
+            true,
+          );
+        }
+        return refuse(check.error);
+      }
       const { region } = check;
       if (socket.recovered && socket.rooms.has(region)) {
         // Socket.IO restored the session and sends the frames it missed: nothing else to send
@@ -164,5 +184,5 @@ export default fp<{ config: Config }>(
       await feeds.close().catch(() => undefined);
     });
   },
-  { name: 'push', dependencies: ['socket', 'store', 'auth', 'metrics'] },
+  { name: 'push', dependencies: ['socket', 'store', 'auth', 'metrics', 'audit'] },
 );

@@ -1,5 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import app, { serverOptions } from '../../server/app.ts';
+import { ConfigError, configPrefixes, loadConfig } from '../../server/config.ts';
 
 const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
 
@@ -62,5 +68,71 @@ describe('loadConfig', () => {
       env({ HOST: '0.0.0.0', INGEST_TOKENS: 'ingest-token-0123', SCREEN_TOKENS: 'wall-token-012345:610100' }),
     );
     expect(c.HOST).toBe('0.0.0.0');
+  });
+});
+
+describe('unknown configuration', () => {
+  it('a variable of the product’s prefixes that the schema does not know is a warning naming it', () => {
+    const c = loadConfig(env({ REDIS_ULR: 'redis://127.0.0.1:6379', AUDIT_RETENTION_DAY: '200', ZHDJ_MODE: 'x' }));
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.warnings).toEqual([
+      'unknown configuration variable AUDIT_RETENTION_DAY is ignored (did you mean AUDIT_RETENTION_DAYS?)',
+      'unknown configuration variable REDIS_ULR is ignored (did you mean REDIS_URL?)',
+      'unknown configuration variable ZHDJ_MODE is ignored',
+    ]);
+  });
+
+  it('the prefixes come from the schema, generic words excepted', () => {
+    const p = configPrefixes();
+    expect(p).toEqual(expect.arrayContaining(['REDIS_', 'DATA_', 'FRAME_', 'SCREEN_', 'INGEST_', 'AUDIT_', 'ZHDJ_']));
+    for (const generic of ['LOG_', 'TIME_', 'OUT_', 'PORT_', 'HOST_']) expect(p).not.toContain(generic);
+  });
+
+  it('known names, other software’s variables and the project’s own tools are not warned about', () => {
+    const c = loadConfig(
+      env({
+        REDIS_PREFIX: 'x',
+        AUDIT_RETENTION_DAYS: '365',
+        PATH: '/usr/bin',
+        NODE_ENV: 'production',
+        LOG_FORMAT: 'json',
+        TIME_FORMAT: '24h',
+        HOSTNAME: 'wall-1',
+        PORT_RANGE: '1-2',
+        OUT_DIR: '/tmp',
+        REDIS_TEST_URL: 'redis://127.0.0.1:6379/9',
+        SCREEN_API_PORT: '8080',
+      }),
+    );
+    expect(c.warnings).toEqual([]);
+    expect(c.AUDIT_RETENTION_DAYS).toBe(365);
+  });
+
+  it('the server logs the warnings at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhdj-config-'));
+    const lines: { level: number; msg: string }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    const config = loadConfig(env({ DATA_DIR: dir, REDIS_ULR: 'redis://x' }));
+    const fastify = Fastify({ ...serverOptions(config), logger: { level: 'warn', stream } });
+    try {
+      await fastify.register(app, { config, screenDir: join(dir, 'none') });
+      await fastify.ready();
+      expect(lines.some((l) => l.level === 40 && /REDIS_ULR.*did you mean REDIS_URL/.test(l.msg))).toBe(true);
+    } finally {
+      await fastify.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('audit configuration', () => {
+  it('keeps the audit 180 days by default and refuses less', () => {
+    expect(loadConfig(env({})).AUDIT_RETENTION_DAYS).toBe(180);
+    expect(() => loadConfig(env({ AUDIT_RETENTION_DAYS: '90' }))).toThrow(/AUDIT_RETENTION_DAYS/);
   });
 });

@@ -1,11 +1,15 @@
 // Demo mode: default roster into an empty store, history, then live events; stops on abort.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../server/config.ts';
 import { demoConfig, demoHistory, demoRetentionDays, quarterStartMs, runDemo } from '../../server/demo.ts';
 import { startServer, type Started } from '../../server/server.ts';
+
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 let started: Started;
@@ -67,4 +71,33 @@ describe('runDemo', () => {
     expect(k.onlineNow).toBeGreaterThan(0);
     expect(await started.fastify.store.isEmpty()).toBe(false);
   }, 90_000);
+});
+
+describe('demo log', () => {
+  // a child process: the transport writes to its stdout from a worker thread
+  const logLine = (logger: string) =>
+    execFileAsync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import Fastify from 'fastify';
+         import { demoLogger } from './server/demo.ts';
+         const f = Fastify({ logger: ${logger} });
+         f.log.info({ orgs: 3 }, 'demo: hello person');
+         await f.close();`,
+      ],
+      { cwd: process.cwd(), timeout: 30_000 },
+    );
+
+  it('npm start logs for a person (pino-pretty), npm run server JSON lines', async () => {
+    const pretty = (await logLine(`{ level: 'info', ...demoLogger(false) }`)).stdout;
+    expect(pretty).toMatch(/INFO.*demo: hello person/);
+    expect(pretty).toContain('orgs');
+    expect(() => JSON.parse(pretty.trim())).toThrow();
+    const json = (await logLine(`{ level: 'info' }`)).stdout.trim();
+    expect(JSON.parse(json)).toMatchObject({ level: 30, msg: 'demo: hello person', orgs: 3 });
+  }, 60_000);
 });

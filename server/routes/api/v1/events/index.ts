@@ -9,6 +9,8 @@ import {
   type Rejection,
 } from '../../../../contract/index.ts';
 import { validateEventInPlace } from '../../../../contract/validate.ts';
+import { actorOf } from '../../../../audit/token.ts';
+import { bearer } from '../../../../plugins/auth.ts';
 import { StoreUnavailableError } from '../../../../store/types.ts';
 import { ErrorBody } from '../../../schemas.ts';
 import { parseJsonBatch, parseNdjsonBatch, type ParsedBatch } from './parse.ts';
@@ -110,6 +112,16 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
       metrics.ingestEvents.inc({ result: 'accepted' }, accepted);
       metrics.ingestEvents.inc({ result: 'duplicate' }, duplicates);
       metrics.ingestEvents.inc({ result: 'rejected' }, rejected.length);
+      // audit: one tally per token and clock hour, written at the hour change (no write per batch)
+      fastify.audit.count(
+        {
+          kind: 'ingest',
+          action: 'POST /api/v1/events',
+          actor: actorOf(bearer(request.headers.authorization), fastify.auth.ingestAuth),
+          result: 'ok',
+        },
+        { batches: 1, accepted, duplicates, rejected: rejected.length },
+      );
       return { accepted, duplicates, rejected };
     },
   );
