@@ -1,6 +1,6 @@
 // The audit log (server/audit/): `fastify.audit.record(entry)` and `.count(entry)` for the
 // routes and the wall transport, `.query({ from, to, kind })` for readers. Here too: every
-// refusal any route answers (401, 403, 429; 413 and 503 of ingest) is counted per (result,
+// refusal any route answers (401, 403, 421, 429; 413 and 503 of ingest) is counted per (result,
 // route, address, token, hour) — capped, so a flood of bad tokens cannot fill the disk.
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
@@ -14,7 +14,13 @@ declare module 'fastify' {
 }
 
 /** Refusals on any route. */
-const REFUSED: Readonly<Record<number, string>> = { 401: 'unauthorized', 403: 'forbidden', 429: 'rate_limited' };
+const REFUSED: Readonly<Record<number, string>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  // a Host the server does not answer to (DNS rebinding)
+  421: 'misdirected',
+  429: 'rate_limited',
+};
 /** Refusals of a write that are not about who asked (the roster's are in its own record). */
 const WRITE_REFUSED: Readonly<Record<number, string>> = { 413: 'too_large', 503: 'unavailable' };
 const WRITE_ROUTES = new Set(['POST /api/v1/events']);

@@ -145,10 +145,12 @@ function refusal(
  */
 export function socketGuard(
   config: Config,
+  onRefused?: (req: IncomingMessage, status: 421 | 403, message: string) => void,
 ): (req: IncomingMessage, cb: (err: string | null, ok: boolean) => void) => void {
   const surface = { allowedHosts: allowedHosts(config), corsOrigins: new Set(corsOriginList(config.CORS_ORIGINS)) };
   return (req, cb) => {
     const refused = refusal(surface, req.headers);
+    if (refused) onRefused?.(req, refused.status, refused.message);
     cb(refused ? refused.message : null, refused === null);
   };
 }

@@ -40,7 +40,22 @@ export default fp<{ config: Config }>(
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
       // surface (issue 9): the handshake passes the Host allow-list and the Origin check of HTTP
       // (a foreign page's socket is refused; no Origin, a non-browser client: the token decides)
-      allowRequest: socketGuard(config),
+      allowRequest: socketGuard(config, (req, status, message) =>
+        // a foreign Origin or Host at the WebSocket handshake: counted like HTTP refusals
+        fastify.audit.count(
+          {
+            kind: 'refusal',
+            action: 'WS /socket.io',
+            actor: 'none',
+            address: req.socket.remoteAddress ?? '',
+            status,
+            result: status === 421 ? 'misdirected' : 'forbidden',
+            detail: { why: message.slice(0, 80) },
+          },
+          undefined,
+          true,
+        ),
+      ),
     });
     const clients: RedisClient[] = [];
     const closers: (() => Promise<void>)[] = [];
@@ -106,7 +121,7 @@ export default fp<{ config: Config }>(
       await Promise.allSettled(closers.map(async (c) => c()));
     });
   },
-  { name: 'socket' },
+  { name: 'socket', dependencies: ['audit'] },
 );
 
 /** The connections the adapter duplicates from `client` (its stream reader, its subscriber): to

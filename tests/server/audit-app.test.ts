@@ -12,6 +12,7 @@ import type { AuditRecord } from '../../server/audit/types.ts';
 import { testConfig, type Env } from '../../server/config.ts';
 import { sinkHarnesses } from './audit-engines.ts';
 import { ROSTER } from './lib/fixtures.ts';
+import { io } from 'socket.io-client';
 import { connectWall } from './lib/walls.ts';
 
 const INGEST = 'ingest-secret-0123456789';
@@ -181,6 +182,42 @@ describe.each(harnesses.map((h) => [h.name, h] as const))('the app’s audit (%s
       await a.close();
     }
   }, 30_000);
+
+  it('refusals of the surface: a Host the server does not answer to, a foreign Origin at the WebSocket handshake', async () => {
+    await (await h.create()).close();
+    const start = Math.floor(Date.now() / HOUR) * HOUR + 60_000;
+    const a = await build({ ...h.env(), ALLOWED_HOSTS: 'localhost,127.0.0.1' }, () => start);
+    const { fastify } = a;
+    try {
+      await fastify.listen({ port: 0, host: '127.0.0.1' });
+      const addr = fastify.server.address();
+      const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const rebound = await fastify.inject({
+        method: 'GET',
+        url: '/api/v1/snapshot',
+        headers: { host: 'evil.example' },
+      });
+      expect(rebound.statusCode).toBe(421);
+      const socket = io(`${url}/screen`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { origin: 'http://evil.example' },
+        auth: { region: '610113', token: WALL },
+      });
+      const failed = await new Promise<string>((resolve) => socket.once('connect_error', (e) => resolve(e.message)));
+      socket.close();
+      expect(failed).toBeTruthy();
+      await fastify.audit.flush();
+      const refusals = (await fastify.audit.query({ from: start - HOUR, to: start + HOUR, kind: 'refusal' })).map(
+        (r) => [r.action, r.status, r.result],
+      );
+      expect(refusals).toContainEqual(['GET /api/v1/snapshot', 421, 'misdirected']);
+      expect(refusals).toContainEqual(['WS /socket.io', 403, 'forbidden']);
+    } finally {
+      await a.close();
+    }
+  });
 
   it('closing the server writes the tallies of the hour in progress', async () => {
     await (await h.create()).close();
