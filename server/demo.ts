@@ -77,6 +77,12 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
   const scale = opts.scale ?? DEMO_SCALE;
   const common = { url, region, signal, log, scale, ...(token ? { token } : {}) };
   const { store } = fastify;
+  // a Redis down at start: the server listens (not ready); the demo waits for the store to open
+  if (store.isOpen === false) {
+    fastify.log.warn('demo: waiting for the store (Redis) to answer');
+    await Promise.race([store.opened, new Promise((resolve) => signal.addEventListener('abort', resolve))]);
+    if (signal.aborted) return;
+  }
 
   if ((await store.getRoster()).length === 0) {
     const { roster } = simulation({ region });
