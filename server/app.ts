@@ -24,6 +24,8 @@ export interface AppOptions {
   store?: Store;
   /** serve the screen from here instead of dist/screen/ */
   screenDir?: string;
+  /** MemoryStore: move corrupt log records aside at open (`--repair` on the command line) */
+  repair?: boolean;
 }
 
 /** Fastify options the entry points share (logger aside). */
@@ -68,7 +70,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
 
   await fastify.register(metrics);
   await fastify.register(auth, { config });
-  await fastify.register(storePlugin, { config, ...(opts.store ? { store: opts.store } : {}) });
+  await fastify.register(storePlugin, {
+    config,
+    ...(opts.store ? { store: opts.store } : {}),
+    repair: opts.repair === true,
+  });
   await fastify.register(socket, { config });
   await fastify.register(push, { config });
   await fastify.register(docs);

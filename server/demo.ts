@@ -12,7 +12,7 @@ import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../moc
 import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
 import type { Config } from './config.ts';
-import { closeGracefully, configOrExit, startServer, type Started } from './server.ts';
+import { cliOptions, closeGracefully, configOrExit, startServer, type Started } from './server.ts';
 
 /** The activity scale of both history and live events: the realistic volume. */
 export const DEMO_SCALE = DEFAULT_SCALE;
@@ -109,7 +109,7 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
 async function main(): Promise<void> {
   const base = configOrExit();
   const config = demoConfig(base, process.env, Date.now());
-  const started = await startServer(config);
+  const started = await startServer(config, cliOptions());
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
     started.fastify.log.info(
       `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; ` +
