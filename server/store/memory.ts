@@ -3,20 +3,22 @@
 // applied to the state (in log order), then ingest resolves: what walls see is only ever what
 // is durable. Periodic compaction writes a snapshot and drops the logs it covers.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NormalizedEvent, Org } from '../contract/index.ts';
 import type { RollupInput, StoredTickerItem } from '../aggregate/model.ts';
 import { maskEvent, tickerItemOf } from '../aggregate/prepare.ts';
 import { clockFor } from '../aggregate/rollup.ts';
 import { IdGenerations } from './memory/ids.ts';
-import { listLogs, logPath, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
-import { readRecords, type RepairedRange } from './memory/records.ts';
-import { loadLine, stateLines, type SnapshotHeader } from './memory/serialize.ts';
+import { logPath, removeLogsBefore, writeSnapshotFile } from './memory/files.ts';
+import { loadDataDir, type StoreLog } from './memory/load.ts';
+import type { RepairedRange } from './memory/records.ts';
+import { stateLines, type SnapshotHeader } from './memory/serialize.ts';
 import { MemState } from './memory/state.ts';
 import { lockDataDir } from './memory/lock.ts';
 import { openLogFile, Wal, type WalIo } from './memory/wal.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
+
+export type { StoreLog };
 
 export interface MemoryStoreOptions extends Partial<StoreOptions> {
   dataDir: string;
@@ -33,13 +35,6 @@ export interface MemoryStoreOptions extends Partial<StoreOptions> {
   /** the log's file operations (fault tests inject failures here) */
   walIo?: WalIo;
 }
-
-export interface StoreLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-type LogLine = { b: number; e: NormalizedEvent[] } | { r: Org[] };
 
 /** A logged line not yet durable: its events' ids are reserved (dedupe), not yet applied. */
 interface InFlight {
@@ -92,44 +87,17 @@ export class MemoryStore implements Store {
   }
 
   private async load(dir: string): Promise<void> {
-    let logSeq = 0;
-    const log = this.o.log;
-    const onTorn = (file: string, offset: number, bytes: number): void =>
-      log?.warn({ file, offset, bytes }, 'data log: torn last line skipped (a write cut short, never acknowledged)');
-    for await (const line of readRecords(join(dir, SNAPSHOT_FILE), { strict: true })) {
-      const h = loadLine(this.st, this.ids, line);
-      if (h) [logSeq, this.ver, this.st.accepted] = [h.logSeq, h.version, h.accepted];
-    }
-    const seqs = await listLogs(dir);
-    const onRepair = (r: RepairedRange): void => {
-      this.repairs.push(r);
-      log?.warn({ ...r }, `repair: ${r.bytes} corrupt bytes of ${r.file} moved to ${r.aside}; the rest is kept`);
-    };
-    for (const seq of seqs.filter((s) => s >= logSeq)) {
-      const opts = { repair: this.o.repair === true, onRepair, onTorn };
-      for await (const raw of readRecords(logPath(dir, seq), opts)) this.replay(raw as LogLine);
-    }
-    if (this.o.repair && this.repairs.length === 0) log?.info({ dataDir: dir }, 'repair: no corrupt record found');
-    await removeLogsBefore(dir, logSeq);
-    this.seq = Math.max(logSeq, (seqs[seqs.length - 1] ?? -1) + 1);
+    const loaded = await loadDataDir(dir, this.st, this.ids, this.o);
+    this.ver = loaded.version;
+    this.repairs.push(...loaded.repairs);
+    await removeLogsBefore(dir, loaded.logSeq);
+    this.seq = Math.max(loaded.logSeq, (loaded.seqs[loaded.seqs.length - 1] ?? -1) + 1);
     this.wal = new Wal(await openLogFile(logPath(dir, this.seq)), this.o.walIo);
     const every = this.o.compactIntervalMs ?? 10 * 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.compactIfDirty(), every);
       this.timer.unref();
     }
-  }
-
-  private replay(line: LogLine): void {
-    if ('r' in line) this.st.setRoster(line.r);
-    else {
-      this.st.sweep(line.b);
-      for (const ev of line.e) {
-        this.ids.add(ev.id, line.b);
-        this.st.apply(ev);
-      }
-    }
-    this.ver += 1;
   }
 
   async close(): Promise<void> {
