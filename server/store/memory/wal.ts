@@ -105,25 +105,34 @@ export class Wal {
   }
 
   private async flushLoop(probe: boolean): Promise<void> {
+    // the callbacks of the last durable group: run once the next group's write has started, so
+    // that applying one group overlaps writing the next (still in log order)
+    let durable: (() => void) | null = null;
     try {
       if (probe && this.queue.length === 0) await this.probe();
       while (this.queue.length > 0) {
         const first = this.queue[0]!;
         if ('next' in first) {
           this.queue.shift();
+          durable?.();
+          durable = null;
           await this.switchTo(first);
           continue;
         }
         let n = 1;
         while (n < this.queue.length && !('next' in this.queue[n]!)) n++;
-        await this.writeGroup(this.queue.splice(0, n) as LineEntry[]);
+        const writing = this.writeGroup(this.queue.splice(0, n) as LineEntry[]);
+        durable?.();
+        durable = await writing;
       }
     } finally {
+      durable?.();
       this.flushing = null;
     }
   }
 
-  private async writeGroup(group: LineEntry[]): Promise<void> {
+  /** Writes and fsyncs a group; resolves to its callbacks, or null when it failed (refused). */
+  private async writeGroup(group: LineEntry[]): Promise<(() => void) | null> {
     const buf = group.length === 1 ? frame(group[0]!.line) : Buffer.concat(group.map((e) => frame(e.line)));
     try {
       if (this.dirty) await this.cut();
@@ -133,20 +142,22 @@ export class Wal {
     } catch (e) {
       this.fail(e, group, buf.length);
       await this.cut().catch(() => undefined); // still dirty: the next write cuts first
-      return;
+      return null;
     }
     this.dirty = false;
     this.bytes += buf.length;
     this.fsyncs += 1;
     this.recovered();
-    for (const e of group) {
-      try {
-        e.onDurable?.();
-        e.resolve();
-      } catch (err) {
-        e.reject(err);
+    return () => {
+      for (const e of group) {
+        try {
+          e.onDurable?.();
+          e.resolve();
+        } catch (err) {
+          e.reject(err);
+        }
       }
-    }
+    };
   }
 
   /** Refuses the failed group and everything queued behind it. */
