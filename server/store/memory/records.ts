@@ -74,8 +74,8 @@ export interface ReadOptions {
 /** The parsed record of a line, or the reason it is not one. */
 function parse(buf: Buffer, start: number, end: number): { ok: true; value: unknown } | { ok: false; reason: string } {
   let jsonEnd = end;
-  const tab = buf.lastIndexOf(TAB, end - 1);
-  if (tab >= start) {
+  const tab = end - 9; // JSON holds no raw tab: a checksum is exactly the line's last 9 bytes
+  if (tab >= start && buf[tab] === TAB) {
     jsonEnd = tab;
     const sum = buf.toString('latin1', tab + 1, end);
     if (!/^[0-9a-f]{8}$/.test(sum)) return { ok: false, reason: 'malformed checksum' };
