@@ -1,7 +1,8 @@
 // An append-only log file with group commit: lines appended while a write+fsync is in flight
 // are written and fsynced together by the next one, so concurrent batches share one fsync.
-// A line's onDurable runs (in log order, synchronously) once its line is on disk, then its
-// promise resolves; the caller applies what the line records there, never before.
+// A line's onDurable runs (in log order, synchronously) once its line is on disk — just after
+// the next group's write started — then its promise resolves; the caller applies what the
+// line records there, never before.
 //
 // A failed write or fsync is not forever: the failed group and everything queued behind it
 // are refused (onFailed, then the promise rejects: what came after may depend on what failed,
