@@ -28,6 +28,8 @@ export interface AppOptions {
   screenDir?: string;
   /** the audit log's clock (tests) */
   auditNow?: () => number;
+  /** MemoryStore: move corrupt log records aside at open (`--repair` on the command line) */
+  repair?: boolean;
 }
 
 /** Fastify options the entry points share (logger aside). */
@@ -76,7 +78,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(security, { config });
   await fastify.register(metrics);
   await fastify.register(auth, { config });
-  await fastify.register(storePlugin, { config, ...(opts.store ? { store: opts.store } : {}) });
+  await fastify.register(storePlugin, {
+    config,
+    ...(opts.store ? { store: opts.store } : {}),
+    repair: opts.repair === true,
+  });
   // audit: before the routes and the sockets, which record to it
   await fastify.register(audit, { config, ...(opts.auditNow ? { now: opts.auditNow } : {}) });
   await fastify.register(socket, { config });

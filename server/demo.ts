@@ -12,7 +12,7 @@ import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../moc
 import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
 import type { Config } from './config.ts';
-import { closeGracefully, configOrExit, startServer, type LoggerOptions, type Started } from './server.ts';
+import { cliOptions, closeGracefully, configOrExit, startServer, type LoggerOptions, type Started } from './server.ts';
 
 /** The activity scale of both history and live events: the realistic volume. */
 export const DEMO_SCALE = DEFAULT_SCALE;
@@ -126,7 +126,7 @@ export function demoLogger(colorize = process.stdout.isTTY): LoggerOptions {
 async function main(): Promise<void> {
   const base = configOrExit();
   const config = demoConfig(base, process.env, Date.now());
-  const started = await startServer(config, {}, demoLogger());
+  const started = await startServer(config, cliOptions(), demoLogger());
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
     started.fastify.log.info(
       `demo: RETENTION_DAYS ${config.RETENTION_DAYS} (not set) so that the quarter's meetings are kept for 三会一课; ` +

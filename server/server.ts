@@ -75,9 +75,14 @@ export function configOrExit(): Config {
   }
 }
 
+/** Command-line options of the entry points: `--repair` (MemoryStore: move corrupt log records aside). */
+export function cliOptions(argv: string[] = process.argv.slice(2)): { repair: boolean } {
+  return { repair: argv.includes('--repair') };
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
-  const { fastify, url } = await startServer(config);
+  const { fastify, url } = await startServer(config, cliOptions());
   closeGracefully(fastify);
   fastify.log.info(`ZHDJ Screen server at ${url} (wall ${url}/, API docs ${url}/docs)`);
 }

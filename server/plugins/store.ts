@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { Views } from '../aggregate/views.ts';
 import { redisTarget } from '../store/redis/client.ts';
 import type { Store, StoreOptions } from '../store/types.ts';
+import type { StoreLog } from '../store/memory.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +19,8 @@ export interface StorePluginOptions {
   config: Config;
   /** an already built store (the caller owns neither open nor close then) */
   store?: Store;
+  /** MemoryStore: move corrupt log records aside at open (`--repair`) */
+  repair?: boolean;
 }
 
 const ONLINE_WINDOW_MS = 5 * 60_000;
@@ -34,7 +37,7 @@ export function storeOptions(config: Config): StoreOptions {
   };
 }
 
-export async function createStore(config: Config): Promise<Store> {
+export async function createStore(config: Config, memory: { repair?: boolean; log?: StoreLog } = {}): Promise<Store> {
   const options = storeOptions(config);
   const target = redisTarget(config);
   if (target) {
@@ -48,13 +51,13 @@ export async function createStore(config: Config): Promise<Store> {
     });
   }
   const { MemoryStore } = await import('../store/memory.ts');
-  return new MemoryStore({ ...options, dataDir: config.DATA_DIR });
+  return new MemoryStore({ ...options, ...memory, dataDir: config.DATA_DIR });
 }
 
 export default fp<StorePluginOptions>(
   async (fastify, opts) => {
     const owned = opts.store === undefined;
-    const store = opts.store ?? (await createStore(opts.config));
+    const store = opts.store ?? (await createStore(opts.config, { repair: opts.repair === true, log: fastify.log }));
     if (owned) await store.open();
     fastify.decorate('store', store);
     fastify.decorate('views', new Views(store, storeOptions(opts.config)));

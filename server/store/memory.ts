@@ -1,20 +1,24 @@
 // MemoryStore: the zero-setup embedded engine. State lives in process (memory/state.ts);
-// every accepted batch is appended to a log in DATA_DIR and fsynced (group commit) before
-// ingest resolves; periodic compaction writes a snapshot and drops the logs it covers.
+// every accepted batch is appended to a log in DATA_DIR and fsynced (group commit), then
+// applied to the state (in log order), then ingest resolves: what walls see is only ever what
+// is durable. Periodic compaction writes a snapshot and drops the logs it covers.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NormalizedEvent, Org } from '../contract/index.ts';
 import type { RollupInput, StoredTickerItem } from '../aggregate/model.ts';
 import { maskEvent, tickerItemOf } from '../aggregate/prepare.ts';
 import { clockFor } from '../aggregate/rollup.ts';
 import { IdGenerations } from './memory/ids.ts';
-import { listLogs, logPath, readLines, removeLogsBefore, SNAPSHOT_FILE, writeSnapshotFile } from './memory/files.ts';
-import { loadLine, stateLines } from './memory/serialize.ts';
+import { logPath, removeLogsBefore, writeSnapshotFile } from './memory/files.ts';
+import { loadDataDir, type StoreLog } from './memory/load.ts';
+import type { RepairedRange } from './memory/records.ts';
+import { stateLines, type SnapshotHeader } from './memory/serialize.ts';
 import { MemState } from './memory/state.ts';
 import { lockDataDir } from './memory/lock.ts';
-import { Wal } from './memory/wal.ts';
+import { openLogFile, Wal, type WalIo } from './memory/wal.ts';
 import { DAY_MS, withDefaults } from './options.ts';
 import { StoreUnavailableError, type IngestResult, type Store, type StoreHealth, type StoreOptions } from './types.ts';
+
+export type { StoreLog };
 
 export interface MemoryStoreOptions extends Partial<StoreOptions> {
   dataDir: string;
@@ -24,9 +28,18 @@ export interface MemoryStoreOptions extends Partial<StoreOptions> {
   compactIntervalMs?: number;
   /** how long open() waits for another process to let go of DATA_DIR (default 15 s) */
   lockWaitMs?: number;
+  /** at open, move corrupt log records aside instead of refusing to start (`--repair`) */
+  repair?: boolean;
+  /** where open() reports repairs and skipped torn lines (default: nowhere) */
+  log?: StoreLog;
+  /** the log's file operations (fault tests inject failures here) */
+  walIo?: WalIo;
 }
 
-type LogLine = { b: number; e: NormalizedEvent[] } | { r: Org[] };
+/** A logged line not yet durable: its events' ids are reserved (dedupe), not yet applied. */
+interface InFlight {
+  events: NormalizedEvent[] | null;
+}
 
 export class MemoryStore implements Store {
   readonly engine = 'memory' as const;
@@ -36,13 +49,19 @@ export class MemoryStore implements Store {
   private wal: Wal | null = null;
   private seq = 0;
   private ver = 0;
+  /** fail-stop (the DATA_DIR lock was lost): nothing is acknowledged any more */
   private failed: unknown = null;
+  private readonly inflight = new Set<InFlight>();
+  /** the last line appended while any is in flight: a duplicate may be of a batch not durable yet */
+  private lastLine: Promise<void> | null = null;
   private input: RollupInput | null = null;
   private readonly tickerItemOf = new WeakMap<NormalizedEvent, StoredTickerItem | null>();
   private compacting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unlock: (() => Promise<void>) | null = null;
   lastCompactionMs: number | null = null;
+  /** what open() moved aside (repair) */
+  readonly repairs: RepairedRange[] = [];
 
   constructor(private readonly o: MemoryStoreOptions) {
     this.opts = withDefaults(o);
@@ -68,35 +87,17 @@ export class MemoryStore implements Store {
   }
 
   private async load(dir: string): Promise<void> {
-    let logSeq = 0;
-    for await (const line of readLines(join(dir, SNAPSHOT_FILE))) {
-      const h = loadLine(this.st, this.ids, line);
-      if (h) [logSeq, this.ver, this.st.accepted] = [h.logSeq, h.version, h.accepted];
-    }
-    const seqs = await listLogs(dir);
-    for (const seq of seqs.filter((s) => s >= logSeq)) {
-      for await (const raw of readLines(logPath(dir, seq))) this.replay(raw as LogLine);
-    }
-    await removeLogsBefore(dir, logSeq);
-    this.seq = Math.max(logSeq, (seqs[seqs.length - 1] ?? -1) + 1);
-    this.wal = await Wal.open(logPath(dir, this.seq));
+    const loaded = await loadDataDir(dir, this.st, this.ids, this.o);
+    this.ver = loaded.version;
+    this.repairs.push(...loaded.repairs);
+    await removeLogsBefore(dir, loaded.logSeq);
+    this.seq = Math.max(loaded.logSeq, (loaded.seqs[loaded.seqs.length - 1] ?? -1) + 1);
+    this.wal = new Wal(await openLogFile(logPath(dir, this.seq)), this.o.walIo);
     const every = this.o.compactIntervalMs ?? 10 * 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.compactIfDirty(), every);
       this.timer.unref();
     }
-  }
-
-  private replay(line: LogLine): void {
-    if ('r' in line) this.st.setRoster(line.r);
-    else {
-      this.st.sweep(line.b);
-      for (const ev of line.e) {
-        this.ids.add(ev.id, line.b);
-        this.st.apply(ev);
-      }
-    }
-    this.ver += 1;
   }
 
   async close(): Promise<void> {
@@ -110,8 +111,10 @@ export class MemoryStore implements Store {
   }
 
   async health(): Promise<StoreHealth> {
+    const writeError = this.wal?.error;
+    const since = this.wal?.failingSinceMs;
     return {
-      ok: this.wal !== null && !this.failed,
+      ok: this.wal !== null && !this.failed && !writeError,
       engine: 'memory',
       persistence: 'log+snapshot',
       detail: {
@@ -119,29 +122,63 @@ export class MemoryStore implements Store {
         logBytes: this.wal?.bytes ?? 0,
         fsyncs: this.wal?.fsyncs ?? 0,
         lastCompactionMs: this.lastCompactionMs,
-        error: this.failed ? String(this.failed) : undefined,
+        error: this.failed
+          ? `${String(this.failed)}; restart the server`
+          : writeError
+            ? `data log write failing since ${new Date(since ?? Date.now()).toISOString()} (${writeError.message}); ` +
+              'ingest answers 503 and retries by itself'
+            : undefined,
       },
     };
   }
 
-  private async durable(line: string): Promise<void> {
-    if (!this.wal || this.failed)
-      throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
+  /** The open log, unless the store stopped for good. */
+  private writable(): Wal {
+    if (this.failed) throw new StoreUnavailableError(`the store stopped (${String(this.failed)}); restart the server`);
+    if (!this.wal) throw new StoreUnavailableError('store is not open');
+    return this.wal;
+  }
+
+  /**
+   * Appends `line` and resolves once it is durable and `apply` ran (in log order). A failed
+   * write runs `release` instead and rejects with StoreUnavailableError: no trace is left.
+   */
+  private async logged(
+    wal: Wal,
+    line: string,
+    events: NormalizedEvent[] | null,
+    apply: () => void,
+    release: () => void,
+  ): Promise<void> {
+    const f: InFlight = { events };
+    const settle = (): void => {
+      this.inflight.delete(f);
+      if (this.inflight.size === 0) this.lastLine = null;
+    };
+    this.inflight.add(f);
+    const p = wal.append(
+      line,
+      () => (settle(), apply()),
+      () => (settle(), release()),
+    );
+    this.lastLine = p;
     try {
-      await this.wal.append(line);
+      await p;
     } catch (e) {
-      this.failed = e;
-      throw new StoreUnavailableError(`data log write failed: ${(e as Error).message}`);
+      throw new StoreUnavailableError(`data log write failed: ${(e as Error).message}; retrying`);
     }
-    if (this.wal.bytes > (this.o.compactLogBytes ?? 256 * 2 ** 20)) void this.compact();
+    if (this.failed) throw new StoreUnavailableError(`the store stopped (${String(this.failed)}); restart the server`);
+    if (wal.bytes > (this.o.compactLogBytes ?? 256 * 2 ** 20)) this.compact().catch(() => undefined);
   }
 
   async putRoster(orgs: Org[]): Promise<void> {
-    if (!this.wal || this.failed) throw new StoreUnavailableError('store is not open');
+    const wal = this.writable();
     const copy = orgs.map((o) => ({ ...o }));
-    this.st.setRoster(copy);
-    this.bump();
-    await this.durable(JSON.stringify({ r: copy }));
+    const apply = (): void => {
+      this.st.setRoster(copy);
+      this.bump();
+    };
+    await this.logged(wal, JSON.stringify({ r: copy }), null, apply, () => undefined);
   }
 
   async getRoster(): Promise<Org[]> {
@@ -153,28 +190,35 @@ export class MemoryStore implements Store {
   }
 
   async ingest(events: NormalizedEvent[], nowMs = Date.now()): Promise<IngestResult> {
-    if (!this.wal || this.failed)
-      throw new StoreUnavailableError(this.failed ? 'the data log failed; restart the server' : 'store is not open');
-    this.st.sweep(nowMs);
+    const wal = this.writable();
     const duplicateIndexes: number[] = [];
     const accepted: NormalizedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      if (!this.ids.add(ev.id, nowMs)) {
-        duplicateIndexes.push(i);
-        continue;
-      }
-      const masked = maskEvent(ev);
-      this.st.apply(masked);
-      accepted.push(masked);
+      // reserved now, so that batches racing through one group commit dedupe against each other
+      if (!this.ids.add(ev.id, nowMs)) duplicateIndexes.push(i);
+      else accepted.push(maskEvent(ev));
     }
-    // only the count and the log line live across the fsync wait, not the batch's objects
-    const n = accepted.length;
-    if (n > 0) {
-      this.bump();
-      await this.durable(JSON.stringify({ b: nowMs, e: accepted }));
+    const earlier = this.lastLine;
+    if (accepted.length > 0) {
+      const apply = (): void => {
+        this.st.sweep(nowMs);
+        for (const ev of accepted) this.st.apply(ev);
+        this.bump();
+      };
+      const release = (): void => {
+        for (const ev of accepted) this.ids.remove(ev.id);
+      };
+      await this.logged(wal, JSON.stringify({ b: nowMs, e: accepted }), accepted, apply, release);
     }
-    return { accepted: n, duplicates: duplicateIndexes.length, duplicateIndexes };
+    // "duplicate" is an answer only once the original is durable: if a batch logged before
+    // this one failed, its ids were released and a retry of this batch will be accepted
+    if (duplicateIndexes.length > 0 && earlier) {
+      await earlier.catch((e: unknown) => {
+        throw new StoreUnavailableError(`data log write failed: ${(e as Error).message}; retrying`);
+      });
+    }
+    return { accepted: accepted.length, duplicates: duplicateIndexes.length, duplicateIndexes };
   }
 
   private bump(): void {
@@ -222,22 +266,29 @@ export class MemoryStore implements Store {
   }
 
   private async doCompact(): Promise<void> {
-    if (!this.wal) return;
+    const wal = this.wal;
+    if (!wal) return;
     const dir = this.o.dataDir;
-    const next = await Wal.open(logPath(dir, this.seq + 1));
-    // From here to the swap nothing awaits: the snapshot is a consistent cut between batches.
-    const old = this.wal;
-    this.seq += 1;
-    this.wal = next;
-    // copy now (native copies, milliseconds), serialize later between other work
-    const cut = {
-      st: this.st.clone(),
-      ids: this.ids.clone(),
-      header: { k: 'h', v: 1, logSeq: this.seq, version: this.ver, accepted: this.st.accepted } as const,
-    };
-    await writeSnapshotFile(dir, stateLines(cut.st, cut.ids, cut.header));
-    await old.close();
-    await removeLogsBefore(dir, this.seq);
+    const seq = this.seq + 1;
+    const next = await openLogFile(logPath(dir, seq));
+    let cut: { st: MemState; ids: IdGenerations; header: SnapshotHeader } | null = null;
+    // The switch is an entry of the log's queue: every line before it is durable and applied
+    // (or failed and released), none after it is applied: a consistent cut between batches.
+    await wal.rotate(next, () => {
+      this.seq = seq;
+      const ids = this.ids.clone();
+      // ids reserved by batches still in flight (in the next log) are not in this state
+      for (const f of this.inflight) for (const ev of f.events ?? []) ids.remove(ev.id);
+      // copy now (native copies, milliseconds), serialize later between other work
+      cut = {
+        st: this.st.clone(),
+        ids,
+        header: { k: 'h', v: 1, logSeq: seq, version: this.ver, accepted: this.st.accepted },
+      };
+    });
+    const c = cut!;
+    await writeSnapshotFile(dir, stateLines(c.st, c.ids, c.header));
+    await removeLogsBefore(dir, seq);
     this.lastCompactionMs = Date.now();
   }
 }

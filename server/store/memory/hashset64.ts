@@ -55,6 +55,35 @@ export class HashSet64 {
     }
   }
 
+  /** Removes; returns false when absent. Backward-shift deletion keeps every probe chain whole. */
+  delete(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const h = this.hi[i]!;
+      const l = this.lo[i]!;
+      if (h === hi && l === lo) break;
+      if (h === 0 && l === 0) return false;
+    }
+    // move later members of the chain back into the hole unless their home lies after it
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const h = this.hi[j]!;
+      const l = this.lo[j]!;
+      if (h === 0 && l === 0) break;
+      const home = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (stays) continue;
+      this.hi[i] = h;
+      this.lo[i] = l;
+      i = j;
+    }
+    this.hi[i] = 0;
+    this.lo[i] = 0;
+    this.size -= 1;
+    return true;
+  }
+
   private grow(): void {
     const { hi, lo } = this;
     const cap = (this.mask + 1) * 2;

@@ -38,6 +38,13 @@ export class IdGenerations {
     return last.set.add(hi, lo);
   }
 
+  /** Forgets `id` (a reserved batch whose log write failed: a retry must be accepted). */
+  remove(id: string): void {
+    const h = this.h;
+    hash64To(id, h);
+    for (let i = this.gens.length - 1; i >= 0; i--) if (this.gens[i]!.set.delete(h[0]!, h[1]!)) return;
+  }
+
   expire(nowMs: number): void {
     this.gens = this.gens.filter((g) => (g.gen + 1) * this.genMs + this.retentionMs >= nowMs);
   }
