@@ -8,6 +8,7 @@ const Health = Type.Object({
   ok: Type.Boolean(),
   engine: Type.String(),
   persistence: Type.String(),
+  reason: Type.Optional(Type.String()),
   detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 
@@ -42,7 +43,14 @@ const ops: FastifyPluginAsync = async (fastify) => {
       } catch (err) {
         fastify.metrics.storeErrors.inc({ op: 'health' });
         request.log.error({ err }, 'store health check failed');
-        return reply.code(503).send({ ok: false, engine: fastify.store.engine, persistence: 'unknown' });
+        return reply
+          .code(503)
+          .send({
+            ok: false,
+            engine: fastify.store.engine,
+            persistence: 'unknown',
+            reason: 'the store health check failed',
+          });
       }
     },
   );

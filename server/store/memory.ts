@@ -117,6 +117,17 @@ export class MemoryStore implements Store {
       ok: this.wal !== null && !this.failed && !writeError,
       engine: 'memory',
       persistence: 'log+snapshot',
+      ...(this.failed
+        ? { reason: 'the store stopped (lost its DATA_DIR lock or failed at open); restart the server' }
+        : writeError
+          ? {
+              reason:
+                `data log write failing (${(writeError as NodeJS.ErrnoException).code ?? 'error'}) since ` +
+                `${new Date(since ?? Date.now()).toISOString()}; ingest answers 503 and retries by itself`,
+            }
+          : this.wal === null
+            ? { reason: 'store is not open' }
+            : {}),
       detail: {
         dataDir: this.o.dataDir,
         logBytes: this.wal?.bytes ?? 0,

@@ -223,9 +223,12 @@ export class RedisStore implements Store {
   }
 
   async health(): Promise<StoreHealth> {
-    if (!this.prepared) return { ok: false, engine: 'redis', persistence: 'unknown', detail: this.unavailable() };
+    if (!this.prepared) {
+      const why = this.unavailable();
+      return { ok: false, engine: 'redis', persistence: 'unknown', reason: why.reason, detail: why };
+    }
     const h = await redisHealth(this.nodes);
-    return h.ok ? h : { ...h, detail: { reason: 'redis unreachable', ...h.detail } };
+    return h.ok ? h : { ...h, reason: 'redis unreachable', detail: { reason: 'redis unreachable', ...h.detail } };
   }
 
   /** Why the store refuses while not open: Redis not answering yet, or what the open work hit. */

@@ -37,6 +37,9 @@ export interface StoreHealth {
   engine: 'memory' | 'redis';
   /** e.g. "aof" / "rdb" / "none" for Redis, "log+snapshot" for memory */
   persistence: string;
+  /** why it is not ok, in words safe for anyone to read (no paths, no addresses): /readyz shows
+   * it to every caller, `detail` only to an operations caller */
+  reason?: string;
   detail?: Record<string, unknown>;
 }
 

@@ -112,7 +112,9 @@ describe('a DATA_DIR that cannot take writes (injected faults)', () => {
       expect(await c.kpi()).toEqual(before);
       const ready = await c.readyz();
       expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toMatchObject({ ok: false, detail: { error: expect.stringMatching(/ENOSPC|EROFS|EIO/) } });
+      // the reason for anyone, the data path only for an operations caller
+      expect(ready.json()).toMatchObject({ ok: false, reason: expect.stringMatching(/ENOSPC|EROFS|EIO/) });
+      expect(ready.body).not.toContain(dataDir);
       expect((await c.healthz()).statusCode).toBe(200);
       // a roster replacement is refused alike and leaves the roster as it was
       const roster = await c.putRoster(ROSTER.filter((o) => o.id !== 'b2'));
@@ -182,7 +184,7 @@ describe('a real full file system (tmpfs)', () => {
       expect((await stat(log)).size).toBe(good);
       const ready = await c.readyz();
       expect(ready.statusCode).toBe(503);
-      expect(ready.json().detail.error).toMatch(/ENOSPC/);
+      expect(ready.json().reason).toMatch(/ENOSPC/);
       expect((await c.healthz()).statusCode).toBe(200);
       expect((await c.post(b)).statusCode).toBe(503); // still full: still refused
 
