@@ -6,6 +6,8 @@ const Health = Type.Object({
   ok: Type.Boolean(),
   engine: Type.String(),
   persistence: Type.String(),
+  /** why it is not ready (overload, closing); absent when ready */
+  reason: Type.Optional(Type.String()),
   detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 
@@ -34,6 +36,9 @@ const ops: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       try {
         const health = await fastify.store.health();
+        // under pressure or closing: not ready, and why (plugins/pressure.ts)
+        const reason = fastify.pressure.reason();
+        if (reason !== null) return reply.code(503).send({ ...health, ok: false, reason });
         return reply.code(health.ok ? 200 : 503).send(health);
       } catch (err) {
         fastify.metrics.storeErrors.inc({ op: 'health' });

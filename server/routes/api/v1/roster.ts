@@ -13,6 +13,8 @@ const roster: FastifyPluginAsync = async (fastify) => {
     '/roster',
     {
       onRequest: fastify.auth.requireIngest,
+      // per-token rate limit, after the token check (plugins/limits.ts)
+      config: { rateLimit: fastify.limits.roster },
       schema: {
         summary: 'Replace the organization roster',
         description:
