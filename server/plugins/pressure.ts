@@ -69,9 +69,11 @@ export function pressureReason(
   s: Sample,
   limits: { eventLoopDelayMs: number; heapBytes: number; rssBytes: number },
 ): string | null {
-  if (limits.eventLoopDelayMs > 0 && s.eventLoopDelay > limits.eventLoopDelayMs)
+  if (limits.eventLoopDelayMs > 0 && s.eventLoopDelay > limits.eventLoopDelayMs) {
     // no sample in a whole interval: the loop was blocked all along (under-pressure says Infinity)
-    return `event loop delay ${Number.isFinite(s.eventLoopDelay) ? `${Math.round(s.eventLoopDelay)} ms` : 'a whole sample interval'} > ${limits.eventLoopDelayMs} ms`;
+    const delay = Number.isFinite(s.eventLoopDelay) ? `${Math.round(s.eventLoopDelay)} ms` : 'a whole sample interval';
+    return `event loop delay ${delay} > ${limits.eventLoopDelayMs} ms`;
+  }
   if (limits.heapBytes > 0 && s.heapUsed > limits.heapBytes)
     return `heap used ${mib(s.heapUsed)} > ${mib(limits.heapBytes)}`;
   if (limits.rssBytes > 0 && s.rssBytes > limits.rssBytes)

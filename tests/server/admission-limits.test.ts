@@ -33,7 +33,12 @@ const post = async (t: TestApp, token: string, remoteAddress = '127.0.0.1') =>
     payload: batch(),
   });
 const putRoster = async (t: TestApp, token: string) =>
-  t.app.inject({ method: 'PUT', url: '/api/v1/roster', headers: { authorization: `Bearer ${token}` }, payload: ROSTER });
+  t.app.inject({
+    method: 'PUT',
+    url: '/api/v1/roster',
+    headers: { authorization: `Bearer ${token}` },
+    payload: ROSTER,
+  });
 
 const apps: TestApp[] = [];
 afterEach(async () => {

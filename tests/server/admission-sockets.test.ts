@@ -13,8 +13,14 @@ afterEach(async () => {
   t = undefined;
 });
 
-function refusal(w: Wall): Promise<Error & { data?: unknown }> {
-  return new Promise((resolve) => w.socket.once('connect_error', resolve));
+async function refusal(w: Wall): Promise<Error & { data?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no connect_error within 5 s')), 5000);
+    w.socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      resolve(err);
+    });
+  });
 }
 
 describe('sockets per address', () => {
