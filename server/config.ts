@@ -32,6 +32,12 @@ export const EnvSchema = Type.Object({
   MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
   // admission (overload, limits, lockout, sockets)
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Int(1000, 0, 60_000, 'mean event-loop delay above this: 503 (0 = off)'),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: Int(
+    0,
+    0,
+    100,
+    'event-loop busy share (%) over a sample above this: 503 (0 = off)',
+  ),
   PRESSURE_MAX_HEAP_BYTES: Int(0, 0, 2 ** 40, 'V8 heap used above this: 503 (0 = 90 % of the V8 heap limit)'),
   PRESSURE_MAX_RSS_BYTES: Int(0, 0, 2 ** 40, 'resident set above this: 503 (0 = off)'),
   PRESSURE_SAMPLE_INTERVAL_MS: Int(500, 100, 60_000, 'how often the pressure figures are sampled'),

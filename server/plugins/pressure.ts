@@ -62,12 +62,13 @@ interface Sample {
   eventLoopDelay: number;
   heapUsed: number;
   rssBytes: number;
+  eventLoopUtilized: number;
 }
 
 /** The first limit a sample exceeds, in words; null when none. Pure. */
 export function pressureReason(
   s: Sample,
-  limits: { eventLoopDelayMs: number; heapBytes: number; rssBytes: number },
+  limits: { eventLoopDelayMs: number; heapBytes: number; rssBytes: number; eventLoopUtilization: number },
 ): string | null {
   if (limits.eventLoopDelayMs > 0 && s.eventLoopDelay > limits.eventLoopDelayMs) {
     // no sample in a whole interval: the loop was blocked all along (under-pressure says Infinity)
@@ -78,6 +79,8 @@ export function pressureReason(
     return `heap used ${mib(s.heapUsed)} > ${mib(limits.heapBytes)}`;
   if (limits.rssBytes > 0 && s.rssBytes > limits.rssBytes)
     return `resident memory ${mib(s.rssBytes)} > ${mib(limits.rssBytes)}`;
+  if (limits.eventLoopUtilization > 0 && s.eventLoopUtilized > limits.eventLoopUtilization)
+    return `event loop busy ${Math.round(s.eventLoopUtilized * 100)} % > ${Math.round(limits.eventLoopUtilization * 100)} %`;
   return null;
 }
 
@@ -86,6 +89,7 @@ export default fp<{ config: Config }>(
     const retryAfterS = config.PRESSURE_RETRY_AFTER_S;
     const limits = {
       eventLoopDelayMs: config.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      eventLoopUtilization: config.PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT / 100,
       heapBytes: heapLimitBytes(config),
       rssBytes: config.PRESSURE_MAX_RSS_BYTES,
     };
@@ -112,6 +116,8 @@ export default fp<{ config: Config }>(
     });
     await fastify.register(underPressure, {
       maxEventLoopDelay: limits.eventLoopDelayMs,
+      maxEventLoopUtilization: limits.eventLoopUtilization,
+      eventLoopUtilizationMode: 'interval',
       maxHeapUsedBytes: limits.heapBytes,
       maxRssBytes: limits.rssBytes,
       sampleInterval: config.PRESSURE_SAMPLE_INTERVAL_MS,
