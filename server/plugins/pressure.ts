@@ -1,8 +1,9 @@
 // Admission control: overload is refused early and cheaply, before a request costs memory or
 // CPU. Three gates, all answering 503 + Retry-After:
 // - pressure (@fastify/under-pressure): mean event-loop delay, V8 heap used, RSS above their
-//   limits; /healthz, /readyz and /metrics are exempt (a liveness probe must keep answering,
-//   readiness says why it is not ready);
+//   limits, on the API (/api/…: the work worth refusing); /healthz keeps answering, /readyz says
+//   why it is not ready, and the wall's files, geography and docs are served (cheap, and a wall
+//   that starts during a burst needs them);
 // - the body budget: request bodies in flight, all together, stay under BODY_BUDGET_BYTES
 //   (checked from Content-Length before a byte is buffered, counted as it arrives otherwise);
 // - closing: once close has begun, new requests get 503 + Connection: close, in-flight ones
@@ -16,8 +17,8 @@ import underPressure from '@fastify/under-pressure';
 import { Counter } from 'prom-client';
 import type { Config } from '../config.ts';
 
-/** Routes that answer whatever the pressure: liveness, readiness (with the reason), metrics. */
-export const PRESSURE_EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
+/** Pressure refuses only these routes' requests (the API); everything else answers. */
+export const PRESSURE_GATED = (url: string): boolean => url.startsWith('/api/');
 /** share of V8's heap limit that PRESSURE_MAX_HEAP_BYTES=0 means */
 const HEAP_SHARE = 0.9;
 /** while closing, idle keep-alive connections are closed this often (a request that was in
@@ -79,8 +80,9 @@ export function pressureReason(
     return `heap used ${mib(s.heapUsed)} > ${mib(limits.heapBytes)}`;
   if (limits.rssBytes > 0 && s.rssBytes > limits.rssBytes)
     return `resident memory ${mib(s.rssBytes)} > ${mib(limits.rssBytes)}`;
+  const pct = (share: number) => `${Math.round(share * 100)} %`;
   if (limits.eventLoopUtilization > 0 && s.eventLoopUtilized > limits.eventLoopUtilization)
-    return `event loop busy ${Math.round(s.eventLoopUtilized * 100)} % > ${Math.round(limits.eventLoopUtilization * 100)} %`;
+    return `event loop busy ${pct(s.eventLoopUtilized)} > ${pct(limits.eventLoopUtilization)}`;
   return null;
 }
 
@@ -124,7 +126,7 @@ export default fp<{ config: Config }>(
       retryAfter: retryAfterS,
       // what this returns is sent (undefined: the request goes on); the types say void
       pressureHandler: ((request: FastifyRequest, reply: FastifyReply, type: string) => {
-        if (PRESSURE_EXEMPT.has(request.routeOptions.url ?? '')) return undefined;
+        if (!PRESSURE_GATED(request.routeOptions.url ?? request.url)) return undefined;
         refused.inc({ reason: type });
         const why = pressureReason(fastify.memoryUsage(), limits) ?? type;
         return unavailable(reply, `overloaded (${why}); retry later`);
