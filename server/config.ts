@@ -42,7 +42,7 @@ export const EnvSchema = Type.Object({
   PRESSURE_MAX_RSS_BYTES: Int(0, 0, 2 ** 40, 'resident set above this: 503 (0 = off)'),
   PRESSURE_SAMPLE_INTERVAL_MS: Int(1000, 100, 60_000, 'how often the pressure figures are sampled'),
   PRESSURE_RETRY_AFTER_S: Int(5, 1, 3600, 'Retry-After of a 503 for overload or closing'),
-  BODY_BUDGET_BYTES: Int(64 * 1024 * 1024, 1024, 2 ** 40, 'request bodies in flight, all together'),
+  BODY_BUDGET_BYTES: Int(32 * 1024 * 1024, 1024, 2 ** 40, 'request bodies in flight, all together'),
   RATE_LIMIT_INGEST_PER_MIN: Int(6000, 0, 10_000_000, 'POST /api/v1/events per token a minute (0 = off)'),
   RATE_LIMIT_ROSTER_PER_MIN: Int(30, 0, 10_000_000, 'PUT /api/v1/roster per token a minute (0 = off)'),
   AUTH_FAIL_LIMIT: Int(

@@ -102,10 +102,19 @@ export default fp<{ config: Config }>(
       registers: [fastify.metrics.registry],
     });
     let closing = false;
+    // A refused request's body is not read: its connection ends with the answer (Node would
+    // otherwise read and discard the whole body to keep the connection — the cost refusing
+    // must not have).
+    const dropBody = (reply: FastifyReply) => {
+      const h = reply.request.headers;
+      if (h['transfer-encoding'] !== undefined || Number(h['content-length'] ?? 0) > 0)
+        reply.header('Connection', 'close');
+    };
     let bodyBytes = 0;
 
     const unavailable = (reply: FastifyReply, message: string) => {
       reply.code(503).header('Retry-After', String(retryAfterS));
+      dropBody(reply);
       return { statusCode: 503, error: 'Service Unavailable', message };
     };
 
@@ -148,10 +157,12 @@ export default fp<{ config: Config }>(
         const n = Number(declared);
         if (n > config.BODY_BUDGET_BYTES) {
           refused.inc({ reason: 'body_budget' });
+          dropBody(reply);
           throw new AdmissionError(413, `a body of ${n} bytes is larger than the body budget`);
         }
         if (bodyBytes + n > config.BODY_BUDGET_BYTES) {
           refused.inc({ reason: 'body_budget' });
+          dropBody(reply);
           throw new AdmissionError(503, 'too many request bodies in flight; retry later', retryAfterS);
         }
         bodyBytes += n;
@@ -162,6 +173,7 @@ export default fp<{ config: Config }>(
         transform(chunk: Buffer, _encoding, done) {
           if (bodyBytes + chunk.length > config.BODY_BUDGET_BYTES) {
             refused.inc({ reason: 'body_budget' });
+            dropBody(reply);
             done(new AdmissionError(503, 'too many request bodies in flight; retry later', retryAfterS));
             return;
           }

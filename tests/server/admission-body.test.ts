@@ -80,6 +80,8 @@ describe('body budget', () => {
     expect(status(second)).toBe(503);
     expect(second.text()).toMatch(/\r\nretry-after: 3\r\n/i);
     expect(second.text()).toMatch(/too many request bodies in flight/);
+    // its body is not read: the connection ends with the answer
+    expect(second.text()).toMatch(/\r\nconnection: close\r\n/i);
     second.socket.destroy();
     // what is left still serves a small batch
     const small = await fetch(`${t.url}/api/v1/events`, {
