@@ -15,6 +15,7 @@ import { createRedisClient, redisTarget } from '../store/redis/client.ts';
 import { bearer } from './auth.ts';
 
 const WINDOW_MS = 60_000;
+const RATE_CHECK_TIMEOUT_MS = 500;
 
 export interface Limits {
   /** a route's `config.rateLimit`: at most `perMinute` requests a minute per token (0 = none) */
@@ -52,7 +53,9 @@ export default fp<{ config: Config }>(
           lazyConnect: true,
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
-          commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+          // a limit check must not add the store's whole timeout to every request while Redis
+          // is frozen: past this it is skipped (skipOnError) and the store answers for itself
+          commandTimeout: Math.min(config.REDIS_COMMAND_TIMEOUT_MS, RATE_CHECK_TIMEOUT_MS),
         })
       : undefined;
     if (redis) {
