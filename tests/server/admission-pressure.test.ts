@@ -115,6 +115,30 @@ describe('pressure limits', () => {
     expect((await post(t)).statusCode).toBe(200);
   });
 
+  it('a busy event loop (PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT): 503 while busy, accepted once idle', async () => {
+    t = await buildTestApp({ PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: '50', PRESSURE_SAMPLE_INTERVAL_MS: '200' });
+    await calm(t);
+    const hog = setInterval(() => {
+      const until = performance.now() + 100;
+      while (performance.now() < until);
+    }, 10);
+    try {
+      let reason: string | undefined;
+      const start = Date.now();
+      while (reason === undefined && Date.now() - start < 5000) {
+        await new Promise((r) => setTimeout(r, 10));
+        reason = await readyReason(t);
+      }
+      expect(reason).toMatch(/^event loop busy \d+ % > 50 %$/);
+      const r = await post(t);
+      expect(r.statusCode).toBe(503);
+      expect(r.json().message).toMatch(/event loop busy/);
+    } finally {
+      clearInterval(hog);
+    }
+    await calm(t);
+  });
+
   it.each([
     [{ eventLoopDelay: 812, heapUsed: 0, rssBytes: 0, eventLoopUtilized: 0 }, 'event loop delay 812 ms > 500 ms'],
     [
