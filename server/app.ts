@@ -9,8 +9,10 @@ import { StoreUnavailableError, type Store } from './store/types.ts';
 import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
+import limits from './plugins/limits.ts';
 import metrics from './plugins/metrics.ts';
 import security from './plugins/security.ts';
+import pressure, { AdmissionError } from './plugins/pressure.ts';
 import socket from './plugins/socket.ts';
 import staticFiles from './plugins/static.ts';
 import storePlugin from './plugins/store.ts';
@@ -41,6 +43,10 @@ export function serverOptions(config: Config): FastifyServerOptions {
     // Senders post several batches a second; per-request info lines would drown the log.
     // Errors and refused batches are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // admission: closing answers 503 + Retry-After itself (plugins/pressure.ts); idle
+    // keep-alive connections are closed so that close() ends
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
   };
 }
 
@@ -61,6 +67,13 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
         .header('Retry-After', String(err.retryAfterS))
         .send({ statusCode: 503, error: 'Service Unavailable', message: 'the store is unavailable; retry shortly' });
     }
+    // overload and the body budget: 503 + Retry-After, or 413 (plugins/pressure.ts)
+    if (err instanceof AdmissionError) {
+      if (err.retryAfterS !== undefined) reply.header('Retry-After', String(err.retryAfterS));
+      return reply
+        .code(err.statusCode)
+        .send({ statusCode: err.statusCode, error: STATUS_CODES[err.statusCode], message: err.message });
+    }
     const status = err.validation ? 400 : (err.statusCode ?? 500);
     if (status >= 500) {
       // details stay in the log
@@ -77,7 +90,9 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   // surface (issue 9): headers, Host allow-list, Origin, CORS first, so every answer has them
   await fastify.register(security, { config });
   await fastify.register(metrics);
+  await fastify.register(pressure, { config });
   await fastify.register(auth, { config });
+  await fastify.register(limits, { config });
   await fastify.register(storePlugin, {
     config,
     ...(opts.store ? { store: opts.store } : {}),

@@ -55,6 +55,36 @@ export const EnvSchema = Type.Object({
     1_000_000,
     'distinct refusal buckets (kind, route, address, token) per hour; beyond, one bucket per kind and route',
   ),
+  // admission (overload, limits, lockout, sockets)
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Int(1000, 0, 60_000, 'mean event-loop delay above this: 503 (0 = off)'),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: Int(
+    0,
+    0,
+    100,
+    'event-loop busy share (%) over a sample above this: 503 (0 = off)',
+  ),
+  PRESSURE_MAX_HEAP_BYTES: Int(0, 0, 2 ** 40, 'V8 heap used above this: 503 (0 = 90 % of the V8 heap limit)'),
+  PRESSURE_MAX_RSS_BYTES: Int(0, 0, 2 ** 40, 'resident set above this: 503 (0 = off)'),
+  PRESSURE_SAMPLE_INTERVAL_MS: Int(1000, 100, 60_000, 'how often the pressure figures are sampled'),
+  PRESSURE_RETRY_AFTER_S: Int(5, 1, 3600, 'Retry-After of a 503 for overload or closing'),
+  BODY_BUDGET_BYTES: Int(32 * 1024 * 1024, 1024, 2 ** 40, 'request bodies in flight, all together'),
+  RATE_LIMIT_INGEST_PER_MIN: Int(6000, 0, 10_000_000, 'POST /api/v1/events per token a minute (0 = off)'),
+  RATE_LIMIT_ROSTER_PER_MIN: Int(30, 0, 10_000_000, 'PUT /api/v1/roster per token a minute (0 = off)'),
+  AUTH_FAIL_LIMIT: Int(
+    20,
+    0,
+    1_000_000,
+    'failed token checks per address in AUTH_FAIL_WINDOW_S before lockout (0 = off)',
+  ),
+  AUTH_FAIL_WINDOW_S: Int(300, 1, 86_400, 'window of AUTH_FAIL_LIMIT'),
+  AUTH_LOCKOUT_S: Int(300, 1, 86_400, 'how long a locked-out address gets 429'),
+  SOCKETS_PER_ADDRESS: Int(200, 0, 1_000_000, 'concurrent sockets per remote address (0 = no cap)'),
+  SOCKETS_PER_LOOPBACK: Int(
+    0,
+    0,
+    1_000_000,
+    'the same for loopback addresses: a local proxy, test fleets (0 = no cap)',
+  ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     {
@@ -303,5 +333,7 @@ function checkSurface(value: Env, ingestTokens: string[], screenTokens: string[]
 
 /** Defaults for tests and tools: loadConfig over an explicit environment only. */
 export function testConfig(overrides: Partial<Record<keyof Env, string>> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...overrides } as NodeJS.ProcessEnv);
+  // admission: the event-loop delay of a shared test machine must not decide other tests
+  // (tests/server/admission-pressure.test.ts sets it)
+  return loadConfig({ LOG_LEVEL: 'silent', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...overrides } as NodeJS.ProcessEnv);
 }

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { containsCode } from '../../geo/codes.ts';
 import { ANY_REGION } from '../push/scope.ts';
+import { Lockout } from './lockout.ts';
 
 /** the region read routes default to */
 export const DEFAULT_REGION = '610100';
@@ -49,34 +50,63 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export default fp<{ config: Config }>(
-  async (fastify, { config }) => {
+export default fp<{ config: Config; now?: () => number }>(
+  async (fastify, { config, now }) => {
     const ingest = matcher(config.ingestTokens);
     const screenEntries = [...config.screenTokens.entries()];
     const screen = matcher(screenEntries.map(([t]) => t));
     if (!config.ingestAuth) fastify.log.warn('INGEST_TOKENS is empty: ingest and roster accept anyone (loopback only)');
     if (!config.screenAuth) fastify.log.warn('SCREEN_TOKENS is empty: any wall may join any region (loopback only)');
 
+    // lockout: too many failed token checks from one address → 429 for a while, right token or not
+    const lockout = new Lockout({
+      limit: config.AUTH_FAIL_LIMIT,
+      windowMs: config.AUTH_FAIL_WINDOW_S * 1000,
+      lockoutMs: config.AUTH_LOCKOUT_S * 1000,
+      ...(now ? { now } : {}),
+    });
+    const lockedOut = (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+      const ms = lockout.lockedForMs(request.ip);
+      if (ms <= 0) return undefined;
+      const s = Math.ceil(ms / 1000);
+      return reply
+        .code(429)
+        .header('Retry-After', String(s))
+        .send({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `too many failed token checks from this address; locked out, retry in ${s} s`,
+        });
+    };
+    const failed = (request: FastifyRequest): void => {
+      if (lockout.fail(request.ip)) request.log.warn({ address: request.ip }, 'address locked out after failed tokens');
+    };
+
     const auth: Auth = {
       ingestAuth: config.ingestAuth,
       screenAuth: config.screenAuth,
       async requireIngest(request, reply) {
         if (!config.ingestAuth) return undefined;
+        if (lockedOut(request, reply)) return reply;
         const token = bearer(request.headers.authorization);
         if (token === undefined || ingest(token) < 0) {
+          failed(request);
           reply.header('WWW-Authenticate', 'Bearer');
           return reply
             .code(401)
             .send({ statusCode: 401, error: 'Unauthorized', message: 'missing or invalid bearer token' });
         }
+        lockout.succeed(request.ip);
         return undefined;
       },
       async requireRegionScope(request, reply) {
         if (!config.screenAuth) return undefined;
+        if (lockedOut(request, reply)) return reply;
         const token = bearer(request.headers.authorization);
         if (token !== undefined && config.ingestAuth && ingest(token) >= 0) return undefined;
         const scope = auth.screenScope(token);
         if (scope === null) {
+          failed(request);
           reply.header('WWW-Authenticate', 'Bearer');
           return reply.code(401).send({
             statusCode: 401,

@@ -12,6 +12,7 @@ import type { ScreenToServer, ServerToScreen } from '../contract/index.ts';
 import { RECOVERY_WINDOW_MS } from '../push/ledger.ts';
 import { socketGuard } from './security.ts';
 import { createRedisClient, redisTarget, type RedisClient } from '../store/redis/client.ts';
+import { capSocketsPerAddress } from './socket-cap.ts';
 
 export type ScreenServer = Server<ScreenToServer, ServerToScreen>;
 
@@ -104,6 +105,8 @@ export default fp<{ config: Config }>(
     // Walls use /screen only. The default namespace would otherwise admit any socket with no
     // token (and, over the adapter, let it hold a recovery session): refuse it at the handshake.
     io.of('/').use((_socket, next) => next(new Error('connect to the /screen namespace')));
+    // admission: concurrent sockets per remote address (SOCKETS_PER_ADDRESS, SOCKETS_PER_LOOPBACK)
+    capSocketsPerAddress(io, config);
     fastify.decorate('io', io);
     fastify.decorate('fleet', fleet);
     // Upgraded websockets are not idle HTTP connections: close them before the HTTP server

@@ -37,20 +37,21 @@ const ops: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       try {
         const health = await fastify.store.health();
+        // under pressure or closing: not ready, and why (plugins/pressure.ts)
+        const pressure = fastify.pressure.reason();
+        const state = pressure !== null ? { ...health, ok: false, reason: pressure } : health;
         // surface (issue 9): the data path and other internals only for an operations caller
-        const shown = fastify.surface.internalsAllowed(request) ? health : { ...health, detail: undefined };
-        return reply.code(health.ok ? 200 : 503).send(shown);
+        const shown = fastify.surface.internalsAllowed(request) ? state : { ...state, detail: undefined };
+        return reply.code(state.ok ? 200 : 503).send(shown);
       } catch (err) {
         fastify.metrics.storeErrors.inc({ op: 'health' });
         request.log.error({ err }, 'store health check failed');
-        return reply
-          .code(503)
-          .send({
-            ok: false,
-            engine: fastify.store.engine,
-            persistence: 'unknown',
-            reason: 'the store health check failed',
-          });
+        return reply.code(503).send({
+          ok: false,
+          engine: fastify.store.engine,
+          persistence: 'unknown',
+          reason: 'the store health check failed',
+        });
       }
     },
   );

@@ -79,6 +79,8 @@ export async function startServerChild(
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
+      // benches push one token past any production rate: no per-token limit unless `env` sets one
+      RATE_LIMIT_INGEST_PER_MIN: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

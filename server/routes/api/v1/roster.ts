@@ -18,6 +18,8 @@ const roster: FastifyPluginAsync = async (fastify) => {
     '/roster',
     {
       onRequest: fastify.auth.requireIngest,
+      // per-token rate limit, after the token check (plugins/limits.ts)
+      config: { rateLimit: fastify.limits.roster },
       // audit: every replacement tried — who, how many orgs, the result
       onResponse: async (request, reply) => {
         const status = reply.statusCode;

@@ -48,6 +48,8 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
     '/events',
     {
       onRequest: fastify.auth.requireIngest,
+      // per-token rate limit, after the token check (plugins/limits.ts)
+      config: { rateLimit: fastify.limits.ingest },
       onResponse: async (_req, reply) => {
         metrics.ingestBatchSeconds.observe({ status: String(reply.statusCode) }, reply.elapsedTime / 1000);
       },
