@@ -58,15 +58,15 @@ export const EnvSchema = Type.Object({
   // admission (overload, limits, lockout, sockets)
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Int(1000, 0, 60_000, 'mean event-loop delay above this: 503 (0 = off)'),
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: Int(
-    0,
+    95,
     0,
     100,
-    'event-loop busy share (%) over a sample above this: 503 (0 = off)',
+    'event-loop busy share (%) over a sample above this: writes to the API get 503 (0 = off)',
   ),
   PRESSURE_MAX_HEAP_BYTES: Int(0, 0, 2 ** 40, 'V8 heap used above this: 503 (0 = 90 % of the V8 heap limit)'),
   PRESSURE_MAX_RSS_BYTES: Int(0, 0, 2 ** 40, 'resident set above this: 503 (0 = off)'),
   PRESSURE_SAMPLE_INTERVAL_MS: Int(1000, 100, 60_000, 'how often the pressure figures are sampled'),
-  PRESSURE_RETRY_AFTER_S: Int(5, 1, 3600, 'Retry-After of a 503 for overload or closing'),
+  PRESSURE_RETRY_AFTER_S: Int(1, 1, 3600, 'Retry-After of a 503 for overload or closing'),
   BODY_BUDGET_BYTES: Int(32 * 1024 * 1024, 1024, 2 ** 40, 'request bodies in flight, all together'),
   RATE_LIMIT_INGEST_PER_MIN: Int(6000, 0, 10_000_000, 'POST /api/v1/events per token a minute (0 = off)'),
   RATE_LIMIT_ROSTER_PER_MIN: Int(30, 0, 10_000_000, 'PUT /api/v1/roster per token a minute (0 = off)'),
@@ -333,7 +333,12 @@ function checkSurface(value: Env, ingestTokens: string[], screenTokens: string[]
 
 /** Defaults for tests and tools: loadConfig over an explicit environment only. */
 export function testConfig(overrides: Partial<Record<keyof Env, string>> = {}): Config {
-  // admission: the event-loop delay of a shared test machine must not decide other tests
+  // admission: the event-loop delay and busy share of a shared test machine must not decide other tests
   // (tests/server/admission-pressure.test.ts sets it)
-  return loadConfig({ LOG_LEVEL: 'silent', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...overrides } as NodeJS.ProcessEnv);
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: '0',
+    ...overrides,
+  } as NodeJS.ProcessEnv);
 }

@@ -136,6 +136,10 @@ export default fp<{ config: Config }>(
       // what this returns is sent (undefined: the request goes on); the types say void
       pressureHandler: ((request: FastifyRequest, reply: FastifyReply, type: string) => {
         if (!PRESSURE_GATED(request.routeOptions.url ?? request.url)) return undefined;
+        // a busy loop is refused to writes (ingest, roster: the work that makes it busy); the
+        // walls' few reads (config, org points) still answer
+        if (type === 'eventLoopUtilization' && (request.method === 'GET' || request.method === 'HEAD'))
+          return undefined;
         refused.inc({ reason: type });
         const why = pressureReason(fastify.memoryUsage(), limits) ?? type;
         return unavailable(reply, `overloaded (${why}); retry later`);

@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../server/config.ts';
 import { buildBatches } from './lib/batches.ts';
 import type { SenderResult } from './lib/overload-sender.ts';
 import { startServerChild } from './lib/server.ts';
@@ -28,6 +29,8 @@ const SENDER = fileURLToPath(new URL('./lib/overload-sender.ts', import.meta.url
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 const TOKEN = 'bench-overload-token';
+/** a variable's default in the product's configuration */
+const testDefault = (name: 'PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT'): number => loadConfig({})[name];
 const env: Record<string, string> = {
   INGEST_TOKENS: TOKEN,
   SCREEN_TOKENS: 'bench-wall:610100',
@@ -35,8 +38,13 @@ const env: Record<string, string> = {
   // overload protections are what is measured
   RATE_LIMIT_INGEST_PER_MIN: '0',
   ...(admission
-    ? { PRESSURE_MAX_RSS_BYTES: String(rssCap) }
+    ? {
+        PRESSURE_MAX_RSS_BYTES: String(rssCap),
+        // the product's default (the benches' server helper turns the gate off)
+        PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: String(testDefault('PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT')),
+      }
     : {
+        PRESSURE_MAX_EVENT_LOOP_UTILIZATION_PCT: '0',
         PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
         PRESSURE_MAX_HEAP_BYTES: String(2 ** 40),
         BODY_BUDGET_BYTES: String(2 ** 40),
