@@ -31,8 +31,9 @@ declare module 'fastify' {
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
-/** Constant-time lookup: every candidate is compared, whatever matches first. */
-function matcher(tokens: string[]): (candidate: string) => number {
+/** Constant-time lookup: every candidate is compared, whatever matches first (also the
+ * operations tokens' check, plugins/security.ts). */
+export function tokenMatcher(tokens: string[]): (candidate: string) => number {
   const digests = tokens.map(digest);
   return (candidate) => {
     const d = digest(candidate);
@@ -52,9 +53,9 @@ export function bearer(header: string | undefined): string | undefined {
 
 export default fp<{ config: Config; now?: () => number }>(
   async (fastify, { config, now }) => {
-    const ingest = matcher(config.ingestTokens);
+    const ingest = tokenMatcher(config.ingestTokens);
     const screenEntries = [...config.screenTokens.entries()];
-    const screen = matcher(screenEntries.map(([t]) => t));
+    const screen = tokenMatcher(screenEntries.map(([t]) => t));
     if (!config.ingestAuth) fastify.log.warn('INGEST_TOKENS is empty: ingest and roster accept anyone (loopback only)');
     if (!config.screenAuth) fastify.log.warn('SCREEN_TOKENS is empty: any wall may join any region (loopback only)');
 

@@ -3,7 +3,6 @@
 // DNS rebinding (ALLOWED_HOSTS; on by default in token-less mode), foreign Origins refused on
 // HTTP and on the WebSocket handshake, /metrics and /docs behind a token off loopback, and the
 // logger's redaction of tokens. See server/README.md, "Security".
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
@@ -21,7 +20,7 @@ import {
   MIN_TOKEN_LENGTH,
   type Config,
 } from '../config.ts';
-import { bearer } from './auth.ts';
+import { bearer, tokenMatcher } from './auth.ts';
 
 export interface Surface {
   /** host names the server answers to; null: any (tokens configured, ALLOWED_HOSTS not set) */
@@ -221,21 +220,6 @@ export const logRedaction = {
 } satisfies Partial<Exclude<FastifyServerOptions['logger'], boolean | undefined>>;
 
 // ---- the plugin ----
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Constant-time lookup (as in auth.ts): every candidate is compared, whatever matches first. */
-function tokenMatcher(tokens: string[]): (candidate: string) => number {
-  const digests = tokens.map(digest);
-  return (candidate) => {
-    const d = digest(candidate);
-    let found = -1;
-    digests.forEach((t, i) => {
-      if (timingSafeEqual(t, d) && found < 0) found = i;
-    });
-    return found;
-  };
-}
 
 /** A source safe to put in a CSP directive (a Host header is the client's to choose). */
 const CSP_HOST_RE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;

@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './lib/app.ts';
-import { ROSTER } from './lib/fixtures.ts';
+import { ROSTER, studyEvent } from './lib/fixtures.ts';
 import { until } from './lib/walls.ts';
 
 const TOKEN = 'body-budget-token';
@@ -59,17 +59,7 @@ const status = (raw: Raw): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw.text(
 const answered = async (raw: Raw, what: string) => until(() => status(raw) > 0, 5000, what);
 
 const events = (n: number) =>
-  JSON.stringify(
-    Array.from({ length: n }, (_, i) => ({
-      id: `b${Math.random()}-${i}`,
-      type: 'study.completed',
-      ts: Date.now() - 1000,
-      org: 'b1',
-      member: `m${i}`,
-      course: '党章',
-      minutes: 20,
-    })),
-  );
+  JSON.stringify(Array.from({ length: n }, (_, i) => studyEvent(`b${Math.random()}-${i}`, `m${i}`)));
 
 describe('body budget', () => {
   it('an unfinished body holds its Content-Length; the next that would pass the budget gets 503 before sending a byte', async () => {

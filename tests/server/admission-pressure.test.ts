@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pressureReason } from '../../server/plugins/pressure.ts';
 import { buildTestApp, type TestApp } from './lib/app.ts';
-import { ROSTER } from './lib/fixtures.ts';
+import { ROSTER, studyEvent } from './lib/fixtures.ts';
 import { until } from './lib/walls.ts';
 
 let t: TestApp | undefined;
@@ -17,17 +17,7 @@ const post = async (app: TestApp) =>
     method: 'POST',
     url: '/api/v1/events',
     headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify([
-      {
-        id: `p${Math.random()}`,
-        type: 'study.completed',
-        ts: Date.now() - 1000,
-        org: 'b1',
-        member: 'm1',
-        course: '党章',
-        minutes: 20,
-      },
-    ]),
+    payload: JSON.stringify([studyEvent(`p${Math.random()}`, 'm1')]),
   });
 
 const readyReason = async (app: TestApp): Promise<string | undefined> =>

@@ -3,7 +3,7 @@
 // hang), walls get no heartbeat, and everything recovers by itself once Redis answers again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './lib/app.ts';
-import { ROSTER } from './lib/fixtures.ts';
+import { ROSTER, studyEvent } from './lib/fixtures.ts';
 import { REQUIRE_REDIS } from './lib/redis.ts';
 import { connectWall, until, type Wall } from './lib/walls.ts';
 import { haveRedisServer, PrivateRedis } from './store/redis-server.ts';
@@ -16,15 +16,7 @@ describe.skipIf(!ok && !REQUIRE_REDIS)('a frozen Redis', () => {
   let t: TestApp;
   let wall: Wall;
   let n = 0;
-  const study = () => ({
-    id: `fz${n++}`,
-    type: 'study.completed',
-    ts: Date.now() - 1000,
-    org: 'b1',
-    member: `m${n}`,
-    course: 'c',
-    minutes: 5,
-  });
+  const study = () => studyEvent(`fz${n++}`);
 
   beforeAll(async () => {
     redis = await PrivateRedis.start([]);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhdj, { serverOptions } from '../../../server/app.ts';
 import { testConfig } from '../../../server/config.ts';
 import { buildTestApp, type TestApp } from '../lib/app.ts';
-import { ROSTER } from '../lib/fixtures.ts';
+import { ROSTER, studyEvent } from '../lib/fixtures.ts';
 import { REQUIRE_REDIS } from '../lib/redis.ts';
 import { connectWall, until, type Wall } from '../lib/walls.ts';
 import { haveRedisServer, PrivateRedis } from '../store/redis-server.ts';
@@ -33,15 +33,7 @@ describe.skipIf(!ok && !REQUIRE_REDIS)('Redis down when the server starts', () =
   const walls: Wall[] = [];
   let closeScreen: (() => void) | undefined;
   let n = 0;
-  const study = () => ({
-    id: `ds${n++}`,
-    type: 'study.completed',
-    ts: Date.now() - 1000,
-    org: 'b1',
-    member: `m${n}`,
-    course: 'c',
-    minutes: 5,
-  });
+  const study = () => studyEvent(`ds${n++}`);
 
   beforeAll(async () => {
     redis = await PrivateRedis.start(['--appendonly', 'yes', '--appendfsync', 'always']);

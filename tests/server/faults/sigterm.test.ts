@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, REPO_ROOT } from '../../bench/lib/server.ts';
-import { ROSTER } from '../lib/fixtures.ts';
+import { ROSTER, studyEvent } from '../lib/fixtures.ts';
 
 const TOKEN = 'sigterm-token-0123456789';
 const WORKERS = 16;
@@ -62,15 +62,7 @@ async function start(dataDir: string, port: number): Promise<Server> {
 const auth = { authorization: `Bearer ${TOKEN}` };
 const body = (w: number, k: number): string =>
   JSON.stringify(
-    Array.from({ length: BATCH }, (_, i) => ({
-      id: `t${w}-${k}-${i}`,
-      type: 'study.completed',
-      ts: Date.now() - 60_000,
-      org: 'b1',
-      member: `m${i}`,
-      course: '党章',
-      minutes: 20,
-    })),
+    Array.from({ length: BATCH }, (_, i) => studyEvent(`t${w}-${k}-${i}`, `m${i}`, { ts: Date.now() - 60_000 })),
   );
 
 /** One POST on a sender's own keep-alive connection (node:http, like a sender process). */

@@ -88,3 +88,17 @@ export const ROSTER: Org[] = [
   { id: 'b1', name: '第一支部', parent: 'c1', kind: 'branch', region: '610113', members: 40, lng: 108.95, lat: 34.22 },
   { id: 'b2', name: '第二支部', parent: 'c1', kind: 'branch', region: '610112', members: 20 },
 ];
+
+/** A study event of org b1 (in ROSTER), a second ago: `id` and `member` make it unique. */
+export function studyEvent(id: string, member = id, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    type: 'study.completed',
+    ts: Date.now() - 1000,
+    org: 'b1',
+    member,
+    course: '党章',
+    minutes: 20,
+    ...over,
+  };
+}
