@@ -71,7 +71,9 @@ export default fp<{ config: Config }>(
       // and state commands fail fast (no heartbeat for what could not be read). Neither waits
       // for Redis at start: the server starts and listens while Redis is down.
       const adapterClient = createRedisClient(target, { maxRetriesPerRequest: null });
-      const dups = trackDuplicates(adapterClient);
+      const dups = trackDuplicates(adapterClient, (err) =>
+        fastify.log.warn({ err }, 'push redis: the adapter could not subscribe (its fetchSockets and serverSideEmit)'),
+      );
       const fleetClient = createRedisClient(target, {
         lazyConnect: true,
         enableOfflineQueue: false,
@@ -129,15 +131,33 @@ export default fp<{ config: Config }>(
 
 /** The connections the adapter duplicates from `client` (its stream reader, its subscriber): to
  * end them on close even while a read waits for a Redis that is down. */
-function trackDuplicates(client: RedisClient): RedisClient[] {
+function trackDuplicates(client: RedisClient, onError: (err: unknown) => void): RedisClient[] {
   const dups: RedisClient[] = [];
   const duplicate = client.duplicate.bind(client) as () => RedisClient;
   (client as { duplicate: () => RedisClient }).duplicate = () => {
     const d = duplicate();
     dups.push(d);
+    handleSubscribeErrors(d, onError);
     return d;
   };
   return dups;
+}
+
+/** The adapter (0.3.1, util.js SUBSCRIBE) drops the promise of its subscriber's SUBSCRIBE: a
+ * connection closed before Redis answered it (a close during start, Redis gone) rejected it
+ * unhandled — and an unhandled rejection ends the process (close-with-grace). Here it is
+ * logged. */
+function handleSubscribeErrors(client: RedisClient, onError: (err: unknown) => void): void {
+  for (const name of ['subscribe', 'ssubscribe'] as const) {
+    const c = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const original = c[name];
+    if (typeof original !== 'function') continue;
+    c[name] = (...args: unknown[]) => {
+      const p = original.apply(client, args);
+      p.catch(onError);
+      return p;
+    };
+  }
 }
 
 const QUIT_WAIT_MS = 2000;
