@@ -8,6 +8,7 @@ import type { AlertRule, Severity } from './rules.ts';
 import { matchesSilence, silenceActive } from './silences.ts';
 import {
   EngineStateSchema,
+  SilenceMatchersSchema,
   STATE_VERSION,
   type AlertInstance,
   type AlertState,
@@ -79,6 +80,13 @@ export function fingerprintOf(rule: string, region: string, subject?: string | n
   return subject ? `${rule}:${region}:${subject}` : `${rule}:${region}`;
 }
 
+const SUBJECT_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Who acts is part of the durable state; the state schema wants a name. */
+function requireName(by: string): void {
+  if (typeof by !== 'string' || by.length === 0) throw new AlertRefusedError('invalid', 'by: a name is required');
+}
+
 const ACTIVE: ReadonlySet<AlertState> = new Set(['pending', 'firing', 'nodata']);
 
 export class AlertEngine {
@@ -120,23 +128,13 @@ export class AlertEngine {
   evaluate(evaluations: readonly RuleEvaluation[]): Transition[] {
     const now = this.clock();
     const out: Transition[] = [];
-    for (const ev of evaluations) {
-      const rule = this.rules.get(ev.rule);
-      if (!rule) throw new Error(`unknown alert rule ${JSON.stringify(ev.rule)}`);
+    // all checked before anything is applied: a bad interval changes nothing
+    const checked = evaluations.map((ev) => this.check(ev));
+    for (const { rule, samples } of checked) {
       if (!rule.enabled) continue;
-      const seen = new Set<string>();
-      for (const s of ev.samples) {
-        if (!isRegionCode(s.region)) throw new Error(`${rule.id}: not a region code ${JSON.stringify(s.region)}`);
-        if (!(rule.levels as string[]).includes(levelOf(s.region))) {
-          throw new Error(`${rule.id}: level ${levelOf(s.region)} of ${s.region} is not one of the rule's levels`);
-        }
-        const fp = fingerprintOf(rule.id, s.region, s.subject);
-        if (seen.has(fp)) throw new Error(`${rule.id}: ${fp} evaluated twice in one interval`);
-        seen.add(fp);
-        this.step(rule, fp, s, now, out);
-      }
+      for (const [fp, s] of samples) this.step(rule, fp, s, now, out);
       for (const inst of [...this.instances.values()]) {
-        if (inst.rule === rule.id && !seen.has(inst.fingerprint)) this.step(rule, inst.fingerprint, null, now, out);
+        if (inst.rule === rule.id && !samples.has(inst.fingerprint)) this.step(rule, inst.fingerprint, null, now, out);
       }
     }
     for (const inst of this.instances.values()) {
@@ -145,6 +143,26 @@ export class AlertEngine {
     this.inhibit();
     this.endResolvedSilences(now);
     return out;
+  }
+
+  private check(ev: RuleEvaluation): { rule: AlertRule; samples: Map<string, Sample> } {
+    const rule = this.rules.get(ev.rule);
+    if (!rule) throw new Error(`unknown alert rule ${JSON.stringify(ev.rule)}`);
+    const samples = new Map<string, Sample>();
+    for (const s of ev.samples) {
+      if (!isRegionCode(s.region)) throw new Error(`${rule.id}: not a region code ${JSON.stringify(s.region)}`);
+      if (!(rule.levels as string[]).includes(levelOf(s.region))) {
+        throw new Error(`${rule.id}: level ${levelOf(s.region)} of ${s.region} is not one of the rule's levels`);
+      }
+      if (s.subject !== undefined && !SUBJECT_RE.test(s.subject)) {
+        throw new Error(`${rule.id}: subject ${JSON.stringify(s.subject)} is not [A-Za-z0-9_.-]{1,64}`);
+      }
+      if (s.value !== null && !Number.isFinite(s.value)) throw new Error(`${rule.id}: ${s.region} value not finite`);
+      const fp = fingerprintOf(rule.id, s.region, s.subject);
+      if (samples.has(fp)) throw new Error(`${rule.id}: ${fp} evaluated twice in one interval`);
+      samples.set(fp, s);
+    }
+    return { rule, samples };
   }
 
   private step(rule: AlertRule, fp: string, s: Sample | null, now: number, out: Transition[]): void {
@@ -290,6 +308,8 @@ export class AlertEngine {
 
   /** The alert keeps its state (firing until its condition clears); walls stop highlighting it. */
   ack(fingerprint: string, by: string, comment: string): AlertView {
+    requireName(by);
+    if (typeof comment !== 'string') throw new AlertRefusedError('invalid', 'comment: a string');
     const inst = this.open(fingerprint);
     inst.ack = { by, at: this.clock(), comment };
     return this.view(inst);
@@ -311,7 +331,13 @@ export class AlertEngine {
   }): Silence {
     const now = this.clock();
     const { matchers, endsAt, untilResolved = false } = input;
-    if (!isRegionCode(matchers.region)) throw new AlertRefusedError('invalid', 'matchers.region: not a region code');
+    if (!Value.Check(SilenceMatchersSchema, matchers)) {
+      const e = [...Value.Errors(SilenceMatchersSchema, matchers)][0];
+      throw new AlertRefusedError('invalid', `matchers${e?.instancePath.replace(/\//g, '.') ?? ''}: ${e?.message}`);
+    }
+    if (endsAt !== undefined && !Number.isInteger(endsAt)) throw new AlertRefusedError('invalid', 'endsAt: epoch ms');
+    requireName(input.by);
+    if (typeof input.comment !== 'string') throw new AlertRefusedError('invalid', 'comment: a string');
     if ((endsAt === undefined) === !untilResolved) {
       throw new AlertRefusedError('invalid', 'a silence has either endsAt or untilResolved');
     }
@@ -333,6 +359,7 @@ export class AlertEngine {
 
   /** Ends a silence before its time. */
   expireSilence(id: string, by: string): Silence {
+    requireName(by);
     const s = this.silences.get(id);
     if (!s) throw new AlertRefusedError('silence_not_found', `no silence ${id}`);
     const now = this.clock();

@@ -404,6 +404,24 @@ describe.each(HOURS)('lifecycle at %s', (_hour, base) => {
         'not a region',
         { matchers: { region: 'xian', descendants: false }, untilResolved: true, comment: '', by: 'op' },
       ],
+      [
+        'an empty rule',
+        { matchers: { rule: '', region: COUNTY, descendants: false }, untilResolved: true, comment: '', by: 'op' },
+      ],
+      [
+        'a matcher the schema does not know',
+        {
+          matchers: { region: COUNTY, descendants: false, severity: 'red' } as never,
+          untilResolved: true,
+          comment: '',
+          by: 'op',
+        },
+      ],
+      ['no name', { matchers: { region: COUNTY, descendants: false }, untilResolved: true, comment: '', by: '' }],
+      [
+        'an end that is not epoch ms',
+        { matchers: { region: COUNTY, descendants: false }, endsAt: 1e15 + 0.5, comment: '', by: 'op' },
+      ],
     ])('refuses a silence with %s', (_name, input) => {
       const h = harness(base);
       expect(() => h.engine.silence(input)).toThrow(expect.objectContaining({ code: 'invalid' }));
@@ -516,6 +534,18 @@ describe('engine guards', () => {
     expect(() => h.evaluate({ 'transfers-overdue': [on(CITY)] })).toThrow(/level city/);
     expect(() => h.evaluate({ 'dues-low': [on(COUNTY)] })).toThrow(/unknown alert rule/);
     expect(() => h.evaluate({ 'transfers-overdue': [on(COUNTY), on(COUNTY)] })).toThrow(/twice/);
+    expect(() => h.evaluate({ 'transfers-overdue': [on(COUNTY, Number.NaN)] })).toThrow(/not finite/);
+    expect(() => h.evaluate({ 'transfers-overdue': [{ ...on(COUNTY), subject: 'a b' }] })).toThrow(/subject/);
+    expect(h.engine.list()).toEqual([]);
+  });
+
+  it('refuses an ack without a name: every state it keeps can be restarted from', () => {
+    const h = harness(base, [rule({ forMs: 0 })]);
+    h.evaluate({ 'transfers-overdue': [on(COUNTY)] });
+    const fp = fingerprintOf('transfers-overdue', COUNTY);
+    expect(() => h.engine.ack(fp, '', 'x')).toThrow(expect.objectContaining({ code: 'invalid' }));
+    expect(h.engine.get(fp)!.ack).toBeNull();
+    expect(() => AlertEngine.fromJSON(h.engine.toJSON(), { rules: h.rules, clock: h.clock })).not.toThrow();
   });
 
   it('a disabled rule is not evaluated; a rule gone after a restart resolves its alerts', () => {
