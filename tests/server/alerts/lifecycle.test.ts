@@ -593,3 +593,85 @@ describe('engine guards', () => {
     expect(h.engine.listSilences()).toEqual([]);
   });
 });
+
+describe('random intervals', () => {
+  /** mulberry32: a seeded PRNG so a failure replays */
+  const prng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const REGIONS = [COUNTY, TOWNSHIP, '610113002', OTHER_COUNTY, '610112003'];
+
+  it.each([1, 2, 3])('seed %i: invariants hold, and an engine restarted at every interval answers the same', (seed) => {
+    const rand = prng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const rules = [
+      rule({ forMs: pick([0, 5, 10]) * MIN, keepFiringForMs: pick([0, 5]) * MIN }),
+      rule({ id: 'dues-low', kind: 'dues-low', forMs: pick([0, 3]) * MIN, keepFiringForMs: pick([0, 2]) * MIN }),
+    ];
+    const h = harness(HOURS[seed % HOURS.length]![1], rules);
+    let restarted = new AlertEngine({ rules, clock: h.clock });
+    const both = <T>(f: (e: AlertEngine) => T): [T | string, T | string] =>
+      [h.engine, restarted].map((e) => {
+        try {
+          return f(e);
+        } catch (err) {
+          return `refused ${(err as AlertRefusedError).code}`;
+        }
+      }) as [T | string, T | string];
+    const seen = new Set<AlertState>();
+    for (let minute = 0; minute < 240; minute++) {
+      h.at(minute);
+      const evals = rules.map((r) => ({
+        rule: r.id,
+        samples: REGIONS.flatMap((region) => sampleOf(pick(['T', 'T', 'F', 'F', 'N', '-'] as Cond[]), region)),
+      }));
+      const [a, b] = both((e) => e.evaluate(evals));
+      expect(b).toEqual(a);
+      const fps = h.engine.list().map((x) => x.fingerprint);
+      if (fps.length > 0 && rand() < 0.2) {
+        const fp = pick(fps);
+        const doAck = rand() < 0.7;
+        const [x, y] = both((e) => (doAck ? e.ack(fp, 'op', `m${minute}`) : e.unack(fp)));
+        expect(y).toEqual(x);
+      }
+      if (rand() < 0.05) {
+        const matchers = { region: pick([CITY, ...REGIONS]), descendants: rand() < 0.5 };
+        const input = rand() < 0.5 ? { untilResolved: true } : { endsAt: h.clock() + pick([1, 10, 30]) * MIN };
+        expect(both((e) => e.silence({ matchers, ...input, comment: '', by: 'op' }))).toSatisfy(([x, y]) => {
+          expect(y).toEqual(x);
+          return true;
+        });
+      }
+      restarted = AlertEngine.fromJSON(JSON.parse(JSON.stringify(restarted.toJSON())), { rules, clock: h.clock });
+      expect(restarted.list()).toEqual(h.engine.list());
+      expect(restarted.listSilences()).toEqual(h.engine.listSilences());
+      const byFp = new Map(h.engine.list().map((x) => [x.fingerprint, x]));
+      for (const x of byFp.values()) {
+        seen.add(x.state);
+        const r = rules.find((q) => q.id === x.rule)!;
+        expect(x.lastEvalAt).toBe(h.clock());
+        if (x.state === 'pending') {
+          expect(x.startsAt).toBeNull();
+          expect(h.clock() - x.activeAt!).toBeLessThan(r.forMs);
+        }
+        if (x.state === 'firing') expect(x.startsAt).not.toBeNull();
+        if (x.state === 'resolved') expect(x.endsAt).not.toBeNull();
+        if (x.state !== 'resolved') expect(x.endsAt).toBeNull();
+        if (x.state === 'nodata') expect(x.value).toBeNull();
+        expect(x.flapping).toBe(x.transitions.length > FLAPPING_MAX_TRANSITIONS);
+        if (x.inhibitedBy !== null) {
+          const above = byFp.get(x.inhibitedBy)!;
+          expect([above.state, above.rule, x.region.startsWith(above.region) && above.region !== x.region]).toEqual([
+            'firing',
+            x.rule,
+            true,
+          ]);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['firing', 'nodata', 'pending', 'resolved']);
+  });
+});
