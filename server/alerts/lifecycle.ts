@@ -137,8 +137,11 @@ export class AlertEngine {
         if (inst.rule === rule.id && !samples.has(inst.fingerprint)) this.step(rule, inst.fingerprint, null, now, out);
       }
     }
-    for (const inst of this.instances.values()) {
-      if (!this.rules.has(inst.rule) && inst.state !== 'resolved') this.resolve(inst, now, out);
+    // a rule removed or disabled (a new rules file and a restart): its alerts end
+    for (const inst of [...this.instances.values()]) {
+      if (this.rules.get(inst.rule)?.enabled || inst.state === 'resolved') continue;
+      if (inst.state === 'pending') this.drop(inst, now, out);
+      else this.resolve(inst, now, out);
     }
     this.inhibit();
     this.endResolvedSilences(now);
@@ -210,8 +213,7 @@ export class AlertEngine {
       if (inst.state === 'nodata' && inst.startsAt !== null) this.move(inst, 'firing', now, out);
       else if (inst.state !== 'firing') this.activate(rule, inst, now, out);
     } else if (inst.state === 'pending') {
-      this.instances.delete(fp); // never fired: no one saw it, nothing to resolve
-      out.push({ fingerprint: fp, at: now, from: 'pending', to: null });
+      this.drop(inst, now, out);
       return;
     } else if (inst.state === 'nodata') {
       this.resolve(inst, now, out);
@@ -232,6 +234,12 @@ export class AlertEngine {
     } else if (!wasPending) {
       this.move(inst, 'pending', now, out, fresh);
     }
+  }
+
+  /** a pending alert that never fired: no one saw it, nothing to resolve */
+  private drop(inst: AlertInstance, now: number, out: Transition[]): void {
+    this.instances.delete(inst.fingerprint);
+    out.push({ fingerprint: inst.fingerprint, at: now, from: 'pending', to: null });
   }
 
   private newEpisode(inst: AlertInstance): void {

@@ -548,16 +548,31 @@ describe('engine guards', () => {
     expect(() => AlertEngine.fromJSON(h.engine.toJSON(), { rules: h.rules, clock: h.clock })).not.toThrow();
   });
 
-  it('a disabled rule is not evaluated; a rule gone after a restart resolves its alerts', () => {
-    const h = harness(base, [rule({ forMs: 0 })]);
-    h.evaluate({ 'transfers-overdue': [on(COUNTY)] });
-    const restarted = AlertEngine.fromJSON(h.engine.toJSON(), {
-      rules: [rule({ id: 'dues-low', kind: 'dues-low' })],
+  it('a disabled rule is not evaluated; a rule gone or disabled after a restart ends its alerts', () => {
+    const h = harness(base, [rule({ forMs: 0 }), rule({ id: 'dues-low', kind: 'dues-low', forMs: 10 * MIN })]);
+    h.evaluate({ 'transfers-overdue': [on(COUNTY)], 'dues-low': [on(COUNTY), nodata(OTHER_COUNTY)] });
+    const state = h.engine.toJSON();
+    h.at(1);
+    const ended = (fp: string, from: AlertState) => ({
+      fingerprint: fp,
+      at: base + MIN,
+      from,
+      to: from === 'pending' ? null : 'resolved',
+    });
+    // transfers-overdue removed from the file; dues-low still evaluated
+    const removed = AlertEngine.fromJSON(state, { rules: [h.rules[1]!], clock: h.clock });
+    expect(removed.evaluate([{ rule: 'dues-low', samples: [on(COUNTY), nodata(OTHER_COUNTY)] }])).toEqual([
+      ended('transfers-overdue:610113', 'firing'),
+    ]);
+    // both disabled: the firing and nodata alerts resolve, the pending one is dropped
+    const disabled = AlertEngine.fromJSON(state, {
+      rules: h.rules.map((r) => ({ ...r, enabled: false })),
       clock: h.clock,
     });
-    h.at(1);
-    expect(restarted.evaluate([])).toEqual([
-      { fingerprint: 'transfers-overdue:610113', at: base + MIN, from: 'firing', to: 'resolved' },
+    expect(disabled.evaluate([])).toEqual([
+      ended('transfers-overdue:610113', 'firing'),
+      ended('dues-low:610113', 'pending'),
+      ended('dues-low:610112', 'nodata'),
     ]);
     const off2 = new AlertEngine({ rules: [rule({ enabled: false })], clock: h.clock });
     off2.evaluate([{ rule: 'transfers-overdue', samples: [on(COUNTY)] }]);
