@@ -44,6 +44,12 @@ export default tseslint.config(
     '/aggregate/(snapshot|views|regions|alerts)\\.ts$',
     'the store stores: views are built in server/aggregate/views.ts',
   ),
+  // alerts (issue 10): the lifecycle is pure; the store, routes and sockets wire it
+  ...layer(
+    ['server/alerts/**'],
+    '^(fastify|@fastify/|ioredis|socket\\.io)|(^|/)(store|routes|push|plugins)/',
+    'server/alerts/ is pure logic: no Fastify, Redis, sockets or store',
+  ),
 );
 
 function layer(files, regex, message) {
