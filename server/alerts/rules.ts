@@ -119,16 +119,7 @@ export interface AlertRule {
 }
 
 /** A rule as the file writes it (durations as text). */
-export interface RuleText {
-  id: string;
-  kind: RuleKind;
-  enabled: boolean;
-  severity: Severity;
-  levels: (typeof RULE_LEVELS)[number][];
-  for: string;
-  keepFiringFor: string;
-  params: Record<string, unknown>;
-}
+export type RuleText = Omit<AlertRule, 'forMs' | 'keepFiringForMs'> & { for: string; keepFiringFor: string };
 
 export class AlertRulesError extends Error {
   constructor(
