@@ -27,7 +27,11 @@ export const EnvSchema = Type.Object({
   OVERDUE_DAYS: Int(15, 1, 365, 'open transfers older than this are overdue'),
   OUT_OF_CONTACT_DAYS: Int(30, 1, 365, 'floating members silent this long are out of contact'),
   BODY_LIMIT_BYTES: Int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'largest request body'),
-  INGEST_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for ingest and roster' }),
+  INGEST_TOKENS: Type.String({
+    default: '',
+    description:
+      'comma list of bearer tokens for ingest and roster, each optionally token:source (the upstream system it stands for)',
+  }),
   SCREEN_TOKENS: Type.String({ default: '', description: 'comma list of token:regionCode for walls' }),
   MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
   // surface (issue 9): who may talk to the server over HTTP and WebSocket
@@ -41,6 +45,16 @@ export const EnvSchema = Type.Object({
   }),
   FRAME_ANCESTORS: Type.String({ default: "'none'", description: "CSP frame-ancestors: 'none', 'self' or origins" }),
   OPS_TOKENS: Type.String({ default: '', description: 'comma list of bearer tokens for /metrics and /docs' }),
+  // early warning (issue 10)
+  OPERATOR_TOKENS: Type.String({
+    default: '',
+    description: 'comma list of token:name:regionCode: operators who act on alerts at or below their region',
+  }),
+  ALERT_RULES_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'JSON rules laid over the shipped ones (a bad file stops the start)' }),
+  ),
+  ALERT_EVAL_INTERVAL_MS: Int(15_000, 200, 3_600_000, 'alert rules are evaluated this often, once for the fleet'),
+  ALERT_RETENTION_DAYS: Int(90, 1, 3650, 'resolved alerts, ended silences and alert history are kept this long'),
   // audit
   AUDIT_RETENTION_DAYS: Int(180, 180, 3650, 'audit records are kept this long (等保 2.0: at least six months)'),
   AUDIT_FLUSH_INTERVAL_MS: Int(
@@ -94,8 +108,18 @@ export const EnvSchema = Type.Object({
 });
 export type Env = Static<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'INGEST_TOKENS' | 'SCREEN_TOKENS'> {
+export interface Operator {
+  name: string;
+  /** acts on alerts at or below this region */
+  region: string;
+}
+
+export interface Config extends Omit<Env, 'INGEST_TOKENS' | 'SCREEN_TOKENS' | 'OPERATOR_TOKENS'> {
   ingestTokens: string[];
+  /** ingest token → the upstream source it names (`token:source`); tokens without one are absent */
+  ingestSources: Map<string, string>;
+  /** operator token → who and where (OPERATOR_TOKENS) */
+  operators: Map<string, Operator>;
   /** screen token → the region code it may join (that region or below) */
   screenTokens: Map<string, string>;
   /** false only on loopback with no tokens configured (the server warns) */
@@ -138,6 +162,49 @@ function screenTokens(value: string): Map<string, string> {
       );
     }
     out.set(token, region);
+  }
+  return out;
+}
+
+/** an upstream source's name (INGEST_TOKENS `token:source`): also an alert's subject */
+export const SOURCE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** INGEST_TOKENS: `token` or `token:source` (split at the last colon). */
+function ingestTokenList(value: string): { tokens: string[]; sources: Map<string, string> } {
+  const tokens: string[] = [];
+  const sources = new Map<string, string>();
+  for (const item of list(value)) {
+    const at = item.lastIndexOf(':');
+    const token = at < 0 ? item : item.slice(0, at);
+    if (at >= 0) {
+      const source = item.slice(at + 1);
+      if (at === 0 || !SOURCE_NAME_RE.test(source)) {
+        throw new ConfigError(
+          'INGEST_TOKENS',
+          `entry "${item.slice(0, 40)}" must be token or token:source (source: letters, digits, _ . -; e.g. s3cret:org-platform)`,
+        );
+      }
+      sources.set(token, source);
+    }
+    tokens.push(token);
+  }
+  return { tokens, sources };
+}
+
+/** OPERATOR_TOKENS: `token:name:regionCode`; the name may not hold a colon or a comma. */
+function operatorTokens(value: string): Map<string, Operator> {
+  const out = new Map<string, Operator>();
+  for (const item of list(value)) {
+    const parts = item.split(':');
+    const [token, name, region] = parts;
+    if (parts.length !== 3 || !token || !name || !region || !isRegionCode(region)) {
+      throw new ConfigError(
+        'OPERATOR_TOKENS',
+        `entry "${item.slice(0, 40)}" must be token:name:regionCode (e.g. s3cret:王伟:610113)`,
+      );
+    }
+    if (out.has(token)) throw new ConfigError('OPERATOR_TOKENS', `names a token twice (operator ${name})`);
+    out.set(token, { name: name.trim(), region });
   }
   return out;
 }
@@ -229,7 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (value.REDIS_URL !== undefined && value.REDIS_CLUSTER_NODES !== undefined) {
     throw new ConfigError('REDIS_CLUSTER_NODES', 'and REDIS_URL are exclusive: set one (a cluster or a single Redis)');
   }
-  const ingestTokens = list(value.INGEST_TOKENS);
+  const { tokens: ingestTokens, sources: ingestSources } = ingestTokenList(value.INGEST_TOKENS);
+  const operators = operatorTokens(value.OPERATOR_TOKENS);
   const screens = screenTokens(value.SCREEN_TOKENS);
   const loopback = isLoopback(value.HOST);
   if (!loopback && ingestTokens.length === 0) {
@@ -238,11 +306,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!loopback && screens.size === 0) {
     throw new ConfigError('SCREEN_TOKENS', `must be set when HOST (${value.HOST}) is not loopback`);
   }
-  checkSurface(value, ingestTokens, [...screens.keys()], loopback);
-  const { INGEST_TOKENS: _i, SCREEN_TOKENS: _s, ...rest } = value;
+  checkSurface(value, ingestTokens, [...screens.keys()], [...operators.keys()], loopback);
+  const { INGEST_TOKENS: _i, SCREEN_TOKENS: _s, OPERATOR_TOKENS: _o, ...rest } = value;
   return {
     ...rest,
     ingestTokens,
+    ingestSources,
+    operators,
     screenTokens: screens,
     ingestAuth: ingestTokens.length > 0,
     screenAuth: screens.size > 0,
@@ -286,15 +356,24 @@ export function frameAncestorList(value: string): string[] {
 export const opsTokenList = (value: string): string[] => list(value);
 
 /** The variables and entries holding tokens shorter than MIN_TOKEN_LENGTH (names only, never values). */
-export function shortTokens(config: Pick<Config, 'ingestTokens' | 'screenTokens' | 'OPS_TOKENS'>): string[] {
+export function shortTokens(
+  config: Pick<Config, 'ingestTokens' | 'screenTokens' | 'OPS_TOKENS'> & Partial<Pick<Config, 'operators'>>,
+): string[] {
   const out = new Set<string>();
   if (config.ingestTokens.some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('INGEST_TOKENS');
   if ([...config.screenTokens.keys()].some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('SCREEN_TOKENS');
   if (list(config.OPS_TOKENS).some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('OPS_TOKENS');
+  if ([...(config.operators?.keys() ?? [])].some((t) => t.length < MIN_TOKEN_LENGTH)) out.add('OPERATOR_TOKENS');
   return [...out];
 }
 
-function checkSurface(value: Env, ingestTokens: string[], screenTokens: string[], loopback: boolean): void {
+function checkSurface(
+  value: Env,
+  ingestTokens: string[],
+  screenTokens: string[],
+  operatorTokens: string[],
+  loopback: boolean,
+): void {
   const badHost = list(value.ALLOWED_HOSTS).find((h) => !HOST_NAME_RE.test(h));
   if (badHost !== undefined) {
     throw new ConfigError('ALLOWED_HOSTS', `entry "${badHost.slice(0, 60)}" is not a host name (no scheme, no port)`);
@@ -319,6 +398,7 @@ function checkSurface(value: Env, ingestTokens: string[], screenTokens: string[]
     ['INGEST_TOKENS', ingestTokens],
     ['SCREEN_TOKENS', screenTokens],
     ['OPS_TOKENS', list(value.OPS_TOKENS)],
+    ['OPERATOR_TOKENS', operatorTokens],
   ];
   for (const [variable, tokens] of short) {
     const n = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;

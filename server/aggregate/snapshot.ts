@@ -9,6 +9,7 @@ import {
   TRANSFER_STAGES,
 } from '../contract/index.ts';
 import type { DevelopmentStage } from '../contract/index.ts';
+import { EMPTY_ALERT_PANEL } from '../contract/alerts.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
 import type {
   ChildRegion,
@@ -266,6 +267,8 @@ export function buildSnapshot(
     leaderboard,
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),
+    // filled by the alert service (server/alerts/service.ts) for walls and the snapshot API
+    alerting: EMPTY_ALERT_PANEL,
   };
 }
 

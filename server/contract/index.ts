@@ -3,3 +3,4 @@ export * from './roster.ts';
 export * from './snapshot.ts';
 export * from './socket.ts';
 export * from './errors.ts';
+export * from './alerts.ts';

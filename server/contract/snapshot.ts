@@ -5,6 +5,7 @@
 import type { RegionLevel } from '../../geo/types.ts';
 import type { DevelopmentStage, EventType, MeetingKind, TransferStage } from './events.ts';
 import type { OrgKind, STRUCTURE_BANDS, StructureDimension } from './roster.ts';
+import type { AlertPanel } from './alerts.ts';
 
 export type { RegionLevel };
 
@@ -182,7 +183,12 @@ export interface Snapshot {
   leaderboard: { org: string; name: string; kind: OrgKind; region: string; points: number }[];
   /** newest first, at most TICKER_MAX_ITEMS */
   ticker: TickerItem[];
+  /** the conditions true now, judged on this wall's child regions at this instant (the rules'
+   * thresholds, no lifecycle): what `alerting` is evaluated from, kept for API readers */
   alerts: Alert[];
+  /** the alert lifecycle as this region's walls show it (issue 10): firing alerts at or below
+   * the region, not silenced or inhibited, acknowledgements, storm mode */
+  alerting: AlertPanel;
 }
 
 /** The ticker a snapshot carries and a wall keeps: at most this many items, newest first. */

@@ -50,6 +50,21 @@ describe('loadConfig', () => {
     ['MAP_STYLE_URL', { MAP_STYLE_URL: 'ftp://x' }],
     ['INGEST_TOKENS', { HOST: '0.0.0.0', SCREEN_TOKENS: 't:610100' }],
     ['SCREEN_TOKENS', { HOST: '0.0.0.0', INGEST_TOKENS: 'x' }],
+    ['INGEST_TOKENS', { INGEST_TOKENS: 'tok:bad source' }],
+    ['INGEST_TOKENS', { INGEST_TOKENS: ':org-platform' }],
+    ['OPERATOR_TOKENS', { OPERATOR_TOKENS: 'tok:王伟' }],
+    ['OPERATOR_TOKENS', { OPERATOR_TOKENS: 'tok:王伟:61' }],
+    ['OPERATOR_TOKENS', { OPERATOR_TOKENS: 'tok:a:610100,tok:b:610113' }],
+    [
+      'OPERATOR_TOKENS',
+      {
+        HOST: '0.0.0.0',
+        INGEST_TOKENS: 'ingest-token-0123',
+        SCREEN_TOKENS: 'wall-token-012345:610100',
+        OPERATOR_TOKENS: 'short:王伟:610100',
+      },
+    ],
+    ['ALERT_EVAL_INTERVAL_MS', { ALERT_EVAL_INTERVAL_MS: '10' }],
   ])('a bad %s names the variable', (variable, vars) => {
     let error: unknown;
     try {
@@ -60,6 +75,24 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message).toContain(variable);
+  });
+
+  it('ingest tokens may name their source; operators are token:name:region (issue 10)', () => {
+    const c = loadConfig(
+      env({
+        INGEST_TOKENS: 'plain-token,tok-a:org-platform, tok-b:mobile.app',
+        OPERATOR_TOKENS: 'op-city:王伟:610100,op-county:李娜:610113',
+      }),
+    );
+    expect(c.ingestTokens).toEqual(['plain-token', 'tok-a', 'tok-b']);
+    expect([...c.ingestSources]).toEqual([
+      ['tok-a', 'org-platform'],
+      ['tok-b', 'mobile.app'],
+    ]);
+    expect(c.operators.get('op-county')).toEqual({ name: '李娜', region: '610113' });
+    expect(c.operators.get('op-city')).toEqual({ name: '王伟', region: '610100' });
+    expect(c.ALERT_EVAL_INTERVAL_MS).toBe(15_000);
+    expect(c.ALERT_RETENTION_DAYS).toBe(90);
   });
 
   it('a public HOST starts with tokens', () => {

@@ -1,5 +1,6 @@
 // Test data for pure server modules: a small, valid Snapshot and a tiny roster.
 import type { Kpi, Org, Snapshot, TickerItem } from '../../../server/contract/index.ts';
+import { EMPTY_ALERT_PANEL } from '../../../server/contract/alerts.ts';
 
 export const KPI: Kpi = {
   orgs: 3,
@@ -79,6 +80,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     leaderboard: [{ org: 'b1', name: '第一支部', kind: 'branch', region: '610113', points: 80 }],
     ticker: [tickerItem('t2', 1_699_999_999_000), tickerItem('t1', 1_699_999_998_000)],
     alerts: [],
+    alerting: EMPTY_ALERT_PANEL,
     ...over,
   };
 }

@@ -5,6 +5,7 @@ import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { DEVELOPMENT_STAGES, MEETING_KINDS, STRUCTURE_BANDS, TRANSFER_STAGES } from '../../../server/contract/index.ts';
 import type { DevelopmentStage, Kpi, Org } from '../../../server/contract/index.ts';
 import { UnknownRegionError } from '../../../server/contract/errors.ts';
+import { EMPTY_ALERT_PANEL } from '../../../server/contract/alerts.ts';
 import type {
   ChildRegion,
   FloatingFlow,
@@ -358,6 +359,8 @@ export function referenceSnapshot(
     leaderboard: leaders.slice(0, LEADERBOARD_MAX),
     ticker,
     alerts: evaluateAlerts(units, dayOfMonth(today)),
+    // the lifecycle is the alert service's, not the roll-up's
+    alerting: EMPTY_ALERT_PANEL,
   };
 }
 
