@@ -29,8 +29,7 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'largest request body'),
   INGEST_TOKENS: Type.String({
     default: '',
-    description:
-      'comma list of bearer tokens for ingest and roster, each optionally token:source (the upstream system it stands for)',
+    description: 'comma list of bearer tokens for ingest and roster, each token or token:source (its upstream system)',
   }),
   SCREEN_TOKENS: Type.String({ default: '', description: 'comma list of token:regionCode for walls' }),
   MAP_STYLE_URL: Type.Optional(Type.String({ minLength: 1, description: 'MapLibre style for the screen' })),
@@ -181,7 +180,8 @@ function ingestTokenList(value: string): { tokens: string[]; sources: Map<string
       if (at === 0 || !SOURCE_NAME_RE.test(source)) {
         throw new ConfigError(
           'INGEST_TOKENS',
-          `entry "${item.slice(0, 40)}" must be token or token:source (source: letters, digits, _ . -; e.g. s3cret:org-platform)`,
+          `entry "${item.slice(0, 40)}" must be token or token:source ` +
+            '(source: letters, digits, _ . -; e.g. s3cret:org-platform)',
         );
       }
       sources.set(token, source);
