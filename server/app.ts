@@ -6,6 +6,8 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { UnknownRegionError } from './contract/errors.ts';
 import { StoreUnavailableError, type Store } from './store/types.ts';
+import alertsPlugin from './plugins/alerts/index.ts';
+import alertsConsole from './plugins/alerts/console.ts';
 import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
@@ -17,6 +19,7 @@ import socket from './plugins/socket.ts';
 import staticFiles from './plugins/static.ts';
 import storePlugin from './plugins/store.ts';
 import push from './push/screen.ts';
+import alertRoutes from './routes/api/v1/alerts.ts';
 import events from './routes/api/v1/events/index.ts';
 import read from './routes/api/v1/read.ts';
 import roster from './routes/api/v1/roster.ts';
@@ -30,6 +33,8 @@ export interface AppOptions {
   screenDir?: string;
   /** the audit log's clock (tests) */
   auditNow?: () => number;
+  /** the alert service's clock, and `manual`: no interval, the test calls `alerts.tick()` */
+  alerts?: { now?: () => number; manual?: boolean };
   /** MemoryStore: move corrupt log records aside at open (`--repair` on the command line) */
   repair?: boolean;
 }
@@ -100,8 +105,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   });
   // audit: before the routes and the sockets, which record to it
   await fastify.register(audit, { config, ...(opts.auditNow ? { now: opts.auditNow } : {}) });
+  // alerts (issue 10): before the wall transport, whose frames carry the alert panel
+  await fastify.register(alertsPlugin, { config, ...opts.alerts });
   await fastify.register(socket, { config });
   await fastify.register(push, { config });
+  await fastify.register(alertsConsole);
   await fastify.register(docs);
 
   await fastify.register(ops);
@@ -112,6 +120,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   });
   await fastify.register(roster, { prefix: '/api/v1' });
   await fastify.register(read, { prefix: '/api/v1', config });
+  await fastify.register(alertRoutes, { prefix: '/api/v1' });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
 }
 

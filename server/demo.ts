@@ -5,13 +5,14 @@
 // the backfill ends where the live stream starts. History reaches back to the start of the
 // quarter (三会一课 counts the quarter's 党员大会 and 党课); when RETENTION_DAYS is not set, the
 // demo raises the retention so that the server accepts it.
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_BACKFILL_DAYS, DEFAULT_RETENTION_DAYS, HISTORY_DAYS, runBackfill } from '../mock/backfill.ts';
 import { runLive } from '../mock/live.ts';
 import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../mock/rhythm.ts';
 import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
-import type { Config } from './config.ts';
+import { isLoopback, type Config } from './config.ts';
 import { cliOptions, closeGracefully, configOrExit, startServer, type LoggerOptions, type Started } from './server.ts';
 
 /** The activity scale of both history and live events: the realistic volume. */
@@ -45,6 +46,18 @@ export function demoConfig(config: Config, env: NodeJS.ProcessEnv, nowMs: number
   if (env.RETENTION_DAYS !== undefined && env.RETENTION_DAYS !== '') return config;
   const days = demoRetentionDays(nowMs, config.RETENTION_DAYS);
   return days === config.RETENTION_DAYS ? config : { ...config, RETENTION_DAYS: days };
+}
+
+/** The demo's operator (issue 10): with no OPERATOR_TOKENS on a loopback HOST, one operator of the
+ * city with a token made at each start (printed with the console's address), so that the console
+ * works out of the box and no fixed token ships in the code. */
+export const DEMO_OPERATOR = { name: '演示值班员', region: DEFAULT_REGION } as const;
+
+export function withDemoOperator(config: Config, env: NodeJS.ProcessEnv): { config: Config; token: string | null } {
+  if ((env.OPERATOR_TOKENS ?? '') !== '' || config.operators.size > 0) return { config, token: null };
+  if (!isLoopback(config.HOST)) return { config, token: null };
+  const token = `demo-${randomBytes(12).toString('hex')}`;
+  return { config: { ...config, operators: new Map([[token, { ...DEMO_OPERATOR }]]) }, token };
 }
 
 /**
@@ -106,6 +119,10 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
       ),
     );
   } else backfill = Promise.resolve(fastify.log.info('demo: store has history, no backfill'));
+  // the alert rules judge the history at once, not an evaluation interval later
+  backfill = backfill.then(async () => {
+    if (!signal.aborted) await fastify.alerts.tick();
+  });
   const live = runLive({ ...common, startMs: seam, ...(opts.now ? { now: opts.now } : {}) });
   await Promise.all([backfill, live]).catch((err: unknown) => {
     if (!signal.aborted) throw err;
@@ -125,7 +142,8 @@ export function demoLogger(colorize = process.stdout.isTTY): LoggerOptions {
 
 async function main(): Promise<void> {
   const base = configOrExit();
-  const config = demoConfig(base, process.env, Date.now());
+  const demo = withDemoOperator(demoConfig(base, process.env, Date.now()), process.env);
+  const { config } = demo;
   const started = await startServer(config, cliOptions(), demoLogger());
   if (config.RETENTION_DAYS !== base.RETENTION_DAYS) {
     started.fastify.log.info(
@@ -138,6 +156,7 @@ async function main(): Promise<void> {
   const wall = `${started.url}/`;
   process.stdout.write(
     `\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n` +
+      (demo.token ? `  console:  ${started.url}/console?token=${demo.token}\n` : '') +
       `  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`,
   );
   await runDemo(started, abort.signal);

@@ -1,7 +1,7 @@
 // The read side's entry: what a wall or the API is shown, built from the store's roll-up
 // input at an instant. The store only stores (rollupInput, version); building snapshots and
 // map points happens here, for the routes and the push feeds alike.
-import type { Org, OrgPoint, Snapshot } from '../contract/index.ts';
+import type { AlertPanel, Org, OrgPoint, Snapshot } from '../contract/index.ts';
 import { UnknownRegionError } from '../contract/errors.ts';
 import { registryGeo, type GeoLookup } from './geo.ts';
 import type { RollupInput, RollupOptions } from './model.ts';
@@ -25,6 +25,10 @@ export function orgPointsOf(region: string, roster: readonly Org[], geo: GeoLook
 }
 
 export class Views {
+  /** the alert panel a wall of a region is shown (issue 10: the alert service sets it); absent:
+   * the snapshot's empty one */
+  alerting: ((region: string) => AlertPanel) | undefined;
+
   constructor(
     private readonly source: RollupSource,
     private readonly opts: RollupOptions,
@@ -34,7 +38,12 @@ export class Views {
   /** Everything one wall needs for a region (SPEC section 5); throws UnknownRegionError. */
   async snapshot(region: string, nowMs: number): Promise<Snapshot> {
     if (!this.geo.region(region)) throw new UnknownRegionError(region);
-    return buildSnapshot(region, nowMs, await this.source.rollupInput(nowMs), this.opts, this.geo);
+    return this.#withAlerting(buildSnapshot(region, nowMs, await this.source.rollupInput(nowMs), this.opts, this.geo));
+  }
+
+  #withAlerting<T extends Snapshot | Error>(s: T): T {
+    if (this.alerting && !(s instanceof Error)) s.alerting = this.alerting(s.region.code);
+    return s;
   }
 
   /**
@@ -43,7 +52,8 @@ export class Views {
    * for it; a failure to read the store at all rejects.
    */
   async snapshots(regions: readonly string[], nowMs: number): Promise<(Snapshot | Error)[]> {
-    return buildSnapshots(regions, nowMs, await this.source.rollupInput(nowMs), this.opts, this.geo);
+    const snaps = buildSnapshots(regions, nowMs, await this.source.rollupInput(nowMs), this.opts, this.geo);
+    return snaps.map((s) => this.#withAlerting(s));
   }
 
   /** Organizations of a region as map points (no personal data). */

@@ -31,6 +31,7 @@ export interface AlertStateStore {
   appendHistory(entries: readonly AlertHistoryEntry[]): Promise<void>;
   /** an alert's entries at or after `fromMs`, oldest first */
   history(fingerprint: string, fromMs: number): Promise<AlertHistoryEntry[]>;
+  close?(): Promise<void>;
 }
 
 /** One process, nothing on disk: tests, and the contract the durable stores meet. */
@@ -158,14 +159,21 @@ export class AlertService implements AlertsApi {
    * nothing. Answers what `change` answered once it is durable.
    */
   async #mutate<T>(
-    change: (engine: AlertEngine) => { result: T; history: AlertHistoryEntry[]; evaluated?: boolean },
+    change: (
+      engine: AlertEngine,
+      stored: AlertStateDoc | null,
+    ) => { result: T; history: AlertHistoryEntry[]; evaluated?: boolean; unchanged?: boolean },
   ): Promise<T> {
     for (let i = 0; i < MAX_CAS_RETRIES; i++) {
       const doc = await this.#opts.store.load();
       const engine = doc
         ? AlertEngine.fromJSON(doc.engine, { rules: this.#opts.rules, clock: this.#opts.clock })
         : new AlertEngine({ rules: this.#opts.rules, clock: this.#opts.clock });
-      const { result, history, evaluated } = change(engine);
+      const { result, history, evaluated, unchanged } = change(engine, doc);
+      if (unchanged) {
+        if (doc && doc.version !== this.#version) this.#adopt(doc);
+        return result;
+      }
       const next: AlertStateDoc = {
         version: (doc?.version ?? 0) + 1,
         evaluatedAt: evaluated ? this.#opts.clock() : (doc?.evaluatedAt ?? 0),
@@ -179,9 +187,17 @@ export class AlertService implements AlertsApi {
     throw new AlertConflictError();
   }
 
-  /** One interval: the rules' samples applied, old records pruned. */
-  async evaluate(evaluations: readonly RuleEvaluation[]): Promise<Transition[]> {
-    return this.#mutate((engine) => {
+  /** One interval: the rules' samples applied, old records pruned. With `minGapMs`, nothing is
+   * done (null) when the stored state was evaluated less than that long ago — by another process
+   * of the fleet: the rules are evaluated once per interval, not once per process. */
+  async evaluate(
+    evaluations: readonly RuleEvaluation[],
+    opts: { minGapMs?: number } = {},
+  ): Promise<Transition[] | null> {
+    return this.#mutate((engine, stored) => {
+      if (opts.minGapMs !== undefined && stored && this.#opts.clock() - stored.evaluatedAt < opts.minGapMs) {
+        return { result: null, history: [], unchanged: true };
+      }
       const transitions = engine.evaluate(evaluations);
       engine.prune(this.#opts.retentionMs);
       const history = transitions.map((t): AlertHistoryEntry => ({

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.ts';
+import type { Config, Operator } from '../config.ts';
 import { containsCode } from '../../geo/codes.ts';
 import { ANY_REGION } from '../push/scope.ts';
 import { Lockout } from './lockout.ts';
@@ -19,6 +19,13 @@ export interface Auth {
   requireRegionScope: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   /** the region a screen token may join ('*' = anywhere, when screen auth is off); null = bad token */
   screenScope: (token: string | undefined) => string | null;
+  /** onRequest hook of the operators' routes (issue 10): 401 unless `Authorization: Bearer
+   * <operator token>`; sets `request.operator` */
+  requireOperator: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /** who an operator token is; null for anything else */
+  operator: (token: string | undefined) => Operator | null;
+  /** the source an ingest token names (INGEST_TOKENS token:source); null when none */
+  sourceOf: (token: string | undefined) => string | null;
   ingestAuth: boolean;
   screenAuth: boolean;
 }
@@ -26,6 +33,10 @@ export interface Auth {
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Auth;
+  }
+  interface FastifyRequest {
+    /** set by auth.requireOperator */
+    operator?: Operator;
   }
 }
 
@@ -56,6 +67,10 @@ export default fp<{ config: Config; now?: () => number }>(
     const ingest = tokenMatcher(config.ingestTokens);
     const screenEntries = [...config.screenTokens.entries()];
     const screen = tokenMatcher(screenEntries.map(([t]) => t));
+    const operatorEntries = [...config.operators.entries()];
+    const operatorMatch = tokenMatcher(operatorEntries.map(([t]) => t));
+    const ingestSources = [...config.ingestSources.entries()];
+    const sourceMatch = tokenMatcher(ingestSources.map(([t]) => t));
     if (!config.ingestAuth) fastify.log.warn('INGEST_TOKENS is empty: ingest and roster accept anyone (loopback only)');
     if (!config.screenAuth) fastify.log.warn('SCREEN_TOKENS is empty: any wall may join any region (loopback only)');
 
@@ -105,7 +120,7 @@ export default fp<{ config: Config; now?: () => number }>(
         if (lockedOut(request, reply)) return reply;
         const token = bearer(request.headers.authorization);
         if (token !== undefined && config.ingestAuth && ingest(token) >= 0) return undefined;
-        const scope = auth.screenScope(token);
+        const scope = auth.operator(token)?.region ?? auth.screenScope(token);
         if (scope === null) {
           failed(request);
           reply.header('WWW-Authenticate', 'Bearer');
@@ -125,6 +140,35 @@ export default fp<{ config: Config; now?: () => number }>(
           });
         }
         return undefined;
+      },
+      async requireOperator(request, reply) {
+        if (lockedOut(request, reply)) return reply;
+        const op = auth.operator(bearer(request.headers.authorization));
+        if (!op) {
+          failed(request);
+          reply.header('WWW-Authenticate', 'Bearer');
+          return reply.code(401).send({
+            statusCode: 401,
+            error: 'Unauthorized',
+            message:
+              config.operators.size === 0
+                ? 'no operators are configured (OPERATOR_TOKENS)'
+                : 'an operator token is needed (Authorization: Bearer)',
+          });
+        }
+        lockout.succeed(request.ip);
+        request.operator = op;
+        return undefined;
+      },
+      operator(token) {
+        if (typeof token !== 'string' || token.length === 0 || operatorEntries.length === 0) return null;
+        const i = operatorMatch(token);
+        return i < 0 ? null : (operatorEntries[i]?.[1] ?? null);
+      },
+      sourceOf(token) {
+        if (typeof token !== 'string' || token.length === 0 || ingestSources.length === 0) return null;
+        const i = sourceMatch(token);
+        return i < 0 ? null : (ingestSources[i]?.[1] ?? null);
       },
       screenScope(token) {
         if (!config.screenAuth) return ANY_REGION;

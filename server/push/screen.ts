@@ -46,7 +46,9 @@ export default fp<{ config: Config }>(
         })
       : undefined;
     const feeds = new RegionFeeds({
-      version: () => fastify.store.version(),
+      // the store's and the alert state's versions both only increase: their sum moves when
+      // either does, so an acknowledgement rebuilds the walls' frames at the next tick
+      version: async () => (await fastify.store.version()) + fastify.alerts.version,
       views: fastify.views,
       ledger,
       // above any seq handed out before, by this process or one before it

@@ -95,7 +95,11 @@ const events: FastifyPluginAsync<{ retentionDays: number; bodyLimit: number }> =
       let duplicates = 0;
       if (valid.length > 0) {
         try {
-          ({ accepted, duplicates } = await store.ingest(valid, nowMs));
+          let duplicateIndexes: number[];
+          ({ accepted, duplicates, duplicateIndexes } = await store.ingest(valid, nowMs));
+          // the alert rules' inputs: this source's last batch, its study events per county
+          const source = fastify.auth.sourceOf(bearer(request.headers.authorization));
+          fastify.alerts.noteIngest(source, valid, duplicateIndexes);
         } catch (err) {
           metrics.storeErrors.inc({ op: 'ingest' });
           metrics.ingestEvents.inc({ result: 'unavailable' }, items.length);
