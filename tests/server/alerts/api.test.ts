@@ -61,7 +61,12 @@ async function start(dir: string, env: Record<string, string>, clock: () => numb
     ...env,
   });
   const fastify: FastifyInstance = Fastify({ ...serverOptions(config), logger: false });
-  await fastify.register(app, { config, screenDir: join(dir, 'none'), alerts: { now: clock, manual: true }, auditNow: clock });
+  await fastify.register(app, {
+    config,
+    screenDir: join(dir, 'none'),
+    alerts: { now: clock, manual: true },
+    auditNow: clock,
+  });
   await fastify.ready();
   return fastify;
 }
