@@ -2,6 +2,7 @@
 // that keep today's rule ids, and the loader of ALERT_RULES_FILE. Pure: text in, rules out.
 import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
 import type { RegionLevel } from '../../geo/types.ts';
 import { DEFAULT_KEEP_FIRING_FOR, DEFAULT_RULE_TEXTS } from './defaults.ts';
 
@@ -177,20 +178,18 @@ export const DEFAULT_ALERT_RULES: readonly AlertRule[] = DEFAULT_RULE_TEXTS.map(
 export type AlertRulesFormat = 'json' | 'yaml';
 
 /**
- * Parses an ALERT_RULES_FILE: `{ "rules": [ … ] }`. A rule whose id is a shipped one is laid over
+ * Parses an ALERT_RULES_FILE (JSON, or YAML for a `.yaml`/`.yml` file): `{ "rules": [ … ] }`. A rule whose id is a shipped one is laid over
  * the default field by field (its params too), so `{ "id": "transfers-overdue", "for": "30m" }`
  * is a whole rule; a new id names its `kind` and every field. Shipped rules the file does not
  * name stay as shipped. Throws AlertRulesError naming the rule and the field.
  */
 export function loadAlertRules(text: string, format: AlertRulesFormat): AlertRule[] {
-  if (format === 'yaml') {
-    throw new AlertRulesError('(file)', '(format)', 'YAML is not supported: no YAML parser is a dependency; use JSON');
-  }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // YAML 1.2 core schema: a JSON file is YAML too, but JSON keeps its own parser's messages
+    doc = format === 'yaml' ? parseYaml(text, { schema: 'core', prettyErrors: true }) : JSON.parse(text);
   } catch (err) {
-    throw new AlertRulesError('(file)', '(json)', (err as Error).message);
+    throw new AlertRulesError('(file)', `(${format})`, (err as Error).message);
   }
   if (!isObject(doc)) throw new AlertRulesError('(file)', '(root)', 'must be an object { "rules": [...] }');
   const extra = Object.keys(doc).find((k) => k !== 'rules');

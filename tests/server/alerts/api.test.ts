@@ -73,6 +73,24 @@ async function start(dir: string, env: Record<string, string>, clock: () => numb
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
+describe('ALERT_RULES_FILE', () => {
+  it('a bad file stops the start, naming the rule and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhdj-alerts-rules-'));
+    try {
+      const file = join(dir, 'rules.yaml');
+      await writeFile(file, 'rules:\n  - id: out-of-contact\n    levels: [county, province]\n');
+      const config = testConfig({ DATA_DIR: dir, ALERT_RULES_FILE: file });
+      const fastify = Fastify({ ...serverOptions(config), logger: false });
+      await expect(
+        fastify.register(app, { config, screenDir: join(dir, 'none'), alerts: { manual: true } }).ready(),
+      ).rejects.toThrow(/rule out-of-contact, field levels/);
+      await fastify.close().catch(() => undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(engines.map((e) => [e.name, e] as const))('alerts API (%s)', (_name, engine) => {
   it('fires, acknowledges, refuses out of region, silences, and keeps it all over a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zhdj-alerts-api-'));

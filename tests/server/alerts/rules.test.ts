@@ -177,7 +177,14 @@ describe('loadAlertRules', () => {
     expect((err as Error).message).toContain(`rule ${rule}, field ${field}:`);
   });
 
-  it('YAML is refused with a clear message (no YAML parser is a dependency)', () => {
-    expect(() => loadAlertRules('rules: []', 'yaml')).toThrow(/YAML is not supported/);
+  it('reads YAML as it reads JSON, and names the rule and field of a bad YAML file', () => {
+    const yaml = ['rules:', '  - id: transfers-overdue', '    for: 30m', '    params:', '      above: 5'].join('\n');
+    const json = JSON.stringify({ rules: [{ id: 'transfers-overdue', for: '30m', params: { above: 5 } }] });
+    expect(loadAlertRules(yaml, 'yaml')).toEqual(loadAlertRules(json, 'json'));
+    expect(loadAlertRules(yaml, 'yaml').find((r) => r.id === 'transfers-overdue')!.forMs).toBe(30 * 60_000);
+    expect(() => loadAlertRules('rules:\n  - id: transfers-overdue\n    severity: purple\n', 'yaml')).toThrow(
+      /rule transfers-overdue, field severity/,
+    );
+    expect(() => loadAlertRules('rules: [\n', 'yaml')).toThrow(/field \(yaml\)/);
   });
 });
