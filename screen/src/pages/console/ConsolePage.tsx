@@ -365,6 +365,12 @@ function AlertsTab({
   );
 }
 
+/** what the server said, and its status when it answered */
+function errorText(e: unknown): string {
+  if (e instanceof ConsoleApiError) return e.status > 0 ? `${e.message} (HTTP ${e.status})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** an action in flight and what went wrong with the last one */
 function useAction(): {
   busy: boolean;
@@ -380,7 +386,7 @@ function useAction(): {
     try {
       then(await f());
     } catch (e) {
-      setError(e instanceof ConsoleApiError || e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -718,7 +724,7 @@ function History({
     let gone = false;
     api.history(fingerprint).then(
       (e) => !gone && (setEntries(e), setError(null)),
-      (e: unknown) => !gone && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => !gone && setError(errorText(e)),
     );
     return () => {
       gone = true;
@@ -856,7 +862,7 @@ function AuditTab({ api, lang, region }: { api: ConsoleApi; lang: Lang; region: 
     setEntries(null);
     api.audit({ region, from: to - AUDIT_WINDOW_MS, to }).then(
       (e) => !gone && (setEntries([...e].sort((a, b) => b.at - a.at)), setError(null)),
-      (e: unknown) => !gone && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => !gone && setError(errorText(e)),
     );
     return () => {
       gone = true;

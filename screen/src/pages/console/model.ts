@@ -101,24 +101,22 @@ export function formatValue(v: number | null, lang: Lang): string {
   return v === null || !Number.isFinite(v) ? '—' : NUM[lang].format(v);
 }
 
-const TIME = new Map<string, Intl.DateTimeFormat>();
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Shanghai',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
-/** Beijing time, "05-14 09:30:12" (the wall's zone, whatever the tablet's) */
-export function formatTime(ms: number, lang: Lang, withDate = true): string {
-  const key = `${lang}:${withDate}`;
-  let f = TIME.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-      timeZone: 'Asia/Shanghai',
-      ...(withDate ? { month: '2-digit', day: '2-digit' } : {}),
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    });
-    TIME.set(key, f);
-  }
-  return f.format(ms);
+/** Beijing time (the wall's zone, whatever the tablet's): "05-14 09:30:12", or "09:30:12" */
+export function formatTime(ms: number, _lang: Lang, withDate = true): string {
+  const p: Record<string, string> = {};
+  for (const part of TIME.formatToParts(ms)) p[part.type] = part.value;
+  const time = `${p.hour === '24' ? '00' : p.hour}:${p.minute}:${p.second}`;
+  return withDate ? `${p.month}-${p.day} ${time}` : time;
 }
 
 /** the state changes (an evaluation's), not an operator's actions */

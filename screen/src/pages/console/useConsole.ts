@@ -73,6 +73,13 @@ export function useConsole(
       setStatus('unauthorized');
       socket.disconnect();
     };
+    const retryLater = () => {
+      if (reconnect !== undefined) clearTimeout(reconnect);
+      reconnect = setTimeout(() => {
+        reconnect = undefined;
+        if (!refused) socket.connect();
+      }, RECONNECT_DELAY_MAX_MS);
+    };
     socket.on('connect', () => setError(null));
     socket.on('state', (s) => {
       setState(s);
@@ -93,17 +100,14 @@ export function useConsole(
       }
       setError({ reason: 'unavailable', message });
       setStatus('disconnected');
+      // refused by the server's middleware: socket.io does not retry by itself
+      if (!socket.active) retryLater();
     });
     socket.on('disconnect', (reason) => {
       if (refused) return;
       setStatus('disconnected');
       // dropped on purpose by the server (`unavailable`): socket.io does not retry by itself
-      if (reason === 'io server disconnect') {
-        reconnect = setTimeout(() => {
-          reconnect = undefined;
-          if (!refused) socket.connect();
-        }, RECONNECT_DELAY_MAX_MS);
-      }
+      if (reason === 'io server disconnect') retryLater();
     });
     return () => {
       if (reconnect !== undefined) clearTimeout(reconnect);
