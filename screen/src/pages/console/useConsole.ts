@@ -3,7 +3,7 @@
 // refused token (`error` unauthorized, or a connect_error saying so) stops the retries: the page
 // asks for another token. Anything else reconnects, and meanwhile the state held is shown as
 // disconnected, never as live.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import {
   CONSOLE_NAMESPACE,
@@ -57,6 +57,9 @@ export function useConsole(
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [error, setError] = useState<ConsoleError | null>(null);
   const [receivedAt, setReceivedAt] = useState<number | null>(null);
+  // the factory as of the last render: a new function each render must not reconnect
+  const connectRef = useRef(connectFn);
+  connectRef.current = connectFn;
 
   useEffect(() => {
     setState(null);
@@ -64,7 +67,7 @@ export function useConsole(
     setReceivedAt(null);
     setStatus('connecting');
     if (token === undefined) return;
-    const socket = connectFn(`${origin}${CONSOLE_NAMESPACE}`, { token });
+    const socket = connectRef.current(`${origin}${CONSOLE_NAMESPACE}`, { token });
     let refused = false;
     let reconnect: ReturnType<typeof setTimeout> | undefined;
     const refuse = (e: ConsoleError) => {
@@ -114,7 +117,7 @@ export function useConsole(
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, [token, origin, connectFn]);
+  }, [token, origin]);
 
   const patchAlert = useCallback((a: ApiAlert) => {
     setState((s) => (s ? { ...s, alerts: s.alerts.map((x) => (x.fingerprint === a.fingerprint ? a : x)) } : s));
