@@ -17,6 +17,17 @@ async function main(): Promise<void> {
   const chrome = await launch();
   const offHost: string[] = [];
   try {
+    // sign-in: no token, then a refused one
+    const first = await chrome.newPage(1280, 800);
+    await first.goto(`${mock.url}/console`);
+    await first.waitForSelector('[data-signin]');
+    await first.screenshot({ path: `${out}/console-1280x800-zh-signin.png` });
+    await first.fill('input[name="token"]', 'not-a-token');
+    await first.click('[data-signin] [type="submit"]');
+    await first.waitForSelector('[data-signin] [role="alert"]', { timeout: 15_000 });
+    await first.screenshot({ path: `${out}/console-1280x800-zh-signin-refused.png` });
+    console.log(`${out}/console-1280x800-zh-signin*.png`);
+    await first.close();
     for (const [w, h] of SIZES) {
       for (const lang of ['zh', 'en'] as const) {
         const page = await chrome.newPage(w, h);

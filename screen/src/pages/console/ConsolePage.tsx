@@ -110,7 +110,7 @@ function SignIn({
         {refusal !== null && (
           <p className="c-error" role="alert">
             <strong>{ct(lang, 'refusedToken')}</strong>
-            {refusal ? `：${refusal}` : ''}
+            {refusal ? <span className="c-error-msg">{refusal}</span> : null}
           </p>
         )}
         <label className="c-field">
@@ -813,7 +813,7 @@ function SilenceRow({
           <span className={`c-state ${s.active ? 'state-silenced' : 'state-resolved'}`}>
             {ct(lang, s.active ? 'active' : 'ended')}
           </span>{' '}
-          {s.matchers.rule ? <span className="console-code">{s.matchers.rule}</span> : ct(lang, 'all')} ·{' '}
+          {s.matchers.rule ? <span className="console-code">{s.matchers.rule}</span> : ct(lang, 'allRules')} ·{' '}
           {ct(lang, 'region')} <span className="console-code">{s.matchers.region}</span>
           {s.matchers.descendants ? ` + ${ct(lang, 'descendants')}` : ''}
         </div>

@@ -34,6 +34,7 @@ const TEXT = {
   state: { zh: '状态', en: 'State' },
   region: { zh: '区域', en: 'Region' },
   allRegions: { zh: '全部区域', en: 'All regions' },
+  allRules: { zh: '全部规则', en: 'all rules' },
   regionCode: { zh: '区划代码', en: 'Region code' },
   noAlerts: { zh: '暂无符合条件的预警', en: 'No alerts match' },
   value: { zh: '当前值', en: 'value' },
