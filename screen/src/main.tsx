@@ -2,7 +2,7 @@
 // as its own chunk, so that a page without a map never downloads maplibre, deck.gl or echarts.
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { takeTokenFromUrl, type WallParams } from './params.ts';
+import { CONSOLE_TOKEN_STORAGE_KEY, TOKEN_STORAGE_KEY, takeTokenFromUrl, type WallParams } from './params.ts';
 import { resetStore } from './state/store.ts';
 import { prefetchRegion } from './map/geo.ts';
 import { pageFor, type PageName } from './pages/routes.ts';
@@ -12,13 +12,16 @@ type Page = LazyExoticComponent<ComponentType<{ params: WallParams }>>;
 
 const PAGES: Record<PageName, Page> = {
   wall: lazy(() => import('./pages/wall/WallPage.tsx').then((m) => ({ default: m.WallPage }))),
+  console: lazy(() => import('./pages/console/ConsolePage.tsx').then((m) => ({ default: m.ConsolePage }))),
 };
 
-// ?token= is read once and replaced out of the address bar (kept in memory and sessionStorage)
-const params = takeTokenFromUrl(window);
+// ?token= is read once and replaced out of the address bar (kept in memory and sessionStorage,
+// under the page's own key: a wall token and an operator token never stand in for each other)
 const page = pageFor(window.location.pathname);
+const params = takeTokenFromUrl(window, page === 'console' ? CONSOLE_TOKEN_STORAGE_KEY : TOKEN_STORAGE_KEY);
 document.documentElement.lang = params.lang === 'en' ? 'en' : 'zh-CN';
 document.documentElement.dataset.skin = params.skin;
+document.documentElement.dataset.page = page;
 resetStore(params.region);
 // the boundaries load while the wall's chunk downloads and the socket connects, not after them
 if (page === 'wall') prefetchRegion(params.region);

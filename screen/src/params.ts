@@ -33,6 +33,9 @@ export function parseParams(search: string): WallParams {
 
 /** sessionStorage key of the wall's token once it left the address bar */
 export const TOKEN_STORAGE_KEY = 'zhdj.wall.token';
+/** the console's operator token: its own key, so that a wall opened from the console in this tab
+ * never presents an operator's token, nor the console a wall's */
+export const CONSOLE_TOKEN_STORAGE_KEY = 'zhdj.console.token';
 
 /** What takeTokenFromUrl needs of `window` (tests pass their own). */
 export interface UrlHost {
@@ -46,7 +49,7 @@ export interface UrlHost {
  * token stays in memory for the socket's reconnections and in this tab's sessionStorage for a
  * reload, so it does not sit in the address bar, in bookmarks, screenshots or the history.
  */
-export function takeTokenFromUrl(win: UrlHost): WallParams {
+export function takeTokenFromUrl(win: UrlHost, storageKey: string = TOKEN_STORAGE_KEY): WallParams {
   const params = parseParams(win.location.search);
   const storage = (() => {
     try {
@@ -61,7 +64,7 @@ export function takeTokenFromUrl(win: UrlHost): WallParams {
     win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
     if (params.token !== undefined) {
       try {
-        storage?.setItem(TOKEN_STORAGE_KEY, params.token);
+        storage?.setItem(storageKey, params.token);
       } catch {
         // quota or privacy mode: memory only
       }
@@ -70,7 +73,7 @@ export function takeTokenFromUrl(win: UrlHost): WallParams {
   }
   let stored: string | null;
   try {
-    stored = storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
+    stored = storage?.getItem(storageKey) ?? null;
   } catch {
     stored = null;
   }

@@ -22,6 +22,9 @@ type Manifest = Record<string, ManifestChunk>;
 const DIST = join(ROOT, 'dist/screen');
 const MANIFEST = join(DIST, '.vite/manifest.json');
 const WALL_PAGE = 'src/pages/wall/WallPage.tsx';
+const CONSOLE_PAGE = 'src/pages/console/ConsolePage.tsx';
+/** the console's own chunks on top of the entry (gzip): a tablet on a slow link */
+const CONSOLE_BUDGET_GZIP_BYTES = 40_000;
 /** what the map stack's chunks are named (screen/vite.config.ts) */
 const MAP_STACK = ['maplibre', 'deckgl', 'echarts'];
 /** what a page without a map may cost to download before its own chunk (gzip) */
@@ -68,5 +71,18 @@ describe('screen chunks', () => {
     expect(manifest[WALL_PAGE]!.isDynamicEntry).toBe(true);
     const names = namesOf(staticClosure(WALL_PAGE));
     for (const lib of MAP_STACK) expect(names).toContain(lib);
+  });
+
+  it('the console page is loaded by import() and brings none of the map stack, in a small chunk', () => {
+    expect(manifest['index.html']!.dynamicImports).toContain(CONSOLE_PAGE);
+    expect(manifest[CONSOLE_PAGE]!.isDynamicEntry).toBe(true);
+    const closure = staticClosure(CONSOLE_PAGE);
+    const names = namesOf(closure);
+    for (const lib of MAP_STACK) expect(names).not.toContain(lib);
+    const entry = new Set(staticClosure('index.html'));
+    const own = closure.filter((k) => !entry.has(k));
+    const bytes = own.reduce((n, k) => n + gzipSync(readFileSync(join(DIST, manifest[k]!.file))).length, 0);
+    console.log(`console page beyond the entry: ${bytes} bytes gzip (${namesOf(own).join(', ')})`);
+    expect(bytes).toBeLessThan(CONSOLE_BUDGET_GZIP_BYTES);
   });
 });

@@ -1,7 +1,12 @@
 // The wall's ?token= leaves the address bar once read (issue 9): history.replaceState without it,
 // the token kept for reconnections and, in sessionStorage, for a reload of the tab.
 import { describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY, takeTokenFromUrl, type UrlHost } from '../../screen/src/params.ts';
+import {
+  CONSOLE_TOKEN_STORAGE_KEY,
+  TOKEN_STORAGE_KEY,
+  takeTokenFromUrl,
+  type UrlHost,
+} from '../../screen/src/params.ts';
 
 function fakeWindow(href: string, stored: Record<string, string> = {}, storageThrows = false) {
   const calls: string[] = [];
@@ -60,5 +65,17 @@ describe('takeTokenFromUrl', () => {
     const w = fakeWindow('http://wall.local/?region=610100');
     expect(takeTokenFromUrl(w.win).token).toBeUndefined();
     expect(w.calls).toEqual([]);
+  });
+
+  it('the console keeps its operator token under its own key, apart from a wall token', () => {
+    const w = fakeWindow('http://wall.local:8080/console?token=op-s3cret&lang=en', { [TOKEN_STORAGE_KEY]: 'wall-t' });
+    const params = takeTokenFromUrl(w.win, CONSOLE_TOKEN_STORAGE_KEY);
+    expect(params.token).toBe('op-s3cret');
+    expect(w.calls).toEqual(['/console?lang=en']);
+    expect(w.store.get(CONSOLE_TOKEN_STORAGE_KEY)).toBe('op-s3cret');
+    expect(w.store.get(TOKEN_STORAGE_KEY)).toBe('wall-t');
+    // a reload of the console takes the operator's, never the wall's
+    const again = fakeWindow('http://wall.local:8080/console', { [TOKEN_STORAGE_KEY]: 'wall-t' });
+    expect(takeTokenFromUrl(again.win, CONSOLE_TOKEN_STORAGE_KEY).token).toBeUndefined();
   });
 });

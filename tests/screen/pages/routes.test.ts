@@ -9,6 +9,9 @@ describe('pageFor', () => {
     ['//', 'wall'],
     ['/no-such-page', 'wall'],
     ['/console-typo', 'wall'],
+    ['/console', 'console'],
+    ['/console/', 'console'],
+    ['/console/x', 'wall'],
     ['', 'wall'],
   ])('%s → %s', (path, page) => {
     expect(pageFor(path)).toBe(page);
