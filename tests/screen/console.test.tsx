@@ -14,7 +14,7 @@ import {
   type ConsoleConnection,
   type ConsoleSocket,
 } from '../../screen/src/pages/console/useConsole.ts';
-import { age, historyLines } from '../../screen/src/pages/console/model.ts';
+import { age, applyFilters, historyLines, inhibitedCount, NO_FILTERS } from '../../screen/src/pages/console/model.ts';
 import { consoleHistory, consoleState } from '../fixtures/console/state.ts';
 
 const NOW = Date.UTC(2026, 4, 14, 2, 0, 0);
@@ -209,6 +209,16 @@ describe('ConsoleView', () => {
 });
 
 describe('console model', () => {
+  it('hides alerts inhibited by an alert above unless asked, and counts them', () => {
+    const base = consoleState(Date.now()).alerts[0]!;
+    const parent = { ...base, fingerprint: 'r:610113', region: '610113', inhibitedBy: null };
+    const child = { ...base, fingerprint: 'r:610113001', region: '610113001', inhibitedBy: 'r:610113' };
+    expect(applyFilters([parent, child], NO_FILTERS).map((a) => a.fingerprint)).toEqual(['r:610113']);
+    expect(inhibitedCount([parent, child], NO_FILTERS)).toBe(1);
+    const all = applyFilters([parent, child], { ...NO_FILTERS, inhibited: true }).map((a) => a.fingerprint);
+    expect(all.sort()).toEqual(['r:610113', 'r:610113001']);
+  });
+
   it('ages read like the spec', () => {
     expect(age({ startsAt: NOW - 2 * 3_600_000, endsAt: null, state: 'firing' }, NOW, 'zh')).toBe('已持续 2 小时');
     expect(age({ startsAt: NOW - 2 * 3_600_000, endsAt: null, state: 'firing' }, NOW, 'en')).toBe('for 2 h');

@@ -13,6 +13,7 @@ import {
   formatTime,
   formatValue,
   groupCounts,
+  inhibitedCount,
   groupOf,
   GROUPS,
   historyLines,
@@ -283,6 +284,7 @@ function AlertsTab({
 }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const counts = useMemo(() => groupCounts(alerts, filters), [alerts, filters]);
+  const hidden = useMemo(() => inhibitedCount(alerts, filters), [alerts, filters]);
   const shown = useMemo(() => applyFilters(alerts, filters), [alerts, filters]);
   const regions = useMemo(() => regionsOf(alerts), [alerts]);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
@@ -338,6 +340,17 @@ function AlertsTab({
               size={12}
               data-filter-code
             />
+          </label>
+          <label className="c-field c-field-inline c-check">
+            <input
+              type="checkbox"
+              checked={filters.inhibited}
+              onChange={(e) => set({ inhibited: e.target.checked })}
+              data-filter-inhibited
+            />
+            <span>
+              {ct(lang, 'showInhibited')} <span className="c-count">{hidden}</span>
+            </span>
           </label>
         </div>
       </div>

@@ -22,9 +22,17 @@ export interface Filters {
   severity: AlertSeverity | 'all';
   /** a region code: the alerts at it or below it; '' for all */
   region: string;
+  /** show alerts inhibited by the same rule's firing alert above them (hidden by default: the
+   * alert above is the one to act on, as on the wall) */
+  inhibited: boolean;
 }
 
-export const NO_FILTERS: Filters = { group: 'all', severity: 'all', region: '' };
+export const NO_FILTERS: Filters = { group: 'all', severity: 'all', region: '', inhibited: false };
+
+/** alerts hidden because an alert above inhibits them (under the other filters) */
+export function inhibitedCount(alerts: readonly ApiAlert[], f: Filters): number {
+  return alerts.filter((a) => a.inhibitedBy !== null && matchesBut(a, { ...f, inhibited: true })).length;
+}
 
 /** the alert's region is `region` or lies below it; a partly typed code matches as a prefix */
 export function inRegion(code: string, region: string): boolean {
@@ -45,7 +53,11 @@ export function byWorst(a: ApiAlert, b: ApiAlert): number {
 
 /** the alerts the filters keep, worst first (group not applied: see `applyFilters`) */
 function matchesBut(a: ApiAlert, f: Filters): boolean {
-  return (f.severity === 'all' || a.severity === f.severity) && inRegion(a.region, f.region.trim());
+  return (
+    (f.severity === 'all' || a.severity === f.severity) &&
+    inRegion(a.region, f.region.trim()) &&
+    (f.inhibited || a.inhibitedBy === null)
+  );
 }
 
 export function applyFilters(alerts: readonly ApiAlert[], f: Filters): ApiAlert[] {

@@ -43,6 +43,7 @@ const TEXT = {
   ackedBy: { zh: '已确认', en: 'Acknowledged by' },
   silencedNote: { zh: '已被静默', en: 'Silenced by' },
   inhibitedBy: { zh: '被上级预警抑制', en: 'Inhibited by the alert above' },
+  showInhibited: { zh: '显示被上级抑制的', en: 'Show inhibited' },
   notFired: { zh: '未触发', en: 'never fired' },
   acknowledge: { zh: '确认', en: 'Acknowledge' },
   unacknowledge: { zh: '取消确认', en: 'Unacknowledge' },
