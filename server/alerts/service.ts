@@ -1,7 +1,8 @@
 // The alert service (issue 10): the engine's state kept in a store and changed only through a
 // compare-and-set on its version, so that several processes (and a restart) continue one
-// state; the API views of it (AlertsApi). Not wired into the app yet: the store backends
-// (files, Redis), the interval that feeds it KPIs and the routes come next.
+// state; the API views of it (AlertsApi). The durable stores are store-files.ts and
+// store-redis.ts (chosen by store.ts). Not wired into the app yet: the interval that feeds it
+// KPIs and the routes come next.
 import { containsCode } from '../../geo/codes.ts';
 import type {
   AlertHistoryEntry,
@@ -31,6 +32,8 @@ export interface AlertStateStore {
   appendHistory(entries: readonly AlertHistoryEntry[]): Promise<void>;
   /** an alert's entries at or after `fromMs`, oldest first */
   history(fingerprint: string, fromMs: number): Promise<AlertHistoryEntry[]>;
+  /** releases a connection or file handles (the durable stores, store.ts) */
+  close?(): Promise<void>;
 }
 
 /** One process, nothing on disk: tests, and the contract the durable stores meet. */
