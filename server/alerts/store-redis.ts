@@ -77,6 +77,10 @@ export class RedisAlertStateStore implements AlertStateStore {
     if (!(SAVE_CMD in this.#redis)) this.#redis.defineCommand(SAVE_CMD, { numberOfKeys: 1, lua: SAVE });
   }
 
+  get prefix(): string {
+    return this.#o.prefix;
+  }
+
   async load(): Promise<AlertStateDoc | null> {
     const key = alertStateKey(this.#o.prefix);
     const [v = null, text = null] = await this.#redis.hmget(key, 'v', 'doc');
