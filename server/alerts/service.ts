@@ -1,7 +1,8 @@
 // The alert service (issue 10): the engine's state kept in a store and changed only through a
 // compare-and-set on its version, so that several processes (and a restart) continue one
-// state; the API views of it (AlertsApi). Not wired into the app yet: the store backends
-// (files, Redis), the interval that feeds it KPIs and the routes come next.
+// state; the API views of it (AlertsApi). The durable stores are store-files.ts and
+// store-redis.ts (chosen by store.ts). Not wired into the app yet: the interval that feeds it
+// KPIs and the routes come next.
 import { containsCode } from '../../geo/codes.ts';
 import type {
   AlertHistoryEntry,
@@ -31,6 +32,9 @@ export interface AlertStateStore {
   appendHistory(entries: readonly AlertHistoryEntry[]): Promise<void>;
   /** an alert's entries at or after `fromMs`, oldest first */
   history(fingerprint: string, fromMs: number): Promise<AlertHistoryEntry[]>;
+  /** the stored version without the document (cheap); absent: load() is the only way */
+  version?(): Promise<number | null>;
+  /** releases a connection or file handles (the durable stores, store.ts) */
   close?(): Promise<void>;
 }
 
@@ -138,8 +142,10 @@ export class AlertService implements AlertsApi {
     return this.#evaluatedAt === 0 ? null : this.#evaluatedAt;
   }
 
-  /** Continues from the stored state (a restart, another process's changes). */
-  async reload(): Promise<boolean> {
+  /** Continues from the stored state (a restart, another process's changes). With `cheap`, the
+   * document is read only when the store's version differs from this one's. */
+  async reload(cheap = false): Promise<boolean> {
+    if (cheap && this.#opts.store.version && (await this.#opts.store.version()) === this.#version) return false;
     const doc = await this.#opts.store.load();
     if (!doc || doc.version === this.#version) return false;
     this.#adopt(doc);

@@ -15,7 +15,7 @@ import { redisTarget } from '../../store/redis/client.ts';
 import { DEFAULT_REGION } from '../auth.ts';
 import { ActivityTap, FileActivityStore, RedisActivityStore, type AlertActivityStore } from './activity.ts';
 import { gatherEvaluations, type InputDeps } from './inputs.ts';
-import { createAlertStateStore } from './state-store.ts';
+import { createAlertStateStore } from '../../alerts/store.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -61,7 +61,9 @@ export default fp<AlertsPluginOptions>(
     const now = opts.now ?? Date.now;
     const rules = await rulesOf(config);
     const retentionMs = config.ALERT_RETENTION_DAYS * DAY_MS;
-    const stateStore = opts.stateStore ?? createAlertStateStore(config);
+    const stateStore =
+      opts.stateStore ??
+      createAlertStateStore(config, { now, onError: (err) => fastify.log.warn({ err }, 'alert state store (redis)') });
     const service = new AlertService({
       rules,
       clock: now,
@@ -149,7 +151,7 @@ export default fp<AlertsPluginOptions>(
     // an action on another process reaches this one's walls within a frame interval
     const watcher = target
       ? setInterval(() => {
-          void service.reload().catch(() => undefined);
+          void service.reload(true).catch(() => undefined);
         }, config.FRAME_INTERVAL_MS)
       : undefined;
     watcher?.unref();
