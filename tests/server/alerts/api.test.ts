@@ -336,3 +336,46 @@ describe.each(engines.map((e) => [e.name, e] as const))('alerts API (%s)', (_nam
     }
   });
 });
+
+describe.skipIf(!engines.some((e) => e.name === 'redis'))('two processes on one Redis', () => {
+  it('evaluate once per interval between them; an action on one reaches the other within a frame interval', async () => {
+    const dirA = await mkdtemp(join(tmpdir(), 'zhdj-alerts-a-'));
+    const dirB = await mkdtemp(join(tmpdir(), 'zhdj-alerts-b-'));
+    const prefix = privatePrefix('alerts-fleet');
+    prefixes.push(prefix);
+    let t = T0;
+    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefix, FRAME_INTERVAL_MS: '200' };
+    const a = await start(dirA, env, () => t);
+    const b = await start(dirB, env, () => t);
+    try {
+      await a.inject({ method: 'PUT', url: '/api/v1/roster', headers: bearer(INGEST), payload: ROSTER });
+      expect(await a.alerts.tick()).toBe(true);
+      // B within the same interval: it picks A's evaluation up and does not evaluate again
+      t += 10_000;
+      expect(await b.alerts.tick()).toBe(false);
+      expect(b.alerts.version).toBe(a.alerts.version);
+      t += 6 * MIN;
+      expect(await b.alerts.tick()).toBe(true);
+      expect(await a.alerts.tick()).toBe(false);
+      const fp = b.alerts.list().find((x) => x.rule === 'compliance-low' && x.region === '610113')!.fingerprint;
+      const r = await a.inject({
+        method: 'POST',
+        url: `/api/v1/alerts/${encodeURIComponent(fp)}/ack`,
+        headers: bearer(COUNTY_OP),
+        payload: { comment: '处理中' },
+      });
+      expect(r.statusCode).toBe(200);
+      // B's watcher (each frame interval) sees the new version and reloads
+      const deadline = Date.now() + 2000;
+      while (b.alerts.get(fp)?.ack === null && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      expect(b.alerts.get(fp)?.ack).toMatchObject({ by: '李县' });
+      const snap = (await b.inject({ url: '/api/v1/snapshot?region=610100' })).json() as Snapshot;
+      expect(snap.alerting.alerts.find((x) => x.fingerprint === fp)?.ack?.by).toBe('李县');
+    } finally {
+      await a.close();
+      await b.close();
+      await rm(dirA, { recursive: true, force: true });
+      await rm(dirB, { recursive: true, force: true });
+    }
+  });
+});
