@@ -181,7 +181,8 @@ export type AlertRulesFormat = 'json' | 'yaml';
  * Parses an ALERT_RULES_FILE (JSON, or YAML for a `.yaml`/`.yml` file): `{ "rules": [ … ] }`.
  * A rule whose id is a shipped one is laid over the default field by field (its params too),
  * so `{ "id": "transfers-overdue", "for": "30m" }` is a whole rule; a new id names its `kind`
- * and every field. Shipped rules the file does not name stay as shipped. Throws AlertRulesError naming the rule and the field.
+ * and every field. Shipped rules the file does not name stay as shipped. Throws
+ * AlertRulesError naming the rule and the field.
  */
 export function loadAlertRules(text: string, format: AlertRulesFormat): AlertRule[] {
   let doc: unknown;
