@@ -19,8 +19,14 @@ const CITY_OP = 'city-operator-0123456789';
 const COUNTY_OP = 'county-operator-0123456789';
 const OPERATORS = `${CITY_OP}:王市:610100,${COUNTY_OP}:李县:610113`;
 const MIN = 60_000;
-// a Wednesday 10:00 Beijing: working hours for source-silent
-const T0 = Date.parse('2026-12-02T02:00:00Z');
+// a Wednesday 10:00 Beijing (working hours for source-silent), a month or so ahead of the real
+// clock: Redis expires the history streams by its own clock, so a fixed past date would not do
+const T0 = ((): number => {
+  const DAY = 86_400_000;
+  const beijingMidnight = Math.floor((Date.now() + 30 * DAY + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
+  const weekday = new Date(beijingMidnight + 8 * 3_600_000).getUTCDay(); // 0 = Sunday
+  return beijingMidnight + ((3 - weekday + 7) % 7) * DAY + 10 * 3_600_000;
+})();
 
 const RULES = {
   rules: [
