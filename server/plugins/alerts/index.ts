@@ -71,7 +71,9 @@ export default fp<AlertsPluginOptions>(
       regionName: (code) => nameOf(code) ?? code,
       retentionMs,
     });
-    await service.reload();
+    // the stored state now; a store that cannot answer (Redis down at the start) does not hold
+    // the start: each tick reloads, and actions load the latest state before they change it
+    await service.reload().catch((err: unknown) => fastify.log.warn({ err }, 'alerts: state not loaded yet'));
 
     // study hours are kept for the longest baseline and two days more
     const keepMs = (Math.max(7, ...rules.map((r) => Number((r.params as { days?: number }).days ?? 0))) + 2) * DAY_MS;

@@ -13,6 +13,7 @@ import { testConfig } from '../../../server/config.ts';
 import type { ApiAlert, ApiSilence, ConsoleState, Snapshot } from '../../../server/contract/index.ts';
 import { dropPrefix, privatePrefix, REDIS_TEST_URL, redisReachable } from '../lib/redis.ts';
 import { ROSTER } from '../lib/fixtures.ts';
+import { haveRedisServer, PrivateRedis } from '../store/redis-server.ts';
 
 const INGEST = 'ingest-secret-0123456789';
 const CITY_OP = 'city-operator-0123456789';
@@ -384,4 +385,51 @@ describe.skipIf(!engines.some((e) => e.name === 'redis'))('two processes on one 
       await rm(dirB, { recursive: true, force: true });
     }
   });
+});
+
+describe.skipIf(!haveRedisServer())('the alert state’s Redis frozen', () => {
+  it('an action answers 503 + Retry-After, changes nothing and is audited; it works again after', async () => {
+    const redis = await PrivateRedis.start([]);
+    const dir = await mkdtemp(join(tmpdir(), 'zhdj-alerts-frozen-'));
+    let t = T0;
+    const fastify = await start(dir, { REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '300' }, () => t);
+    try {
+      await fastify.inject({ method: 'PUT', url: '/api/v1/roster', headers: bearer(INGEST), payload: ROSTER });
+      await fastify.alerts.tick();
+      t += 6 * MIN;
+      await fastify.alerts.tick();
+      const fp = fastify.alerts.list().find((a) => a.rule === 'compliance-low' && a.region === '610113')!.fingerprint;
+      const ack = () =>
+        fastify.inject({
+          method: 'POST',
+          url: `/api/v1/alerts/${encodeURIComponent(fp)}/ack`,
+          headers: bearer(CITY_OP),
+          payload: { comment: '处理中' },
+        });
+      process.kill(redis.proc!.pid!, 'SIGSTOP');
+      let frozen;
+      try {
+        frozen = await ack();
+      } finally {
+        process.kill(redis.proc!.pid!, 'SIGCONT');
+      }
+      expect(frozen.statusCode).toBe(503);
+      expect(frozen.headers['retry-after']).toBeDefined();
+      expect(fastify.alerts.get(fp)!.ack).toBeNull();
+      const again = await ack();
+      expect(again.statusCode).toBe(200);
+      const audit = (await fastify.inject({ url: '/api/v1/audit', headers: bearer(CITY_OP) })).json() as {
+        entries: { action: string; result: string }[];
+      };
+      // the audit's own write timed out while Redis was frozen and was retried: it may be there
+      // twice (the audit log writes at least once), never missing
+      const results = audit.entries.filter((e) => e.action === 'alert.ack').map((e) => e.result);
+      expect(results).toContain('unavailable');
+      expect(results.at(-1)).toBe('ok');
+    } finally {
+      await fastify.close();
+      await redis.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -64,6 +64,7 @@ const RESULT: Readonly<Record<number, string>> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  503: 'unavailable',
 };
 const ERROR: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -131,7 +132,14 @@ const alerts: FastifyPluginAsync = async (fastify) => {
       return reply.code(okStatus).send(result);
     } catch (err) {
       if (err instanceof AlertRefusedError) return refuse(request, reply, STATUS[err.code], err.message, audited);
-      throw err;
+      // the state's store (Redis, the disk) did not take it: nothing changed, retry
+      request.log.warn({ err }, 'alert action not stored');
+      await record(request, audited.action, audited.target, audited.region, 503, audited.comment);
+      return reply.code(503).header('Retry-After', '2').send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the alert state could not be stored; nothing changed, retry shortly',
+      });
     }
   };
 
