@@ -4,7 +4,7 @@
 // then `alerts.tick()` runs once per simulated interval. Prints the time to read the inputs
 // (snapshots, activity), to step the lifecycle and store it, the instances kept and the store's
 // bytes per instance; the last line is one JSON object.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -90,6 +90,8 @@ try {
   }
   const alerts = fastify.alerts.list();
   const bytes = Buffer.byteLength(JSON.stringify(alerts));
+  // what the store keeps: the state document (files engine: DATA_DIR/alerts/state.json)
+  const stored = storeKind === 'memory' ? (await stat(join(dir, 'alerts', 'state.json'))).size : null;
   const p = (xs: number[], q: number) =>
     round(
       percentile(
@@ -108,6 +110,7 @@ try {
     tickMsP50: p(total, 50),
     tickMsP95: p(total, 95),
     apiBytesPerInstance: alerts.length ? Math.round(bytes / alerts.length) : 0,
+    storedBytesPerInstance: stored !== null && alerts.length ? Math.round(stored / alerts.length) : null,
   };
   log(
     `one evaluation of 西安: inputs p50 ${result.inputsMsP50} ms, whole tick (inputs + lifecycle + store) ` +
