@@ -95,3 +95,24 @@ export function clockParts(
     weekday,
   };
 }
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** how long something has lasted, in its largest whole unit: 已持续 2 小时 / for 2 h (a start in
+ * the future, a wall clock behind the server's, reads as just now; never negative or NaN) */
+export function formatAge(sinceMs: number, nowMs: number, lang: Lang): string {
+  const ms = Number.isFinite(sinceMs) && Number.isFinite(nowMs) ? Math.max(0, nowMs - sinceMs) : 0;
+  if (ms < MINUTE_MS) return lang === 'zh' ? '刚刚发生' : 'just now';
+  if (ms < HOUR_MS) {
+    const m = Math.floor(ms / MINUTE_MS);
+    return lang === 'zh' ? `已持续 ${m} 分钟` : `for ${m} min`;
+  }
+  if (ms < DAY_MS) {
+    const h = Math.floor(ms / HOUR_MS);
+    return lang === 'zh' ? `已持续 ${h} 小时` : `for ${h} h`;
+  }
+  const d = Math.floor(ms / DAY_MS);
+  return lang === 'zh' ? `已持续 ${d} 天` : `for ${d} d`;
+}

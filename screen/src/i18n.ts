@@ -1,6 +1,7 @@
 // Every label on the wall, zh-CN first. Panels carry a Chinese title and, with lang=en,
 // an English one.
 import type {
+  AlertSeverity,
   DevelopmentStage,
   KpiName,
   MeetingKind,
@@ -91,6 +92,12 @@ export const MEETING_LABELS: Record<MeetingKind, Entry> = {
   lecture: { zh: '党课', en: 'Lecture' },
 };
 
+export const SEVERITY_LABELS: Record<AlertSeverity, Entry> = {
+  red: { zh: '红', en: 'Red' },
+  orange: { zh: '橙', en: 'Orange' },
+  yellow: { zh: '黄', en: 'Yellow' },
+};
+
 const TEXT = {
   titleSuffix: { zh: '智慧党建指挥中心', en: ' Smart Party Building Command Center' },
   live: { zh: '实时', en: 'LIVE' },
@@ -106,6 +113,12 @@ const TEXT = {
   noChildren: { zh: '暂无数据 · 无下级区域', en: 'no data · no child regions' },
   noTicker: { zh: '暂无动态', en: 'no events yet' },
   noAlerts: { zh: '运行正常 · 暂无预警', en: 'all normal · no alerts' },
+  alertsTitle: { zh: '预警', en: 'Alerts' },
+  alertsPending: { zh: '预警评估中', en: 'awaiting evaluation' },
+  alertNoData: { zh: '数据暂缺', en: 'no data' },
+  alertAcked: { zh: '已处置', en: 'acked by' },
+  alertStorm: { zh: '预警风暴', en: 'Alert storm' },
+  alertWorst: { zh: '最高', en: 'worst' },
   panelRanking: { zh: '学习率排名', en: 'Study rate by region' },
   panelHourly: { zh: '今日学习趋势', en: 'Study today vs yesterday' },
   panelDaily: { zh: '近30日学习人数', en: 'Learners, last 30 days' },

@@ -1,4 +1,5 @@
 // Colours of the two skins (WALL-DESIGN.md), shared by CSS variables, charts and the map.
+import type { AlertSeverity } from '../../server/contract/index.ts';
 import type { Skin } from './params.ts';
 
 export type RGB = [r: number, g: number, b: number];
@@ -10,6 +11,8 @@ export interface Palette {
   accent2: string;
   highlight: string;
   alert: string;
+  /** the alert severities 红 橙 黄 (CSS --sev-red, --sev-orange, --sev-yellow); red is `alert` */
+  severity: Record<AlertSeverity, string>;
   grid: string;
   /** choropleth ramp, low → high */
   ramp: string[];
@@ -30,6 +33,7 @@ export const PALETTES: Record<Skin, Palette> = {
     accent2: '#ffd88a',
     highlight: '#c8102e',
     alert: '#ff5a4f',
+    severity: { red: '#ff5a4f', orange: '#f09b48', yellow: '#ffe45c' },
     grid: 'rgba(245,197,107,0.16)',
     ramp: ['#3a0709', '#5e0c12', '#86111b', '#b01e23', '#cf3e2a', '#e36f36', '#f09b48', '#f5c56b', '#ffe3a3'],
     series: ['#ffd88a', '#c8102e', '#f09b48', '#fff4e0'],
@@ -46,6 +50,7 @@ export const PALETTES: Record<Skin, Palette> = {
     accent2: '#8be6ff',
     highlight: '#3fd0ff',
     alert: '#e5484d',
+    severity: { red: '#e5484d', orange: '#f5a524', yellow: '#ffe45c' },
     grid: 'rgba(63,208,255,0.16)',
     ramp: ['#071a3a', '#0a2a57', '#0d3d75', '#105493', '#136db0', '#1a8ccc', '#27aee3', '#3fd0ff', '#a6ecff'],
     series: ['#3fd0ff', '#7a8cff', '#35e0b0', '#ffffff'],

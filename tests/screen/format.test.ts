@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockParts, formatKpi, isRate, rawValue } from '../../screen/src/format.ts';
+import { clockParts, formatAge, formatKpi, isRate, rawValue } from '../../screen/src/format.ts';
 import { parseParams } from '../../screen/src/params.ts';
 import { choroplethValues, rotatingTheme } from '../../screen/src/map/themes.ts';
 import { fixture } from './helpers.ts';
@@ -87,5 +87,31 @@ describe('map themes', () => {
     expect(rotatingTheme('study', 30, 30)).toBe('floating');
     expect(rotatingTheme('study', 95, 30)).toBe('study');
     expect(rotatingTheme('transfers', 1000, 0)).toBe('transfers');
+  });
+});
+
+describe('formatAge', () => {
+  const MIN = 60_000;
+  it.each([
+    [2 * 60 * MIN, 'zh', '已持续 2 小时'],
+    [2 * 60 * MIN, 'en', 'for 2 h'],
+    [15 * MIN, 'zh', '已持续 15 分钟'],
+    [15 * MIN + 59_999, 'en', 'for 15 min'],
+    [59 * MIN, 'zh', '已持续 59 分钟'],
+    [60 * MIN, 'zh', '已持续 1 小时'],
+    [23 * 60 * MIN + 59 * MIN, 'en', 'for 23 h'],
+    [3 * 24 * 60 * MIN, 'zh', '已持续 3 天'],
+    [3 * 24 * 60 * MIN, 'en', 'for 3 d'],
+    [30_000, 'zh', '刚刚发生'],
+    [0, 'en', 'just now'],
+    // the wall's clock behind the server's: never a negative age
+    [-5 * MIN, 'zh', '刚刚发生'],
+  ] as const)('%s ms → %s %s', (ms, lang, text) => {
+    const now = 1_700_000_000_000;
+    expect(formatAge(now - ms, now, lang)).toBe(text);
+  });
+
+  it('never says NaN', () => {
+    expect(formatAge(Number.NaN, 1000, 'en')).toBe('just now');
   });
 });

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/react';
 import { Ticker } from '../../screen/src/panels/Ticker.tsx';
 import { KpiGrid, WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
-import { Alerts } from '../../screen/src/panels/Alerts.tsx';
 import { fixture, item } from './helpers.ts';
 
 afterEach(cleanup);
@@ -74,19 +73,5 @@ describe('KpiGrid', () => {
       expect(el.getAttribute('data-value')).toBe('');
       expect(el.textContent).toContain('no data');
     }
-  });
-});
-
-describe('Alerts', () => {
-  it('puts critical first, in the wall language', () => {
-    const alerts = fixture().alerts;
-    const { container } = render(<Alerts alerts={alerts} lang="en" vertical={false} />);
-    const shown = [...container.querySelectorAll('[data-alert]')];
-    expect(shown[0]?.className).toContain('alert-critical');
-    expect(shown.map((e) => e.textContent)).toContain(alerts[0]!.message.en);
-  });
-  it('says all is well when there are none', () => {
-    const { container } = render(<Alerts alerts={[]} lang="zh" vertical={false} />);
-    expect(container.textContent).toContain('暂无预警');
   });
 });

@@ -14,7 +14,7 @@ import { Header } from '../../panels/Header.tsx';
 import { KpiGrid } from '../../panels/KpiGrid.tsx';
 import { Panel } from '../../panels/Panel.tsx';
 import { Ticker } from '../../panels/Ticker.tsx';
-import { Alerts } from '../../panels/Alerts.tsx';
+import { AlertPanel } from '../../panels/AlertPanel.tsx';
 import { StudyPanels } from '../../panels/StudyPanels.tsx';
 import { OrgPanels } from '../../panels/OrgPanels.tsx';
 import { PartyPanels } from '../../panels/PartyPanels.tsx';
@@ -170,7 +170,7 @@ export function WallPage({ params }: { params: WallParams }) {
             className="alerts-slot"
             style={{ left: p.alerts.x, top: p.alerts.y, width: p.alerts.w, height: p.alerts.h }}
           >
-            <Alerts alerts={snap?.alerts ?? []} lang={lang} vertical={ultra} />
+            <AlertPanel panel={snap?.alerting} lang={lang} vertical={ultra} />
           </div>
         ) : null}
       </div>
