@@ -5,8 +5,9 @@
 // starts a line of its own). One process holds a DATA_DIR (the embedded store locks it), so the
 // compare-and-set is against the version this process last read or wrote, every load and save
 // in one queue. A state.json that is not a state document is never replaced: load throws.
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { daysIn } from '../audit/files.ts';
 import { ZonedClock } from '../aggregate/period.ts';
 import type { AlertHistoryEntry } from '../contract/alerts.ts';
 import type { AlertStateDoc, AlertStateStore } from './service.ts';
@@ -179,17 +180,7 @@ export class FileAlertStateStore implements AlertStateStore {
   }
 
   async #days(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.#o.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    return names
-      .map((n) => HISTORY_RE.exec(n)?.[1])
-      .filter((d): d is string => d !== undefined)
-      .sort();
+    return daysIn(this.#o.dir, HISTORY_RE);
   }
 
   async #mkdir(): Promise<void> {

@@ -7,6 +7,22 @@ import { DAY_RE, parseRecord, type AuditRecord, type AuditSink } from './types.t
 
 const FILE_RE = /^audit-(\d{4}-\d{2}-\d{2})\.ndjson$/;
 
+/** The days (YYYY-MM-DD) of the files in `dir` whose names `re` matches (its group 1), ascending;
+ * none when the directory does not exist (also the alert history's files, alerts/store-files.ts). */
+export async function daysIn(dir: string, re: RegExp): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return names
+    .map((n) => re.exec(n)?.[1])
+    .filter((d): d is string => d !== undefined)
+    .sort();
+}
+
 export const auditFile = (day: string): string => `audit-${day}.ndjson`;
 
 export class FileAuditSink implements AuditSink {
@@ -88,17 +104,7 @@ export class FileAuditSink implements AuditSink {
   async close(): Promise<void> {}
 
   private async allDays(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    return names
-      .map((n) => FILE_RE.exec(n)?.[1])
-      .filter((d): d is string => d !== undefined)
-      .sort();
+    return daysIn(this.dir, FILE_RE);
   }
 
   private async syncDir(): Promise<void> {

@@ -583,6 +583,35 @@ function AckForm({
   };
   return (
     <form className="c-form" onSubmit={submit} data-form="ack">
+      <CommentField lang={lang} comment={comment} setComment={setComment} invalid={tried && empty} autoFocus />
+      <div className="c-actions">
+        <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
+          {ct(lang, busy ? 'working' : 'confirm')}
+        </button>
+        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
+          {ct(lang, 'cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** the required comment of an acknowledgement or a silence */
+function CommentField({
+  lang,
+  comment,
+  setComment,
+  invalid,
+  autoFocus = false,
+}: {
+  lang: Lang;
+  comment: string;
+  setComment: (c: string) => void;
+  invalid: boolean;
+  autoFocus?: boolean;
+}) {
+  return (
+    <>
       <label className="c-field">
         <span>
           {ct(lang, 'comment')} <span className="c-req">*</span>
@@ -593,20 +622,12 @@ function AckForm({
           placeholder={ct(lang, 'commentPlaceholder')}
           rows={2}
           required
-          aria-invalid={tried && empty}
-          autoFocus
+          aria-invalid={invalid}
+          autoFocus={autoFocus}
         />
       </label>
-      {tried && empty && <p className="c-hint-error">{ct(lang, 'commentRequired')}</p>}
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
-          {ct(lang, busy ? 'working' : 'confirm')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {ct(lang, 'cancel')}
-        </button>
-      </div>
-    </form>
+      {invalid && <p className="c-hint-error">{ct(lang, 'commentRequired')}</p>}
+    </>
   );
 }
 
@@ -693,20 +714,7 @@ function SilenceForm({
           {ct(lang, 'descendants')}
         </label>
       </div>
-      <label className="c-field">
-        <span>
-          {ct(lang, 'comment')} <span className="c-req">*</span>
-        </span>
-        <textarea
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          placeholder={ct(lang, 'commentPlaceholder')}
-          rows={2}
-          required
-          aria-invalid={tried && empty}
-        />
-      </label>
-      {tried && empty && <p className="c-hint-error">{ct(lang, 'commentRequired')}</p>}
+      <CommentField lang={lang} comment={comment} setComment={setComment} invalid={tried && empty} />
       <div className="c-actions">
         <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
           {ct(lang, busy ? 'working' : 'confirm')}
