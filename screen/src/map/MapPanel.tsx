@@ -56,6 +56,7 @@ export function MapPanel({
   const region = snap ? { code: snap.region.code, level: snap.region.level } : null;
   const children = snap?.children;
   const values = useMemo(() => choroplethValues(children, theme), [children, theme]);
+  const childCodes = useMemo(() => Object.keys(children ?? {}), [children]);
   const flows = snap?.transfers.flows;
   const fflows = snap?.floating.flows;
   const cells = snap?.floating.cells;
@@ -98,6 +99,8 @@ export function MapPanel({
           values={values}
           exposeProject={id === 'map'}
           ticker={snap?.ticker}
+          alerting={id === 'map' ? snap?.alerting : undefined}
+          childCodes={childCodes}
           orgs={orgs}
           layers={layers}
           pal={pal}

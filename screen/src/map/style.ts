@@ -18,6 +18,15 @@ export function fillColor(pal: Palette): ExpressionSpecification {
   ];
 }
 
+/** a newly firing red alert's region (useAlertGlow.ts): fades in and out over this, each way */
+export const ALERT_GLOW_FADE_MS = 900;
+export const ALERT_GLOW_LAYERS = ['regions-alert-fill', 'regions-alert-line'] as const;
+
+/** the glow layers show the regions named here, and nothing when none */
+export function alertGlowFilter(codes: readonly string[]): ExpressionSpecification {
+  return ['in', ['get', 'code'], ['literal', [...codes]]];
+}
+
 export function mapStyle(pal: Palette, u: number): StyleSpecification {
   const halo = 'rgba(10,0,0,0.9)';
   const textSize = Math.round(17 * u);
@@ -59,6 +68,31 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
           'line-color': ['case', ['boolean', ['feature-state', 'glow'], false], '#ffffff', pal.mapLine],
           'line-width': ['case', ['boolean', ['feature-state', 'glow'], false], 3 * u, 1.3 * u],
           'line-width-transition': { duration: 600 },
+        },
+      },
+      {
+        // a newly firing red alert: its region glows once (useAlertGlow.ts animates the opacity)
+        id: 'regions-alert-fill',
+        type: 'fill',
+        source: 'regions',
+        filter: alertGlowFilter([]),
+        paint: {
+          'fill-color': pal.severity.red,
+          'fill-opacity': 0,
+          'fill-opacity-transition': { duration: ALERT_GLOW_FADE_MS, delay: 0 },
+        },
+      },
+      {
+        id: 'regions-alert-line',
+        type: 'line',
+        source: 'regions',
+        filter: alertGlowFilter([]),
+        paint: {
+          'line-color': pal.severity.red,
+          'line-width': 5 * u,
+          'line-blur': 3 * u,
+          'line-opacity': 0,
+          'line-opacity-transition': { duration: ALERT_GLOW_FADE_MS, delay: 0 },
         },
       },
       {
@@ -134,6 +168,7 @@ export const CITY_LAYERS = [
   'context-line',
   'regions-fill',
   'regions-line',
+  ...ALERT_GLOW_LAYERS,
   'orgs',
   'org-pulse',
   'labels',
