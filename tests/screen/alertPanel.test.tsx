@@ -126,7 +126,7 @@ describe('AlertPanel', () => {
     expect(lines[2]!.getAttribute('data-severity')).toBe('yellow');
     // a severity with no alerts is left out
     expect(lines[2]!.querySelectorAll('[data-count]')).toHaveLength(1);
-    expect(container.querySelector('[data-alerts-more]')!.textContent).toBe('另有 1 条');
+    expect(container.querySelector('[data-alerts-more]')!.textContent).toBe('另有 1 个地区');
     expect(rows(container)).toHaveLength(0);
   });
 
@@ -137,5 +137,6 @@ describe('AlertPanel', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]!.querySelector('.al-msg')!.textContent).toBe('新城区: 8');
     expect(lines[1]!.querySelector('.al-meta')!.textContent).toBe('Orange 6Yellow 2');
+    expect(container.querySelector('[data-alerts-more]')!.textContent).toBe('+3 more regions');
   });
 });

@@ -37,15 +37,39 @@ export function AlertPanel({ panel, lang, vertical }: Props) {
   const headOn = storm || hot || total > 0;
   const cls = ['alerts', vertical ? 'alerts-v' : '', storm ? 'alerts-storm' : ''].filter(Boolean).join(' ');
 
-  return (
-    <div className={cls} data-alerts={total} data-evaluated={evaluated} data-storm={storm || undefined}>
-      <span className={headOn ? 'alerts-head alerts-head-on' : 'alerts-head'}>
+  const head = (
+    <span className={headOn ? 'alerts-head alerts-head-on' : 'alerts-head'}>
+      {storm
+        ? lang === 'zh'
+          ? `${t(lang, 'alertStorm')}：${total} 条`
+          : `${t(lang, 'alertStorm')}: ${total}`
+        : `${t(lang, 'alertsTitle')}${total > 0 ? ` ${total}` : ''}`}
+    </span>
+  );
+  const moreLine =
+    more > 0 ? (
+      <span className="al-more" data-alerts-more={more}>
         {storm
           ? lang === 'zh'
-            ? `${t(lang, 'alertStorm')}：${total} 条`
-            : `${t(lang, 'alertStorm')}: ${total}`
-          : `${t(lang, 'alertsTitle')}${total > 0 ? ` ${total}` : ''}`}
+            ? `另有 ${more} 个地区`
+            : `+${more} more regions`
+          : lang === 'zh'
+            ? `另有 ${more} 条`
+            : `+${more} more`}
       </span>
+    ) : null;
+
+  return (
+    <div className={cls} data-alerts={total} data-evaluated={evaluated} data-storm={storm || undefined}>
+      {vertical ? (
+        // the column: the overflow count beside the title, where it is never cut off
+        <div className="alerts-top">
+          {head}
+          {moreLine}
+        </div>
+      ) : (
+        head
+      )}
       {!evaluated ? (
         <span className="al al-waiting" data-alerts-waiting>
           {t(lang, 'alertsPending')}
@@ -57,11 +81,7 @@ export function AlertPanel({ panel, lang, vertical }: Props) {
       ) : (
         (shown as WallAlert[]).map((a) => <AlertRow key={a.fingerprint} a={a} lang={lang} vertical={vertical} />)
       )}
-      {more > 0 ? (
-        <span className="al-more" data-alerts-more={more}>
-          {lang === 'zh' ? `另有 ${more} 条` : `+${more} more`}
-        </span>
-      ) : null}
+      {vertical ? null : moreLine}
     </div>
   );
 }
