@@ -33,6 +33,9 @@ export interface SilenceInput {
 export interface AlertsApi {
   /** the state's version: increases with every change (evaluation, action, a reload) */
   readonly version: number;
+  /** the version at which what walls show last changed, evaluation times aside (the walls'
+   * feed follows this one: an evaluation that changed nothing else sends no frame) */
+  readonly wallVersion: number;
   /** the last evaluation (ms); null before the first */
   readonly evaluatedAt: number | null;
   list(q?: AlertQuery): ApiAlert[];

@@ -126,6 +126,8 @@ export class AlertService implements AlertsApi {
   readonly #opts: AlertServiceOptions;
   #engine: AlertEngine;
   #version = 0;
+  #wallVersion = 0;
+  #content = '';
   #evaluatedAt = 0;
   readonly #listeners = new Set<() => void>();
 
@@ -156,7 +158,24 @@ export class AlertService implements AlertsApi {
     this.#engine = AlertEngine.fromJSON(doc.engine, { rules: this.#opts.rules, clock: this.#opts.clock });
     this.#version = doc.version;
     this.#evaluatedAt = doc.evaluatedAt;
+    // what walls show, but the evaluation times: an evaluation that changed nothing else sends
+    // no frame (a quiet wall stays on heartbeats); the first evaluation does (the panel stops
+    // saying it awaits one)
+    const content = JSON.stringify([
+      doc.evaluatedAt > 0,
+      this.#engine.list().map((v) => ({ ...v, lastEvalAt: 0 })),
+      this.#engine.listSilences(),
+    ]);
+    if (content !== this.#content) {
+      this.#content = content;
+      this.#wallVersion = doc.version;
+    }
     for (const l of this.#listeners) l();
+  }
+
+  /** the version at which what walls are shown last changed (evaluation times aside) */
+  get wallVersion(): number {
+    return this.#wallVersion;
   }
 
   /**

@@ -46,9 +46,10 @@ export default fp<{ config: Config }>(
         })
       : undefined;
     const feeds = new RegionFeeds({
-      // the store's and the alert state's versions both only increase: their sum moves when
-      // either does, so an acknowledgement rebuilds the walls' frames at the next tick
-      version: async () => (await fastify.store.version()) + fastify.alerts.version,
+      // the store's and the alert panels' versions both only increase: their sum moves when
+      // either does, so an acknowledgement rebuilds the walls' frames at the next tick (an
+      // evaluation that changed only the evaluation times does not)
+      version: async () => (await fastify.store.version()) + fastify.alerts.wallVersion,
       views: fastify.views,
       ledger,
       // above any seq handed out before, by this process or one before it

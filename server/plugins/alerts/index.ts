@@ -162,6 +162,9 @@ export default fp<AlertsPluginOptions>(
       get version() {
         return service.version;
       },
+      get wallVersion() {
+        return service.wallVersion;
+      },
       get evaluatedAt() {
         return service.evaluatedAt;
       },

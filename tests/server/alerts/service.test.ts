@@ -42,6 +42,29 @@ describe.each([
     return fp;
   }
 
+  it('walls follow wallVersion: an evaluation that changes only times leaves it; a value, an ack move it', async () => {
+    const s = setup();
+    const fp = await firing(s);
+    const w = s.a.wallVersion;
+    s.advance(MIN);
+    await s.a.evaluate([overdue(6)]);
+    expect(s.a.version).toBeGreaterThan(w);
+    expect(s.a.wallVersion).toBe(w);
+    s.advance(MIN);
+    await s.a.evaluate([overdue(7)]);
+    expect(s.a.wallVersion).toBe(s.a.version);
+    const v = s.a.wallVersion;
+    await s.a.ack(fp, '李县', '处理中');
+    expect(s.a.wallVersion).toBeGreaterThan(v);
+    // nothing firing and nothing changing: evaluations send nothing
+    const quiet = setup();
+    await quiet.a.evaluate([]);
+    const q = quiet.a.wallVersion;
+    quiet.advance(MIN);
+    await quiet.a.evaluate([]);
+    expect(quiet.a.wallVersion).toBe(q);
+  });
+
   it('an acknowledgement on one process is seen by the other after a reload; neither change is lost', async () => {
     const s = setup();
     const fp = await firing(s);
