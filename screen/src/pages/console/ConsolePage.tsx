@@ -584,15 +584,22 @@ function AckForm({
   return (
     <form className="c-form" onSubmit={submit} data-form="ack">
       <CommentField lang={lang} comment={comment} setComment={setComment} invalid={tried && empty} autoFocus />
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
-          {ct(lang, busy ? 'working' : 'confirm')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {ct(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} busy={busy} onCancel={onCancel} />
     </form>
+  );
+}
+
+/** confirm and cancel under a form */
+function FormActions({ lang, busy, onCancel }: { lang: Lang; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="c-actions">
+      <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
+        {ct(lang, busy ? 'working' : 'confirm')}
+      </button>
+      <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
+        {ct(lang, 'cancel')}
+      </button>
+    </div>
   );
 }
 
@@ -715,14 +722,7 @@ function SilenceForm({
         </label>
       </div>
       <CommentField lang={lang} comment={comment} setComment={setComment} invalid={tried && empty} />
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={busy}>
-          {ct(lang, busy ? 'working' : 'confirm')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {ct(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
