@@ -6,8 +6,8 @@
 // compare-and-set is against the version this process last read or wrote, every load and save
 // in one queue. A state.json that is not a state document is never replaced: load throws.
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { daysIn } from '../audit/files.ts';
+import { dirname, join } from 'node:path';
+import { daysIn, endsWithNewline, syncDir } from '../audit/files.ts';
 import { ZonedClock } from '../aggregate/period.ts';
 import type { AlertHistoryEntry } from '../contract/alerts.ts';
 import type { AlertStateDoc, AlertStateStore } from './service.ts';
@@ -65,18 +65,8 @@ export class FileAlertStateStore implements AlertStateStore {
       if (this.#version === undefined) this.#version = (await this.#read())?.version ?? null;
       if (this.#version !== expected) return false;
       await this.#mkdir();
-      const path = join(this.#o.dir, STATE_FILE);
-      const tmp = `${path}.tmp`;
-      const fh = await open(tmp, 'w', 0o640);
-      try {
-        await fh.writeFile(JSON.stringify(doc));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
+      await writeFileAtomic(join(this.#o.dir, STATE_FILE), JSON.stringify(doc));
       this.#version = doc.version;
-      await this.#syncDir();
       return true;
     });
   }
@@ -190,24 +180,21 @@ export class FileAlertStateStore implements AlertStateStore {
   }
 
   async #syncDir(): Promise<void> {
-    const d = await open(this.#o.dir, 'r');
-    try {
-      await d.sync();
-    } catch {
-      // some file systems refuse fsync on a directory
-    } finally {
-      await d.close();
-    }
+    await syncDir(this.#o.dir);
   }
 }
 
-async function endsWithNewline(path: string, size: number): Promise<boolean> {
-  const last = Buffer.alloc(1);
-  const rd = await open(path, 'r');
+/** Replaces `path` whole or not at all: a temp file written and fsynced, renamed over, the
+ * directory fsynced (also the alert activity's file, plugins/alerts/activity.ts). */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w', 0o640);
   try {
-    await rd.read(last, 0, 1, size - 1);
+    await fh.writeFile(text);
+    await fh.sync();
   } finally {
-    await rd.close();
+    await fh.close();
   }
-  return last[0] === 0x0a;
+  await rename(tmp, path);
+  await syncDir(dirname(path));
 }

@@ -23,6 +23,30 @@ export async function daysIn(dir: string, re: RegExp): Promise<string[]> {
     .sort();
 }
 
+/** Whether the file of `size` bytes ends a line (a crash mid-write leaves a torn last line). */
+export async function endsWithNewline(path: string, size: number): Promise<boolean> {
+  const last = Buffer.alloc(1);
+  const rd = await open(path, 'r');
+  try {
+    await rd.read(last, 0, 1, size - 1);
+  } finally {
+    await rd.close();
+  }
+  return last[0] === 0x0a;
+}
+
+/** fsyncs a directory (a file created or renamed in it), where the file system allows it. */
+export async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } catch {
+    // some file systems refuse fsync on a directory
+  } finally {
+    await d.close();
+  }
+}
+
 export const auditFile = (day: string): string => `audit-${day}.ndjson`;
 
 export class FileAuditSink implements AuditSink {
@@ -48,16 +72,7 @@ export class FileAuditSink implements AuditSink {
           // a crash mid-write leaves a torn last line: the next record starts on a line of its own
           const { size } = await fh.stat();
           if (size === 0) created = true;
-          else {
-            const last = Buffer.alloc(1);
-            const rd = await open(path, 'r');
-            try {
-              await rd.read(last, 0, 1, size - 1);
-            } finally {
-              await rd.close();
-            }
-            if (last[0] !== 0x0a) head = '\n';
-          }
+          else if (!(await endsWithNewline(path, size))) head = '\n';
           this.checked.add(path);
         }
         await fh.write(head + records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -108,13 +123,6 @@ export class FileAuditSink implements AuditSink {
   }
 
   private async syncDir(): Promise<void> {
-    const d = await open(this.dir, 'r');
-    try {
-      await d.sync();
-    } catch {
-      // some file systems refuse fsync on a directory
-    } finally {
-      await d.close();
-    }
+    await syncDir(this.dir);
   }
 }

@@ -3,11 +3,12 @@
 // ingest (ActivityTap) and adds it to the store at each alert tick; whichever process evaluates
 // reads the sum. Files (DATA_DIR/alerts/activity.json: one process holds a DATA_DIR) or Redis
 // (`{prefix}:alerts:sources` hash, `{prefix}:alerts:study:<hourMs>` hashes that expire).
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ZonedClock } from '../../aggregate/period.ts';
 import { createRedisClient, type RedisClient, type RedisTarget } from '../../store/redis/client.ts';
 import { keyBase } from '../../store/redis/keys.ts';
+import { writeFileAtomic } from '../../alerts/store-files.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -136,7 +137,10 @@ export class FileActivityStore implements AlertActivityStore {
         for (const [c, n] of m) row[c] = (row[c] ?? 0) + n;
       }
       for (const h of Object.keys(doc.study)) if (Number(h) < now - this.keepMs) delete doc.study[h];
-      if (this.path) await writeAtomic(this.path, JSON.stringify(doc));
+      if (this.path) {
+        await mkdir(dirname(this.path), { recursive: true, mode: 0o750 });
+        await writeFileAtomic(this.path, JSON.stringify(doc));
+      }
     });
     this.#chain = run.catch(() => undefined);
     return run;
@@ -159,26 +163,6 @@ export class FileActivityStore implements AlertActivityStore {
 
   async close(): Promise<void> {
     await this.#chain;
-  }
-}
-
-/** temp file, fsync, rename over, fsync the directory */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o750 });
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o640);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  const dir = await open(dirname(path), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
   }
 }
 

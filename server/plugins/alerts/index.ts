@@ -131,7 +131,7 @@ export default fp<AlertsPluginOptions>(
     let running: Promise<boolean> | null = null;
     const tick = async (): Promise<boolean> => {
       await flushActivity();
-      await service.reload();
+      await service.reload(true);
       const last = service.evaluatedAt;
       // another process of the fleet evaluated within this interval: not again
       const minGapMs = interval * 0.9;

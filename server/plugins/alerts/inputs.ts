@@ -73,8 +73,9 @@ export async function gatherEvaluations(deps: InputDeps, nowMs: number): Promise
   const out = evaluateThresholds(deps.rules, await unitsOf(deps, nowMs), dayOfMonth(nowMs, deps.timeZone));
   const silent = deps.rules.filter((r) => r.enabled && r.kind === 'source-silent');
   const anomaly = deps.rules.filter((r) => r.enabled && r.kind === 'study-anomaly');
-  if (silent.length > 0) {
-    const seen = await deps.activity.sources(nowMs);
+  // one read of the sources for both kinds of rule
+  const seen = silent.length > 0 || anomaly.length > 0 ? await deps.activity.sources(nowMs) : null;
+  if (seen && silent.length > 0) {
     for (const rule of silent) {
       const named = Object.keys((rule.params as { sources?: Record<string, string> }).sources ?? {});
       const sources = [...new Set([...deps.sources, ...named])].map((source) => ({
@@ -84,9 +85,9 @@ export async function gatherEvaluations(deps: InputDeps, nowMs: number): Promise
       out.push(evaluateSourceSilent(rule, [deps.top], sources, seen.watchingSince, nowMs, deps.timeZone));
     }
   }
-  if (anomaly.length > 0) {
+  if (seen && anomaly.length > 0) {
     const counties = childrenOf(deps.top).map((c) => c.code);
-    const { watchingSince } = await deps.activity.sources(nowMs);
+    const { watchingSince } = seen;
     // the last complete local hour, and the same hour of each past day
     const hour = hourStart(deps.clock, nowMs) - HOUR_MS;
     const maxDays = Math.max(...anomaly.map((r) => (r.params as { days: number }).days));
