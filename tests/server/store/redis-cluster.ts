@@ -9,11 +9,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { redisChildEnv } from './redis-server.ts';
 
 export const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
 
 export function haveRedisCluster(): boolean {
-  return spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
+  const env = redisChildEnv();
+  return (
+    spawnSync('redis-server', ['--version'], { env }).status === 0 &&
+    spawnSync('redis-cli', ['--version'], { env }).status === 0
+  );
 }
 
 /** null (with a loud warning) when redis-server or redis-cli is missing, unless REQUIRE_REDIS=1. */
@@ -135,7 +140,7 @@ export class PrivateCluster {
   }
 
   private async up(n: Node): Promise<void> {
-    n.proc = spawn('redis-server', n.args, { stdio: 'ignore' });
+    n.proc = spawn('redis-server', n.args, { stdio: 'ignore', env: redisChildEnv() });
     for (let i = 0; i < 200; i++) {
       if ((await this.ask(n.port, (r) => r.ping())) === 'PONG') return;
       await sleep(25);
@@ -250,7 +255,7 @@ export class PrivateCluster {
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: redisChildEnv() });
     let output = '';
     p.stdout.on('data', (d: Buffer) => (output += d.toString()));
     p.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { redisChildEnv } from './redis-server.ts';
 import type { NormalizedEvent } from '../../../server/contract/index.ts';
 import { batchMaker } from './measure-events.ts';
 
@@ -32,7 +33,10 @@ const impls = await Promise.all(
 );
 
 const port = 20_000 + Math.floor(Math.random() * 20_000);
-const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+  stdio: 'ignore',
+  env: redisChildEnv(),
+});
 const redis = new Redis(`redis://127.0.0.1:${port}`, { retryStrategy: (n) => (n < 50 ? 100 : null) });
 const redisCpuS = async (): Promise<number> => {
   const info = await redis.info('cpu');

@@ -6,8 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
+/** The environment of a redis-server or redis-cli the tests start: without libfaketime, which
+ * hangs Redis (the tests fake the clock of their own process: "today" logic at a chosen hour;
+ * Redis keeps the real one, as a deployment's Redis would). */
+export function redisChildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (env.LD_PRELOAD?.includes('faketime')) delete env.LD_PRELOAD;
+  for (const k of Object.keys(env)) if (k.startsWith('FAKETIME')) delete env[k];
+  return env;
+}
+
 export function haveRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version']).status === 0;
+  return spawnSync('redis-server', ['--version'], { env: redisChildEnv() }).status === 0;
 }
 
 async function freePort(): Promise<number> {
@@ -43,7 +53,7 @@ export class PrivateRedis {
     this.proc = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', ...this.args],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', env: redisChildEnv() },
     );
     for (let i = 0; i < 100; i++) {
       const c = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
