@@ -4,3 +4,4 @@ export * from './snapshot.ts';
 export * from './socket.ts';
 export * from './errors.ts';
 export * from './alerts.ts';
+export * from './control.ts';
