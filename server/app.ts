@@ -8,6 +8,7 @@ import { UnknownRegionError } from './contract/errors.ts';
 import { StoreUnavailableError, type Store } from './store/types.ts';
 import alertsPlugin from './plugins/alerts/index.ts';
 import alertsConsole from './plugins/alerts/console.ts';
+import controlPlugin from './plugins/control/index.ts';
 import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
@@ -20,6 +21,7 @@ import staticFiles from './plugins/static.ts';
 import storePlugin from './plugins/store.ts';
 import push from './push/screen.ts';
 import alertRoutes from './routes/api/v1/alerts.ts';
+import controlRoutes from './routes/api/v1/control.ts';
 import events from './routes/api/v1/events/index.ts';
 import read from './routes/api/v1/read.ts';
 import roster from './routes/api/v1/roster.ts';
@@ -35,6 +37,8 @@ export interface AppOptions {
   auditNow?: () => number;
   /** the alert service's clock, and `manual`: no interval, the test calls `alerts.tick()` */
   alerts?: { now?: () => number; manual?: boolean };
+  /** the rooms' clock, and `manual`: no tick, the test calls `control.tick()` */
+  control?: { now?: () => number; manual?: boolean };
   /** MemoryStore: move corrupt log records aside at open (`--repair` on the command line) */
   repair?: boolean;
 }
@@ -110,6 +114,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(socket, { config });
   await fastify.register(push, { config });
   await fastify.register(alertsConsole);
+  await fastify.register(controlPlugin, { config, ...opts.control });
   await fastify.register(docs);
 
   await fastify.register(ops);
@@ -121,6 +126,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(roster, { prefix: '/api/v1' });
   await fastify.register(read, { prefix: '/api/v1', config });
   await fastify.register(alertRoutes, { prefix: '/api/v1' });
+  await fastify.register(controlRoutes, { prefix: '/api/v1' });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
 }
 

@@ -36,6 +36,10 @@ export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
 /** Pairing: a code shown on request rotates this often; a session lasts this long (renewable). */
 export const PAIRING_CODE_TTL_MS = 60_000;
 export const CONTROL_SESSION_TTL_MS = 15 * 60_000;
+/** how long a pairing request keeps codes on the walls (rotating) unless hidden earlier */
+export const PAIRING_SHOW_MS = 5 * 60_000;
+/** walls report their status this often; a control page forgets a wall silent 3 × this long */
+export const WALL_STATUS_EVERY_MS = 5_000;
 
 /** Takeover bounds (an alert takes the room for at least 20 s, at most 120 s) and the per-rule gap. */
 export const TAKEOVER_MIN_MS = 20_000;
@@ -144,8 +148,16 @@ export interface RoomState {
   controller: RoomController | null;
   /** the last handover of control (shown on walls and control pages for a few seconds) */
   handover: { from: string; to: string; at: number } | null;
-  /** a pairing code shown on the walls (on request from the console), or null */
-  pairing: { code: string; expiresAt: number } | null;
+  /** a pairing code shown on the walls (on request from the console), or null; it rotates
+   * every PAIRING_CODE_TTL_MS until `until`; `by` asked for it, `region` is the scope a paired
+   * tablet gets (theirs) */
+  pairing: { code: string; expiresAt: number; until: number; by: string; region: string } | null;
+  /** the presenter's language for the room: wins over the scenes' own (a tour keeps playing) */
+  langOverride: RoomLang | null;
+  /** alerts that started firing before this instant never take over (set when a tour starts) */
+  alertsSince: number;
+  /** rule → when it last took the room over (one rule at most once per TAKEOVER_RULE_GAP_MS) */
+  recentTakeovers: Record<string, number>;
 }
 
 /** What a wall reports of itself to the room (mirrored on the control page). */
@@ -205,6 +217,8 @@ export interface RoomAuth {
 
 export interface ServerToWall {
   room: (state: RoomState) => void;
+  /** a control page asks every wall of the room for its status now */
+  report: () => void;
   error: (err: { reason: string; message: string }) => void;
 }
 
@@ -222,7 +236,10 @@ export interface ControlAuth {
 
 export interface ServerToControl {
   room: (state: RoomState) => void;
-  walls: (walls: WallStatus[]) => void;
+  /** a wall's status (sent on a change, every WALL_STATUS_EVERY_MS and when asked) */
+  wall: (status: WallStatus) => void;
+  /** a wall left the room */
+  wallGone: (msg: { wallId: string }) => void;
   /** a wall acknowledged version v (at: the wall's commit time; the server's receipt time) */
   applied: (msg: { wallId: string; v: number; receivedAt: number }) => void;
   /** who this control page is, and whether it drives the room now */
