@@ -126,6 +126,13 @@ export interface RoomReplay {
   anchorAt: number;
 }
 
+/** The replayed instant at wall-clock `now`: the one rule the server, the walls and the control
+ * page share (a replay is an anchor and a speed, not a stream of ticks). */
+export function replayTimeAt(replay: RoomReplay, now: number): number {
+  const t = replay.playing ? replay.at + (now - replay.anchorAt) * replay.speed : replay.at;
+  return Math.min(replay.to, Math.max(replay.from, t));
+}
+
 export interface RoomController {
   /** a short id of the controlling session (hash prefix), never a token */
   id: string;

@@ -10,6 +10,7 @@ import {
   TAKEOVER_MAX_MS,
   TAKEOVER_MIN_MS,
   TAKEOVER_RULE_GAP_MS,
+  replayTimeAt,
   type ControlCommand,
   type RoomState,
   type RoomTakeover,
@@ -19,6 +20,7 @@ import {
 } from '../contract/control.ts';
 import type { AlertSeverity } from '../contract/alerts.ts';
 import { containsCode, parentCodeOf } from '../../geo/codes.ts';
+export { replayTimeAt };
 
 export interface Library {
   scene(id: string): Scene | undefined;
@@ -91,10 +93,6 @@ function sceneView(scene: Scene, langOverride: RoomState['langOverride']): RoomV
 }
 
 /** the replayed instant at `now` */
-export function replayTimeAt(replay: NonNullable<RoomState['replay']>, now: number): number {
-  const t = replay.playing ? replay.at + (now - replay.anchorAt) * replay.speed : replay.at;
-  return Math.min(replay.to, Math.max(replay.from, t));
-}
 
 const fail = (reason: 'invalid' | 'forbidden' | 'not_found', message: string): CommandOutcome => ({
   ok: false,
