@@ -172,6 +172,22 @@ const TEXT = {
   minutesUnit: { zh: '分钟', en: 'min' },
   scoreUnit: { zh: '分', en: 'pts' },
   examsUnit: { zh: '人次', en: 'exams' },
+  replay: { zh: '回放', en: 'REPLAY' },
+  replayNone: { zh: '该时段无回放记录', en: 'nothing recorded at this time' },
+  replayError: { zh: '回放数据暂不可读', en: 'replay unavailable now' },
+  replayLoading: { zh: '正在载入回放…', en: 'loading replay…' },
+  takeover: { zh: '预警接管', en: 'Alert takeover' },
+  secondsLeft: { zh: '秒后返回', en: 's left' },
+  spotlight: { zh: '重点预警', en: 'Spotlight' },
+  pairingCode: { zh: '控制配对码', en: 'Control pairing code' },
+  pairingHint: {
+    zh: '在平板打开 /control 输入此码（每 60 秒更换）',
+    en: 'Open /control on the tablet and enter it (changes every 60 s)',
+  },
+  handover: { zh: '控制权移交', en: 'Control handed over' },
+  roomLink: { zh: '联动', en: 'Room' },
+  roomLost: { zh: '联动断开', en: 'room link lost' },
+  standbyMotto: { zh: '不忘初心 · 牢记使命', en: 'Stay true to our founding mission' },
 } satisfies Record<string, Entry>;
 
 export type TextKey = keyof typeof TEXT;

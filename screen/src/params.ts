@@ -1,5 +1,7 @@
-// Kiosk URL parameters: ?region=CODE&theme=SECONDS&lang=en&token=T&skin=command-blue
+// Kiosk URL parameters: ?region=CODE&theme=SECONDS&lang=en&token=T&skin=command-blue&room=NAME
 // (the token leaves the address bar once read: takeTokenFromUrl)
+import { ROOM_NAME_RE } from '../../server/contract/control.ts';
+
 export type Lang = 'zh' | 'en';
 export type Skin = 'party-red' | 'command-blue';
 
@@ -10,6 +12,8 @@ export interface WallParams {
   lang: Lang;
   token: string | undefined;
   skin: Skin;
+  /** the room this wall follows (issue 11), or null: the wall is on its own */
+  room: string | null;
 }
 
 export const DEFAULT_REGION = '610100';
@@ -28,6 +32,7 @@ export function parseParams(search: string): WallParams {
     lang: q.get('lang') === 'en' ? 'en' : 'zh',
     token: token === null || token === '' ? undefined : token,
     skin: q.get('skin') === 'command-blue' ? 'command-blue' : 'party-red',
+    room: ROOM_NAME_RE.test(q.get('room') ?? '') ? q.get('room') : null,
   };
 }
 

@@ -24,11 +24,12 @@ export interface Transport {
 export function handshakeAuth(
   region: string,
   token: string | undefined,
-  state: Pick<WallState, 'snapshot' | 'seq'>,
+  state: Pick<WallState, 'snapshot' | 'seq'> & { replayed?: boolean },
 ): ScreenAuth {
   const auth: ScreenAuth = { region };
   if (token !== undefined) auth.token = token;
-  if (state.snapshot !== null && state.snapshot.region.code === region) auth.seq = state.seq;
+  // a replayed picture is no live state to continue from: the server sends a snapshot
+  if (state.snapshot !== null && state.snapshot.region.code === region && state.replayed !== true) auth.seq = state.seq;
   return auth;
 }
 

@@ -7,6 +7,7 @@ import type { Lang } from '../params.ts';
 import { rectStyle } from './Panel.tsx';
 import { useNow } from '../useNow.ts';
 import { useWall } from '../state/store.ts';
+import { replayTimeAt, type RoomReplay } from '../../../server/contract/control.ts';
 
 const WEEKDAYS: Record<Lang, string[]> = {
   zh: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
@@ -20,21 +21,30 @@ interface Props {
   live: boolean;
   connecting: boolean;
   scopeNote: string | null;
+  /** a room's replay on screen: the clock shows the replayed time and the badge 回放 */
+  replay?: RoomReplay | null;
+  /** a note beside the badge (the room link lost, nothing recorded) */
+  roomNote?: string | null;
 }
 
-export function Header({ layout, lang, regionName, live, connecting, scopeNote }: Props) {
+export function Header({ layout, lang, regionName, live, connecting, scopeNote, replay = null, roomNote }: Props) {
   const title = `${regionName ?? ''}${t(lang, 'titleSuffix')}`.trim();
   return (
     <>
       <div className="hdr hdr-clock" style={rectStyle(layout.header.clock)}>
-        <Clock lang={lang} />
+        <Clock lang={lang} replay={replay} />
       </div>
       <div className="hdr hdr-title" style={rectStyle(layout.header.title)}>
         <h1 data-title>{title}</h1>
       </div>
       <div className="hdr hdr-live" style={rectStyle(layout.header.live)}>
         {scopeNote ? <span className="scope-note">{scopeNote}</span> : null}
-        <LiveBadge lang={lang} live={live} connecting={connecting} />
+        {roomNote ? <span className="scope-note room-note">{roomNote}</span> : null}
+        {replay ? (
+          <ReplayBadge lang={lang} replay={replay} />
+        ) : (
+          <LiveBadge lang={lang} live={live} connecting={connecting} />
+        )}
       </div>
     </>
   );
@@ -74,12 +84,30 @@ function LiveBadge({ lang, live, connecting }: { lang: Lang; live: boolean; conn
   );
 }
 
-/** the one part of the wall that renders every second */
-function Clock({ lang }: { lang: Lang }) {
-  const clock = clockParts(useNow());
+/** A replay: 「回放」 and the replayed date and time, in the replay colour, where 实时 stands
+ * live — never the live dot. data-live is "false": a replay is not live data. */
+function ReplayBadge({ lang, replay }: { lang: Lang; replay: RoomReplay }) {
+  const at = replayTimeAt(replay, useNow(250));
+  const c = clockParts(at);
+  return (
+    <span className="live live-replay" data-live="false" data-replay-at={Math.floor(at)}>
+      <b className="replay-word">{t(lang, 'replay')}</b>
+      <span className="replay-when">
+        {c.date.slice(5)} {c.time}
+      </span>
+      <span className="replay-speed">{replay.playing ? `${replay.speed}×` : '❚❚'}</span>
+    </span>
+  );
+}
+
+/** the one part of the wall that renders every second (four times a second in a replay, where
+ * it shows the replayed time) */
+function Clock({ lang, replay }: { lang: Lang; replay: RoomReplay | null }) {
+  const now = useNow(replay ? 250 : 1000);
+  const clock = clockParts(replay ? replayTimeAt(replay, now) : now);
   return (
     <>
-      <span className="clock-time" data-clock>
+      <span className={replay ? 'clock-time clock-replay' : 'clock-time'} data-clock>
         {clock.time}
       </span>
       <span className="clock-date">

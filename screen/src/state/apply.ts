@@ -22,7 +22,9 @@ export type WallMessage =
   | { kind: 'disconnected'; at: number }
   | { kind: 'error'; error: ScreenError; at: number }
   | { kind: 'region'; region: string; at: number }
-  | { kind: 'resyncRequested'; at: number };
+  | { kind: 'resyncRequested'; at: number }
+  /** a replayed picture (issue 11): any region, never live, no frame applies to it */
+  | { kind: 'replayed'; msg: SnapshotMessage; at: number };
 
 export interface WallState {
   /** the region this wall asked for */
@@ -44,6 +46,9 @@ export interface WallState {
   error: ScreenError | null;
   /** applied frames since load (for the bench) */
   framesApplied: number;
+  /** the snapshot held is a replayed one (a room's replay): not live, frames do not apply to it,
+   * and a reconnection asks for a fresh snapshot (no seq) */
+  replayed: boolean;
 }
 
 export function initialState(region: string): WallState {
@@ -59,6 +64,7 @@ export function initialState(region: string): WallState {
     needsResync: false,
     error: null,
     framesApplied: 0,
+    replayed: false,
   };
 }
 
@@ -81,7 +87,7 @@ export function mergeTicker(fresh: TickerItem[], old: TickerItem[], cap = TICKER
 }
 
 function applyFrame(state: WallState, frame: Frame, at: number): WallState {
-  if (state.snapshot === null || frame.region !== state.snapshot.region.code) return state;
+  if (state.replayed || state.snapshot === null || frame.region !== state.snapshot.region.code) return state;
   if (frame.seq <= state.seq) return state; // duplicate or replay
   if (frame.seq !== state.seq + 1) return { ...state, needsResync: true };
   const { ticker: _old, ...rest } = state.snapshot;
@@ -103,7 +109,7 @@ function applyFrame(state: WallState, frame: Frame, at: number): WallState {
  * liveness time and 数据截至 move, the snapshot object does not (no panel renders). Anything else
  * (an older beat, one replayed after a recovery, an equal asOf) proves nothing and changes nothing. */
 function applyBeat(state: WallState, beat: Heartbeat, at: number): WallState {
-  if (state.snapshot === null || beat.region !== state.snapshot.region.code) return state;
+  if (state.replayed || state.snapshot === null || beat.region !== state.snapshot.region.code) return state;
   if (beat.seq > state.seq) return state.needsResync ? state : { ...state, needsResync: true };
   if (beat.seq < state.seq) return state;
   if (state.confirmedAsOf !== null && beat.asOf <= state.confirmedAsOf) return state;
@@ -125,6 +131,24 @@ export function reduce(state: WallState, m: WallMessage): WallState {
         confirmedAsOf: snap.asOf,
         needsResync: false,
         error: null,
+        replayed: false,
+      };
+    }
+    case 'replayed': {
+      const snap = m.msg.snapshot;
+      // lastDataAt stays null: a replayed picture is never live, whatever its age
+      return {
+        ...state,
+        region: snap.region.code,
+        snapshot: snap,
+        seq: 0,
+        ticker: snap.ticker,
+        tickerBaseTs: snap.ticker.reduce((m, t) => Math.max(m, t.ts), 0),
+        lastDataAt: null,
+        confirmedAsOf: snap.asOf,
+        needsResync: false,
+        error: null,
+        replayed: true,
       };
     }
     case 'frame':

@@ -1,11 +1,11 @@
 // The wall page: region (drill-down), transport, theme rotation and layout; panels are pure views.
 // Loaded as its own chunk (main.tsx): the map stack (maplibre, deck.gl, echarts) lives behind it.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RegionRef } from '../../../../server/contract/index.ts';
 import { DEFAULT_FRAME_INTERVAL_MS, isRefusal } from '../../state/apply.ts';
 import { dispatch, useLive, useWall } from '../../state/store.ts';
 import { connect } from '../../transport.ts';
-import { computeLayout } from './layout.ts';
+import { computeLayout, focusLayout, FOCUS_SCALE } from './layout.ts';
 import type { WallParams } from '../../params.ts';
 import { PALETTES } from '../../palette.ts';
 import { t } from '../../i18n.ts';
@@ -23,17 +23,35 @@ import { usePager } from '../../panels/pager.ts';
 import { MapPanel } from '../../map/MapPanel.tsx';
 import { THEMES, type MapTheme } from '../../map/themes.ts';
 import { loadChildren, loadChina } from '../../map/geo.ts';
+import { replayTimeAt } from '../../../../server/contract/control.ts';
+import { useRoom, useRoomLink, useStatusOnChange } from '../../room/useRoom.ts';
+import { useReplay } from '../../room/useReplay.ts';
+import { RoomOverlays } from '../../room/RoomOverlays.tsx';
+import type { WallRoomStatus } from '../../room/client.ts';
 
 export function WallPage({ params }: { params: WallParams }) {
-  const { lang, token } = params;
+  const { token } = params;
   const [region, setRegion] = useState(params.region);
   /** regions the server refused (out of this wall's scope): hidden from the breadcrumb */
   const [refused, setRefused] = useState<string[]>([]);
-  const [theme, setTheme] = useState<MapTheme>('study');
+  const [ownTheme, setTheme] = useState<MapTheme>('study');
+  // a room (?room=) drives region, theme, language, a full-screen panel, standby and replay;
+  // what it leaves null stays the wall's own
+  const status = useRef<WallRoomStatus | null>(null);
+  const { state: room, client: roomClient } = useRoom(params.room, token, () => status.current!);
+  const roomLinked = useRoomLink((s) => s.connected);
+  const view = room?.view ?? null;
+  const lang = room?.langOverride ?? view?.lang ?? params.lang;
+  const theme = view?.theme ?? ownTheme;
+  const replay = room?.replay ?? null;
+  const replaying = replay !== null;
   const size = useWindowSize();
-  const layout = useMemo(() => computeLayout(size.w, size.h), [size]);
+  const baseLayout = useMemo(() => computeLayout(size.w, size.h), [size]);
+  const focus = view?.panel ?? null;
+  const layout = useMemo(() => (focus ? focusLayout(baseLayout, focus) : baseLayout), [baseLayout, focus]);
   const pal = PALETTES[params.skin];
-  const ctx = useMemo(() => ({ lang, pal, u: layout.u }), [lang, pal, layout.u]);
+  const panelU = focus ? layout.u * FOCUS_SCALE : layout.u;
+  const ctx = useMemo(() => ({ lang, pal, u: panelU }), [lang, pal, panelU]);
   const replaceKey = `${lang}:${layout.width}x${layout.height}`;
   const config = useConfig();
   const orgs = useOrgs(region, token);
@@ -47,11 +65,25 @@ export function WallPage({ params }: { params: WallParams }) {
   // renders the page only when liveness flips (heartbeats move the store each second)
   const live = useLive(config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS);
 
+  // the room's region, at every change of the room (the room drives its walls); reset: the wall's own
+  const roomRegion = view?.region ?? null;
+  const roomV = room?.v;
   useEffect(() => {
+    if (roomV !== undefined) setRegion(roomRegion ?? params.region);
+  }, [roomRegion, roomV, params.region]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  }, [lang]);
+
+  // live data, except while the room replays: then the recorded pictures (useReplay), and the
+  // live transport reconnects (a fresh snapshot, never frames on a replayed picture) when it ends
+  useEffect(() => {
+    if (replaying) return;
     dispatch({ kind: 'region', region, at: Date.now() });
     const transport = connect(region, token);
     return () => transport.close();
-  }, [region, token]);
+  }, [region, token, replaying]);
+  const replayNote = useReplay(replay, region, token);
 
   // a refused drill (out of scope, unknown) goes back to the region on screen; `unavailable`
   // (the server cannot read it now) is no refusal: the transport retries the same region
@@ -61,14 +93,15 @@ export function WallPage({ params }: { params: WallParams }) {
     setRegion(snap.region.code);
   }, [error, snap, region]);
 
+  const pinned = view?.theme != null;
   useEffect(() => {
-    if (params.rotationS <= 0) return;
+    if (params.rotationS <= 0 || pinned) return;
     const id = setInterval(
       () => setTheme((th) => THEMES[(THEMES.indexOf(th) + 1) % THEMES.length]!),
       params.rotationS * 1000,
     );
     return () => clearInterval(id);
-  }, [params.rotationS, theme]);
+  }, [params.rotationS, ownTheme, pinned]);
 
   // fetch the boundaries while the map is still starting
   const snapCode = snap?.region.code;
@@ -94,12 +127,36 @@ export function WallPage({ params }: { params: WallParams }) {
 
   const p = layout.panels;
   const ultra = layout.mode === 'ultrawide';
-  const stale = snap !== null && !live;
+  const stale = snap !== null && !live && !replaying;
   const scopeNote =
     error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
   // the map (WebGL setup is the heaviest start-up work) starts as soon as the config says which
   // style to use: its set-up overlaps the socket handshake and the snapshot instead of following them
   const mapReady = config !== null;
+
+  status.current = {
+    region: snap?.region.code ?? region,
+    theme,
+    lang,
+    live: live && !replaying,
+    replayAt: replay ? Math.floor(replayTimeAt(replay, Date.now())) : null,
+    v: room?.v ?? 0,
+    width: layout.width,
+    height: layout.height,
+  };
+  useStatusOnChange(
+    roomClient,
+    `${status.current.region}|${theme}|${lang}|${status.current.live}|${replaying}|${room?.v}|${layout.width}`,
+    () => status.current!,
+  );
+  const roomNote =
+    params.room !== null && !roomLinked
+      ? t(lang, 'roomLost')
+      : replayNote === 'none'
+        ? t(lang, 'replayNone')
+        : replayNote === 'error'
+          ? t(lang, 'replayError')
+          : null;
 
   return (
     <div
@@ -107,6 +164,9 @@ export function WallPage({ params }: { params: WallParams }) {
       style={{ width: layout.width, height: layout.height, ['--u' as string]: `${layout.u}px` }}
       data-mode={layout.mode}
       data-page={page ?? undefined}
+      data-room={params.room ?? undefined}
+      data-room-v={room?.v}
+      data-focus={focus ?? undefined}
     >
       <Header
         layout={layout}
@@ -115,6 +175,8 @@ export function WallPage({ params }: { params: WallParams }) {
         live={live}
         connecting={!connected && snap === null}
         scopeNote={scopeNote}
+        replay={replay}
+        roomNote={roomNote}
       />
       <div className="wall-body">
         {p.kpis ? (
@@ -174,6 +236,7 @@ export function WallPage({ params }: { params: WallParams }) {
           </div>
         ) : null}
       </div>
+      {room ? <RoomOverlays room={room} lang={lang} layout={layout} snap={snap} /> : null}
     </div>
   );
 }

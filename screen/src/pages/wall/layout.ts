@@ -208,3 +208,27 @@ export function computeLayout(width: number, height: number): WallLayout {
   const h = Math.max(180, Math.floor(height));
   return w / h >= ULTRAWIDE_ASPECT ? ultrawide(w, h) : standard(w, h);
 }
+
+/** how much larger a panel's type is when the presenter shows it full screen */
+export const FOCUS_SCALE = 1.6;
+
+/** The layout with one panel full screen (a presenter's `panel` command): the body below the
+ * header on a 16:9 wall; the middle 1920 px zone of an ultra-wide splice (no text across a seam),
+ * with the KPIs and the alerts kept in the side zones. */
+export function focusLayout(layout: WallLayout, panel: PanelId): WallLayout {
+  const { u, width, height } = layout;
+  const pad = PAD_U * u;
+  const gap = GAP_U * u;
+  const top = HEADER_U * u + gap;
+  const panels: WallLayout['panels'] = {};
+  if (layout.mode === 'ultrawide' && layout.seams.length >= 2) {
+    const i = Math.floor((layout.seams.length - 1) / 2);
+    const [a, b] = [layout.seams[i]!, layout.seams[i + 1]!];
+    panels[panel] = rect(a + pad, top, b - a - 2 * pad, height - top - pad);
+    if (layout.panels.kpis && panel !== 'kpis') panels.kpis = rect(pad, top, a - 2 * pad, height - top - pad);
+    if (layout.panels.alerts) panels.alerts = rect(b + pad, top, width - b - 2 * pad, height - top - pad);
+  } else {
+    panels[panel] = rect(pad, top, width - 2 * pad, height - top - pad);
+  }
+  return { ...layout, panels, pages: [] };
+}
