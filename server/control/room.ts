@@ -339,8 +339,9 @@ export function advance(s: RoomState, ctx: AdvanceContext): RoomState {
   const tour = next.tour ? library.tour(next.tour.id) : undefined;
   if (next.tour && !tour) return { ...next, tour: null, takeover: null, queue: [] };
 
-  // takeovers: only over a playing tour that opted in, never over a replay
-  if (tour && next.tour && tour.takeover && !next.replay) next = takeovers(next, tour, ctx);
+  // takeovers: only over a playing tour that opted in, never over a replay (one under way
+  // still ends by its own clock)
+  if (tour && next.tour && (tour.takeover || next.takeover) && !next.replay) next = takeovers(next, tour, ctx);
 
   // the tour's dwell
   const t = next.tour;
@@ -406,9 +407,10 @@ function byPriority(a: RoomState['queue'][number], b: RoomState['queue'][number]
 function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
   const { now, alerts, library } = ctx;
   const t = s.tour!;
-  // a tour the presenter paused, or one a manual command interrupted, is not taken over
-  const eligible = t.playing || t.pausedBy === 'takeover';
-  if (!eligible) return s;
+  // a tour the presenter paused, or one a manual command interrupted, is not taken over (a
+  // takeover under way still ends on time: the presenter may pause the tour meanwhile)
+  const eligible = tour.takeover && (t.playing || t.pausedBy === 'takeover');
+  if (!eligible && !s.takeover) return s;
   const region = tourRegion(tour, library);
   const byFp = new Map(alerts.map((a) => [a.fingerprint, a]));
   let next = s;
@@ -422,6 +424,7 @@ function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
   const held = new Set([next.takeover?.fingerprint, ...next.queue.map((q) => q.fingerprint)]);
   const fresh = alerts.filter(
     (a) =>
+      eligible &&
       a.active &&
       a.severity === 'red' &&
       a.startsAt !== null &&
@@ -451,16 +454,17 @@ function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
     const over = now >= cur.until || (now >= cur.minUntil && !stillActive);
     if (!over) return next;
     const [head, ...rest] = next.queue;
-    if (head) {
+    if (head && eligible) {
       return begin({ ...next, queue: rest, tour: next.tour }, head, tour, now, cur.previous);
     }
-    // the tour resumes where it left, with the dwell it had left
+    // the tour resumes where it left, with the dwell it had left (unless the presenter paused it)
     const tt = next.tour!;
     return {
       ...next,
       takeover: null,
+      queue: [],
       view: cur.previous,
-      tour: { ...tt, playing: true, endsAt: now + tt.remainingMs, pausedBy: null },
+      tour: tt.pausedBy === 'takeover' ? { ...tt, playing: true, endsAt: now + tt.remainingMs, pausedBy: null } : tt,
     };
   }
   const [head, ...rest] = next.queue;
