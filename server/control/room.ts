@@ -90,6 +90,11 @@ function sceneView(scene: Scene, langOverride: RoomState['langOverride']): RoomV
   };
 }
 
+/** the view a takeover gives back: the one it replaced, in the room's language now */
+function restoredView(s: RoomState, previous: RoomView): RoomView {
+  return s.langOverride ? { ...previous, lang: s.langOverride } : previous;
+}
+
 /** the replayed instant at `now` */
 export function replayTimeAt(replay: NonNullable<RoomState['replay']>, now: number): number {
   const t = replay.playing ? replay.at + (now - replay.anchorAt) * replay.speed : replay.at;
@@ -463,7 +468,7 @@ function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
       ...next,
       takeover: null,
       queue: [],
-      view: cur.previous,
+      view: restoredView(next, cur.previous),
       tour: tt.pausedBy === 'takeover' ? { ...tt, playing: true, endsAt: now + tt.remainingMs, pausedBy: null } : tt,
     };
   }
