@@ -107,6 +107,20 @@ const fail = (reason: 'invalid' | 'forbidden' | 'not_found', message: string): C
   message,
 });
 
+/** A takeover ended by a command about the tour or a replay (not a picture of its own): the view
+ * it replaced comes back and the tour it paused plays on with the dwell it had left. */
+function endTakeover(s: RoomState, now: number): RoomState {
+  if (!s.takeover) return s.queue.length > 0 ? { ...s, queue: [] } : s;
+  const t = s.tour;
+  return {
+    ...s,
+    takeover: null,
+    queue: [],
+    view: restoredView(s, s.takeover.previous),
+    tour: t && t.pausedBy === 'takeover' ? { ...t, playing: true, endsAt: now + t.remainingMs, pausedBy: null } : t,
+  };
+}
+
 /** the state with a changed view from a manual command: the tour pauses, a takeover ends */
 function manual(s: RoomState, view: RoomView, now: number): RoomState {
   let tour = s.tour;
@@ -234,27 +248,28 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
       if (!s.tour) return fail('invalid', 'no tour in this room');
       const tour = library.tour(s.tour.id);
       if (!tour) return fail('not_found', `no tour ${s.tour.id}`);
+      // a takeover ends; the tour it paused plays on
+      const base = endTakeover(s, now);
+      const cur = base.tour!;
       const n = tour.steps.length;
       const step = cmd.type === 'tour.next' ? 1 : -1;
-      const raw = s.tour.index + step;
+      const raw = cur.index + step;
       const index = tour.loop ? (raw + n) % n : Math.min(n - 1, Math.max(0, raw));
       const dwell = stepDwellMs(tour, index);
       return ok({
-        ...s,
-        view: stepView(s, tour, index, library),
+        ...base,
+        view: stepView(base, tour, index, library),
         tour: {
-          ...s.tour,
+          ...cur,
           index,
-          endsAt: s.tour.playing ? now + dwell : null,
+          endsAt: cur.playing ? now + dwell : null,
           remainingMs: dwell,
         },
-        takeover: null,
-        queue: [],
       });
     }
     case 'tour.stop':
       if (!s.tour) return ok(s);
-      return ok({ ...s, tour: null, takeover: null, queue: [] });
+      return ok({ ...endTakeover(s, now), tour: null });
     case 'replay.start': {
       const { from, to, speed } = cmd;
       if (!REPLAY_SPEEDS.includes(speed)) return fail('invalid', `speed must be one of ${REPLAY_SPEEDS.join(', ')}`);
@@ -262,13 +277,8 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
         return fail('invalid', 'from must be before to');
       if (to > now) return fail('invalid', 'a replay ends in the past');
       if (to - from > REPLAY_MAX_WINDOW_MS) return fail('invalid', 'a replay covers at most 36 hours');
-      // a live alert does not take over a replay
-      return ok({
-        ...s,
-        replay: { from, to, speed, playing: true, at: from, anchorAt: now },
-        takeover: null,
-        queue: [],
-      });
+      // a live alert does not take over a replay: one under way ends
+      return ok({ ...endTakeover(s, now), replay: { from, to, speed, playing: true, at: from, anchorAt: now } });
     }
     case 'replay.speed':
     case 'replay.pause':
