@@ -126,7 +126,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(roster, { prefix: '/api/v1' });
   await fastify.register(read, { prefix: '/api/v1', config });
   await fastify.register(alertRoutes, { prefix: '/api/v1' });
-  await fastify.register(controlRoutes, { prefix: '/api/v1' });
+  await fastify.register(controlRoutes, { prefix: '/api/v1', ...(opts.control?.now ? { now: opts.control.now } : {}) });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
 }
 

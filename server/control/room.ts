@@ -92,6 +92,11 @@ function sceneView(scene: Scene, langOverride: RoomState['langOverride']): RoomV
   };
 }
 
+/** the view a takeover gives back: the one it replaced, in the room's language now */
+function restoredView(s: RoomState, previous: RoomView): RoomView {
+  return s.langOverride ? { ...previous, lang: s.langOverride } : previous;
+}
+
 /** the replayed instant at `now` */
 
 const fail = (reason: 'invalid' | 'forbidden' | 'not_found', message: string): CommandOutcome => ({
@@ -99,6 +104,20 @@ const fail = (reason: 'invalid' | 'forbidden' | 'not_found', message: string): C
   reason,
   message,
 });
+
+/** A takeover ended by a command about the tour or a replay (not a picture of its own): the view
+ * it replaced comes back and the tour it paused plays on with the dwell it had left. */
+function endTakeover(s: RoomState, now: number): RoomState {
+  if (!s.takeover) return s.queue.length > 0 ? { ...s, queue: [] } : s;
+  const t = s.tour;
+  return {
+    ...s,
+    takeover: null,
+    queue: [],
+    view: restoredView(s, s.takeover.previous),
+    tour: t && t.pausedBy === 'takeover' ? { ...t, playing: true, endsAt: now + t.remainingMs, pausedBy: null } : t,
+  };
+}
 
 /** the state with a changed view from a manual command: the tour pauses, a takeover ends */
 function manual(s: RoomState, view: RoomView, now: number): RoomState {
@@ -227,27 +246,28 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
       if (!s.tour) return fail('invalid', 'no tour in this room');
       const tour = library.tour(s.tour.id);
       if (!tour) return fail('not_found', `no tour ${s.tour.id}`);
+      // a takeover ends; the tour it paused plays on
+      const base = endTakeover(s, now);
+      const cur = base.tour!;
       const n = tour.steps.length;
       const step = cmd.type === 'tour.next' ? 1 : -1;
-      const raw = s.tour.index + step;
+      const raw = cur.index + step;
       const index = tour.loop ? (raw + n) % n : Math.min(n - 1, Math.max(0, raw));
       const dwell = stepDwellMs(tour, index);
       return ok({
-        ...s,
-        view: stepView(s, tour, index, library),
+        ...base,
+        view: stepView(base, tour, index, library),
         tour: {
-          ...s.tour,
+          ...cur,
           index,
-          endsAt: s.tour.playing ? now + dwell : null,
+          endsAt: cur.playing ? now + dwell : null,
           remainingMs: dwell,
         },
-        takeover: null,
-        queue: [],
       });
     }
     case 'tour.stop':
       if (!s.tour) return ok(s);
-      return ok({ ...s, tour: null, takeover: null, queue: [] });
+      return ok({ ...endTakeover(s, now), tour: null });
     case 'replay.start': {
       const { from, to, speed } = cmd;
       if (!REPLAY_SPEEDS.includes(speed)) return fail('invalid', `speed must be one of ${REPLAY_SPEEDS.join(', ')}`);
@@ -255,13 +275,8 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
         return fail('invalid', 'from must be before to');
       if (to > now) return fail('invalid', 'a replay ends in the past');
       if (to - from > REPLAY_MAX_WINDOW_MS) return fail('invalid', 'a replay covers at most 36 hours');
-      // a live alert does not take over a replay
-      return ok({
-        ...s,
-        replay: { from, to, speed, playing: true, at: from, anchorAt: now },
-        takeover: null,
-        queue: [],
-      });
+      // a live alert does not take over a replay: one under way ends
+      return ok({ ...endTakeover(s, now), replay: { from, to, speed, playing: true, at: from, anchorAt: now } });
     }
     case 'replay.speed':
     case 'replay.pause':
@@ -337,8 +352,9 @@ export function advance(s: RoomState, ctx: AdvanceContext): RoomState {
   const tour = next.tour ? library.tour(next.tour.id) : undefined;
   if (next.tour && !tour) return { ...next, tour: null, takeover: null, queue: [] };
 
-  // takeovers: only over a playing tour that opted in, never over a replay
-  if (tour && next.tour && tour.takeover && !next.replay) next = takeovers(next, tour, ctx);
+  // takeovers: only over a playing tour that opted in, never over a replay (one under way
+  // still ends by its own clock)
+  if (tour && next.tour && (tour.takeover || next.takeover) && !next.replay) next = takeovers(next, tour, ctx);
 
   // the tour's dwell
   const t = next.tour;
@@ -404,9 +420,10 @@ function byPriority(a: RoomState['queue'][number], b: RoomState['queue'][number]
 function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
   const { now, alerts, library } = ctx;
   const t = s.tour!;
-  // a tour the presenter paused, or one a manual command interrupted, is not taken over
-  const eligible = t.playing || t.pausedBy === 'takeover';
-  if (!eligible) return s;
+  // a tour the presenter paused, or one a manual command interrupted, is not taken over (a
+  // takeover under way still ends on time: the presenter may pause the tour meanwhile)
+  const eligible = tour.takeover && (t.playing || t.pausedBy === 'takeover');
+  if (!eligible && !s.takeover) return s;
   const region = tourRegion(tour, library);
   const byFp = new Map(alerts.map((a) => [a.fingerprint, a]));
   let next = s;
@@ -420,6 +437,7 @@ function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
   const held = new Set([next.takeover?.fingerprint, ...next.queue.map((q) => q.fingerprint)]);
   const fresh = alerts.filter(
     (a) =>
+      eligible &&
       a.active &&
       a.severity === 'red' &&
       a.startsAt !== null &&
@@ -449,16 +467,17 @@ function takeovers(s: RoomState, tour: Tour, ctx: AdvanceContext): RoomState {
     const over = now >= cur.until || (now >= cur.minUntil && !stillActive);
     if (!over) return next;
     const [head, ...rest] = next.queue;
-    if (head) {
+    if (head && eligible) {
       return begin({ ...next, queue: rest, tour: next.tour }, head, tour, now, cur.previous);
     }
-    // the tour resumes where it left, with the dwell it had left
+    // the tour resumes where it left, with the dwell it had left (unless the presenter paused it)
     const tt = next.tour!;
     return {
       ...next,
       takeover: null,
-      view: cur.previous,
-      tour: { ...tt, playing: true, endsAt: now + tt.remainingMs, pausedBy: null },
+      queue: [],
+      view: restoredView(next, cur.previous),
+      tour: tt.pausedBy === 'takeover' ? { ...tt, playing: true, endsAt: now + tt.remainingMs, pausedBy: null } : tt,
     };
   }
   const [head, ...rest] = next.queue;

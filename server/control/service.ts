@@ -209,7 +209,11 @@ export class ControlService {
     }));
     if (!r.ok || !r.state?.pairing) throw new Error(r.ok ? 'pairing not stored' : r.message);
     if (r.state.pairing.code !== code) throw new Error('pairing code replaced');
-    await this.#o.store.putCode(code, { room, by: by.name, region: by.region }, PAIRING_CODE_TTL_MS);
+    await this.#o.store.putCode(
+      code,
+      { room, by: by.name, region: by.region, expiresAt: r.state.pairing.expiresAt },
+      PAIRING_CODE_TTL_MS,
+    );
     return { code, expiresAt: r.state.pairing.expiresAt, until: r.state.pairing.until };
   }
 
@@ -224,10 +228,11 @@ export class ControlService {
   async pair(code: string): Promise<{ token: string; session: ControlSession } | null> {
     if (!/^\d{6}$/.test(code)) return null;
     const grant = await this.#o.store.takeCode(code);
-    if (!grant) return null;
+    const now = this.#now();
+    // the store's TTL runs on its own clock (Redis's): the code's end is judged by the rooms'
+    if (!grant || (grant.expiresAt !== undefined && grant.expiresAt <= now)) return null;
     const token = randomBytes(24).toString('base64url');
     const hash = sha256(token);
-    const now = this.#now();
     const session: ControlSession = {
       id: hash.slice(0, 12),
       name: `平板 ${hash.slice(0, 4)} (${grant.by})`,
@@ -251,19 +256,20 @@ export class ControlService {
     if (r.ok && r.state?.pairing?.code === code)
       await this.#o.store.putCode(
         code,
-        { room, by: r.state.pairing.by, region: r.state.pairing.region },
+        { room, by: r.state.pairing.by, region: r.state.pairing.region, expiresAt: r.state.pairing.expiresAt },
         PAIRING_CODE_TTL_MS,
       );
   }
 
   async session(token: string): Promise<ControlSession | null> {
-    return this.#o.store.session(sha256(token));
+    const s = await this.#o.store.session(sha256(token));
+    return s && s.expiresAt > this.#now() ? s : null;
   }
 
   async renew(token: string): Promise<ControlSession | null> {
     const hash = sha256(token);
     const s = await this.#o.store.session(hash);
-    if (!s) return null;
+    if (!s || s.expiresAt <= this.#now()) return null;
     const renewed = { ...s, expiresAt: this.#now() + CONTROL_SESSION_TTL_MS };
     await this.#o.store.putSession(hash, renewed, CONTROL_SESSION_TTL_MS);
     return renewed;
@@ -292,7 +298,7 @@ export class ControlService {
       if (code !== undefined && stored.pairing?.code === code)
         await this.#o.store.putCode(
           code,
-          { room: s.room, by: stored.pairing.by, region: stored.pairing.region },
+          { room: s.room, by: stored.pairing.by, region: stored.pairing.region, expiresAt: stored.pairing.expiresAt },
           PAIRING_CODE_TTL_MS,
         );
     }

@@ -17,6 +17,8 @@ export interface PairingGrant {
   room: string;
   by: string;
   region: string;
+  /** when the code stops working, by the rooms' clock (the store's TTL aside) */
+  expiresAt?: number;
 }
 
 /** a control session (a paired tablet); the token itself is never stored, only its SHA-256 */

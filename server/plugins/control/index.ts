@@ -38,9 +38,9 @@ export const CONTROL_TICK_MS = 250;
 
 export const roomKey = (room: string): string => `room:${room}`;
 
-export function createControlStore(config: Config): ControlStore {
+export function createControlStore(config: Config, now: () => number = Date.now): ControlStore {
   const target = redisTarget(config);
-  if (!target) return new FileControlStore(join(config.DATA_DIR, 'control'));
+  if (!target) return new FileControlStore(join(config.DATA_DIR, 'control'), now);
   return new RedisControlStore({
     target,
     prefix: config.REDIS_PREFIX,
@@ -56,7 +56,7 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
     const { audit, alerts, auth } = fastify;
     const walls = fastify.io.of(ROOM_NAMESPACE) as unknown as Namespace<WallToServer, ServerToWall>;
     const controls = fastify.io.of(CONTROL_NAMESPACE) as unknown as Namespace<ControlToServer, ServerToControl>;
-    const controlStore = store ?? createControlStore(config);
+    const controlStore = store ?? createControlStore(config, now);
     const service = new ControlService({
       store: controlStore,
       now,
