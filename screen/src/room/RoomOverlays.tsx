@@ -10,7 +10,6 @@ import { SEVERITY_LABELS, t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import type { WallLayout } from '../pages/wall/layout.ts';
 import { useNow } from '../useNow.ts';
-import { rectStyle } from '../panels/Panel.tsx';
 
 /** how long a handover toast stays */
 export const HANDOVER_SHOW_MS = 6000;
@@ -77,7 +76,8 @@ function Spotlight({
 }) {
   const alert = snap?.alerting.alerts.find((a) => a.fingerprint === fingerprint);
   const w = Math.min(rect.w * 0.62, rect.h * 1.2);
-  const style = { ...rectStyle({ x: rect.x + (rect.w - w) / 2, y: rect.y + rect.h * 0.5, w, h: rect.h * 0.44 }) };
+  // the lower half of the map (the focused region stays visible above it); as tall as its text
+  const style: React.CSSProperties = { left: rect.x + (rect.w - w) / 2, top: rect.y + rect.h * 0.5, width: w };
   if (!alert)
     return (
       <div className="room-spotlight" data-room-spotlight={fingerprint} style={style}>
