@@ -54,6 +54,7 @@ describe('parseParams', () => {
       lang: 'zh',
       token: undefined,
       skin: 'party-red',
+      room: null,
     });
   });
   it('reads the kiosk parameters', () => {
@@ -63,11 +64,12 @@ describe('parseParams', () => {
       lang: 'en',
       token: 'abc',
       skin: 'command-blue',
+      room: null,
     });
   });
   it('rejects bad values', () => {
     const p = parseParams('?region=61&theme=-5&lang=fr&skin=pink');
-    expect(p).toEqual({ region: '610100', rotationS: 30, lang: 'zh', token: undefined, skin: 'party-red' });
+    expect(p).toEqual({ region: '610100', rotationS: 30, lang: 'zh', token: undefined, skin: 'party-red', room: null });
   });
 });
 
