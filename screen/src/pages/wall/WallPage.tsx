@@ -167,6 +167,7 @@ export function WallPage({ params }: { params: WallParams }) {
       data-room={params.room ?? undefined}
       data-room-v={room?.v}
       data-focus={focus ?? undefined}
+      data-replayed-asof={replaying && snap ? snap.asOf : undefined}
     >
       <Header
         layout={layout}
