@@ -61,6 +61,7 @@ export function WallPage({ params }: { params: WallParams }) {
 
   const snap = useWall((s) => s.snapshot);
   const connected = useWall((s) => s.connected);
+  const replayedShown = useWall((s) => s.replayed);
   const error = useWall((s) => s.error);
   // renders the page only when liveness flips (heartbeats move the store each second)
   const live = useLive(config?.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS);
@@ -167,7 +168,7 @@ export function WallPage({ params }: { params: WallParams }) {
       data-room={params.room ?? undefined}
       data-room-v={room?.v}
       data-focus={focus ?? undefined}
-      data-replayed-asof={replaying && snap ? snap.asOf : undefined}
+      data-replayed-asof={replayedShown && snap ? snap.asOf : undefined}
     >
       <Header
         layout={layout}
