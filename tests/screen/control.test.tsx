@@ -12,6 +12,8 @@ import type {
   WallStatus,
 } from '../../server/contract/control.ts';
 import { pageFor } from '../../screen/src/pages/routes.ts';
+import { createConsoleApi } from '../../screen/src/pages/console/api.ts';
+import { RoomsTab } from '../../screen/src/pages/console/Rooms.tsx';
 import { createControlApi, pair } from '../../screen/src/pages/control/api.ts';
 import { ControlView } from '../../screen/src/pages/control/ControlView.tsx';
 import { SignIn } from '../../screen/src/pages/control/ControlPage.tsx';
@@ -514,5 +516,43 @@ describe('useControl', () => {
     expect(useControlStore.getState().error?.message).toBe('an operator token is needed');
     unmount();
     expect(useControlStore.getState().room).toBeNull();
+  });
+});
+
+describe('console rooms (pairing codes)', () => {
+  it('lists the rooms, shows a pairing code (POST {room}) and hides it (DELETE)', async () => {
+    let pairing: RoomState['pairing'] = null;
+    const calls: [string, RequestInit | undefined][] = [];
+    const fetchFn = async (url: string, init?: RequestInit) => {
+      calls.push([url, init]);
+      const method = init?.method ?? 'GET';
+      if (url === '/api/v1/control/rooms') return json(200, [roomState({ pairing })]);
+      if (url === '/api/v1/control/pairing' && method === 'POST') {
+        const until = Date.now() + 300_000;
+        pairing = { code: '493817', expiresAt: Date.now() + 60_000, until, by: '王值班', region: '610100' };
+        return json(200, { room: 'hall-a', code: '493817', expiresAt: pairing.expiresAt, until });
+      }
+      if (url === '/api/v1/control/pairing/hall-a' && method === 'DELETE') {
+        pairing = null;
+        return new Response(null, { status: 204 });
+      }
+      return json(404, { message: 'no' });
+    };
+    const { container } = render(<RoomsTab api={createConsoleApi('op-token', '', fetchFn)} lang="zh" />);
+    const show = await waitFor(() => {
+      const b = container.querySelector('[data-room="hall-a"] [data-action="show-pairing"]');
+      expect(b?.textContent).toBe('显示配对码');
+      return b!;
+    });
+    expect(container.querySelector('[data-room="hall-a"]')?.textContent).toContain('王值班');
+    fireEvent.click(show);
+    await waitFor(() => expect(container.querySelector('[data-pairing-code]')?.textContent).toContain('493817'));
+    const post = calls.find(([u, i]) => u === '/api/v1/control/pairing' && i?.method === 'POST')!;
+    expect(JSON.parse(String(post[1]?.body))).toEqual({ room: 'hall-a' });
+    expect((post[1]?.headers as Record<string, string>).authorization).toBe('Bearer op-token');
+    fireEvent.click(container.querySelector('[data-action="hide-pairing"]')!);
+    await waitFor(() => expect(container.querySelector('[data-pairing-code]')).toBeNull());
+    expect(calls.some(([u, i]) => u === '/api/v1/control/pairing/hall-a' && i?.method === 'DELETE')).toBe(true);
+    expect(container.querySelector('[data-action-error]')).toBeNull();
   });
 });
