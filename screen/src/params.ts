@@ -41,6 +41,8 @@ export const TOKEN_STORAGE_KEY = 'zhdj.wall.token';
 /** the console's operator token: its own key, so that a wall opened from the console in this tab
  * never presents an operator's token, nor the console a wall's */
 export const CONSOLE_TOKEN_STORAGE_KEY = 'zhdj.console.token';
+/** the control page's token (an operator's, or a paired tablet's session): its own key too */
+export const CONTROL_TOKEN_STORAGE_KEY = 'zhdj.control.token';
 
 /** What takeTokenFromUrl needs of `window` (tests pass their own). */
 export interface UrlHost {

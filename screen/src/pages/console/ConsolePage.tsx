@@ -23,6 +23,7 @@ import {
   type AlertGroup,
   type Filters,
 } from './model.ts';
+import { RoomsTab } from './Rooms.tsx';
 import { ct, eventLabel, GROUP_LABELS, SEVERITY_LABELS } from './strings.ts';
 import './console.css';
 
@@ -143,7 +144,8 @@ function useTick(ms: number): number {
   return now;
 }
 
-type Tab = 'alerts' | 'silences' | 'audit';
+type Tab = 'alerts' | 'silences' | 'audit' | 'rooms';
+const TAB_LABELS = { alerts: 'tabAlerts', silences: 'tabSilences', audit: 'tabAudit', rooms: 'tabRooms' } as const;
 
 export interface ConsoleViewProps {
   conn: ConsoleConnection;
@@ -212,7 +214,7 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
         </div>
       )}
       <nav className="console-tabs" role="tablist">
-        {(['alerts', 'silences', 'audit'] as const).map((t) => (
+        {(['alerts', 'silences', 'audit', 'rooms'] as const).map((t) => (
           <button
             key={t}
             type="button"
@@ -222,7 +224,7 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
             onClick={() => setTab(t)}
             data-tab={t}
           >
-            {ct(lang, t === 'alerts' ? 'tabAlerts' : t === 'silences' ? 'tabSilences' : 'tabAudit')}
+            {ct(lang, TAB_LABELS[t])}
             {t === 'alerts' && state ? <span className="c-count">{state.alerts.length}</span> : null}
             {t === 'silences' && state ? <span className="c-count">{activeSilences}</span> : null}
           </button>
@@ -235,8 +237,10 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
           <AlertsTab alerts={state.alerts} conn={conn} api={api} lang={lang} now={now} />
         ) : tab === 'silences' ? (
           <SilencesTab silences={state.silences} conn={conn} api={api} lang={lang} />
-        ) : (
+        ) : tab === 'audit' ? (
           <AuditTab api={api} lang={lang} region={state.operator.region} />
+        ) : (
+          <RoomsTab api={api} lang={lang} />
         )}
       </main>
     </div>

@@ -8,6 +8,7 @@ import type {
   AuditEntryView,
   SilenceMatchersBody,
 } from '../../../../server/contract/alerts.ts';
+import type { RoomState } from '../../../../server/contract/control.ts';
 
 export class ConsoleApiError extends Error {
   /** the HTTP status; 0 when no answer came (network down, server gone) */
@@ -42,6 +43,18 @@ export interface ConsoleApi {
   expire(id: string): Promise<ApiSilence>;
   history(fingerprint: string): Promise<AlertHistoryEntry[]>;
   audit(q: AuditQuery): Promise<AuditEntryView[]>;
+  /** the rooms (issue 11) and the pairing codes shown on their walls */
+  rooms(): Promise<RoomState[]>;
+  showPairing(room: string): Promise<PairingShown>;
+  hidePairing(room: string): Promise<void>;
+}
+
+/** POST /api/v1/control/pairing → this: the code on the walls now, rotating until `until` */
+export interface PairingShown {
+  room: string;
+  code: string;
+  expiresAt: number;
+  until: number;
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -82,6 +95,7 @@ export function createConsoleApi(token: string, origin = '', fetchFn: Fetch = (i
       throw new ConsoleApiError(0, e instanceof Error && e.message ? e.message : 'network error');
     }
     if (!res.ok) throw await failure(res);
+    if (res.status === 204) return undefined as T;
     try {
       return (await res.json()) as T;
     } catch {
@@ -103,5 +117,8 @@ export function createConsoleApi(token: string, origin = '', fetchFn: Fetch = (i
       const qs = search.toString();
       return (await call<{ entries: AuditEntryView[] }>('GET', `/api/v1/audit${qs ? `?${qs}` : ''}`)).entries;
     },
+    rooms: () => call<RoomState[]>('GET', '/api/v1/control/rooms'),
+    showPairing: (room) => call<PairingShown>('POST', '/api/v1/control/pairing', { room }),
+    hidePairing: (room) => call<void>('DELETE', `/api/v1/control/pairing/${encodeURIComponent(room)}`),
   };
 }

@@ -89,6 +89,21 @@ const TEXT = {
   colComment: { zh: '说明', en: 'Comment' },
   colResult: { zh: '结果', en: 'Result' },
   language: { zh: 'English', en: '中文' },
+  tabRooms: { zh: '大屏房间', en: 'Rooms' },
+  roomsTitle: { zh: '大屏联动房间', en: 'Wall rooms' },
+  roomsEmpty: { zh: '暂无房间（大屏以 ?room= 加入）', en: 'No rooms yet (walls join with ?room=)' },
+  roomsLoading: { zh: '正在加载房间…', en: 'loading rooms…' },
+  showPairing: { zh: '显示配对码', en: 'Show pairing code' },
+  hidePairing: { zh: '隐藏', en: 'Hide' },
+  pairingCode: { zh: '配对码', en: 'Pairing code' },
+  pairingExpires: { zh: '本码有效至', en: 'this code until' },
+  pairingUntil: { zh: '轮换显示至', en: 'rotating until' },
+  pairingNote: {
+    zh: '大屏上正显示此码；平板在 /control 输入即可控制该房间',
+    en: 'The walls show this code; a tablet enters it at /control to drive the room',
+  },
+  controller: { zh: '控制者', en: 'In control' },
+  openControl: { zh: '打开控制页', en: 'Open control page' },
 } satisfies Record<string, Entry>;
 
 export type ConsoleTextKey = keyof typeof TEXT;

@@ -1,0 +1,222 @@
+// Saved scenes (一键切换): apply in one tap, create, edit, delete, and save the room's current view
+// as a new scene. Stored by the server (PUT/DELETE /api/v1/control/scenes/:id).
+import { useState, type FormEvent } from 'react';
+import {
+  FULL_PANELS,
+  MAP_THEMES,
+  type FullPanel,
+  type RoomState,
+  type Scene,
+} from '../../../../server/contract/control.ts';
+import { DEFAULT_REGION, type Lang } from '../../params.ts';
+import type { ControlApi, RegionOption } from './api.ts';
+import { newId } from './model.ts';
+import { regionName } from './Mirror.tsx';
+import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
+import type { Run } from './ui.tsx';
+
+export function sceneFromView(room: RoomState, name: string, now: number): Scene {
+  const v = room.view;
+  return {
+    id: newId('scene', now),
+    name,
+    region: v.region ?? DEFAULT_REGION,
+    theme: v.theme ?? 'study',
+    panel: v.panel,
+    lang: room.langOverride ?? v.lang ?? 'zh',
+  };
+}
+
+export function Scenes({
+  room,
+  scenes,
+  regions,
+  api,
+  lang,
+  run,
+  busy,
+  onChanged,
+  onError,
+}: {
+  room: RoomState;
+  scenes: readonly Scene[];
+  regions: readonly RegionOption[];
+  api: ControlApi;
+  lang: Lang;
+  run: Run;
+  busy: boolean;
+  onChanged: () => void;
+  onError: (message: string) => void;
+}) {
+  const [editing, setEditing] = useState<Scene | null>(null);
+  const save = async (s: Scene) => {
+    try {
+      await api.putScene(s);
+      setEditing(null);
+      onChanged();
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const remove = async (id: string) => {
+    try {
+      await api.deleteScene(id);
+      onChanged();
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="ctl-scenes" data-scenes>
+      <div className="c-actions">
+        <button
+          type="button"
+          className="c-btn c-btn-primary"
+          onClick={() => setEditing(sceneFromView(room, tt(lang, 'scene') + ' ' + (scenes.length + 1), Date.now()))}
+          data-save-view
+        >
+          {tt(lang, 'saveView')}
+        </button>
+        <button
+          type="button"
+          className="c-btn"
+          onClick={() => setEditing({ ...sceneFromView(room, '', Date.now()), panel: null })}
+          data-new-scene
+        >
+          {tt(lang, 'newScene')}
+        </button>
+      </div>
+      {editing && (
+        <SceneForm
+          scene={editing}
+          regions={regions}
+          lang={lang}
+          onSave={(s) => void save(s)}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {scenes.length === 0 ? (
+        <p className="console-empty">{tt(lang, 'noScenes')}</p>
+      ) : (
+        <ul className="ctl-cards">
+          {scenes.map((s) => {
+            const on = room.view.scene === s.id;
+            return (
+              <li key={s.id} className={`ctl-card${on ? ' is-on' : ''}`} data-scene={s.id}>
+                <button
+                  type="button"
+                  className="ctl-card-main"
+                  onClick={() => void run({ type: 'scene', id: s.id })}
+                  disabled={busy}
+                  aria-pressed={on}
+                  data-cmd={`scene:${s.id}`}
+                >
+                  <strong>{s.name}</strong>
+                  <span className="console-dim">
+                    {regionName(s.region, regions)} · {themeLabel(lang, s.theme)} ·{' '}
+                    {s.panel ? panelLabel(lang, s.panel) : tt(lang, 'wholeWall')} · {LANG_LABELS[s.lang]}
+                  </span>
+                </button>
+                <div className="ctl-card-tools">
+                  <button type="button" className="c-btn c-btn-small" onClick={() => setEditing(s)}>
+                    {tt(lang, 'edit')}
+                  </button>
+                  <button
+                    type="button"
+                    className="c-btn c-btn-small c-btn-ghost"
+                    onClick={() => void remove(s.id)}
+                    data-delete-scene={s.id}
+                  >
+                    {tt(lang, 'delete')}
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function SceneForm({
+  scene,
+  regions,
+  lang,
+  onSave,
+  onCancel,
+}: {
+  scene: Scene;
+  regions: readonly RegionOption[];
+  lang: Lang;
+  onSave: (s: Scene) => void;
+  onCancel: () => void;
+}) {
+  const [s, setS] = useState(scene);
+  const set = (patch: Partial<Scene>) => setS((x) => ({ ...x, ...patch }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (s.name.trim() !== '') onSave({ ...s, name: s.name.trim() });
+  };
+  const options = regions.some((r) => r.code === s.region) ? regions : [{ code: s.region, name: s.region }, ...regions];
+  return (
+    <form className="c-form ctl-form" onSubmit={submit} data-form="scene">
+      <div className="ctl-form-grid">
+        <label className="c-field">
+          <span>{tt(lang, 'name')}</span>
+          <input value={s.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} name="name" required />
+        </label>
+        <label className="c-field">
+          <span>{tt(lang, 'region')}</span>
+          <select value={s.region} onChange={(e) => set({ region: e.target.value })} name="region">
+            {options.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name} {r.code}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="c-field">
+          <span>{tt(lang, 'theme')}</span>
+          <select value={s.theme} onChange={(e) => set({ theme: e.target.value as Scene['theme'] })} name="theme">
+            {MAP_THEMES.map((t) => (
+              <option key={t} value={t}>
+                {themeLabel(lang, t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="c-field">
+          <span>{tt(lang, 'panel')}</span>
+          <select
+            value={s.panel ?? ''}
+            onChange={(e) => set({ panel: e.target.value === '' ? null : (e.target.value as FullPanel) })}
+            name="panel"
+          >
+            <option value="">{tt(lang, 'wholeWall')}</option>
+            {FULL_PANELS.map((p) => (
+              <option key={p} value={p}>
+                {panelLabel(lang, p)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="c-field">
+          <span>{tt(lang, 'lang')}</span>
+          <select value={s.lang} onChange={(e) => set({ lang: e.target.value === 'en' ? 'en' : 'zh' })} name="lang">
+            <option value="zh">{LANG_LABELS.zh}</option>
+            <option value="en">{LANG_LABELS.en}</option>
+          </select>
+        </label>
+      </div>
+      <div className="c-actions">
+        <button type="submit" className="c-btn c-btn-primary" disabled={s.name.trim() === ''}>
+          {tt(lang, 'save')}
+        </button>
+        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
+          {tt(lang, 'cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
