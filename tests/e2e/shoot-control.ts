@@ -3,7 +3,7 @@
 // tour playing; 1280×800 (view, scenes, replay, en) and 768×1024, and the sign-in. Fails on any
 // request off the page's host.
 //   NODE_ENV=production npx vite build --config screen/vite.config.ts
-//   node --import tsx tests/e2e/shoot-control.ts [outDir=/tmp] [docsShot=docs/control-1280x800.png]
+//   node --import tsx tests/e2e/shoot-control.ts [outDir=/tmp] [docsShot=docs/screenshots/control-1280x800.png]
 import { copyFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -54,7 +54,7 @@ function connected(s: Socket): Promise<void> {
 
 async function main(): Promise<void> {
   const out = process.argv[2] ?? '/tmp';
-  const docs = process.argv[3] ?? 'docs/control-1280x800.png';
+  const docs = process.argv[3] ?? 'docs/screenshots/control-1280x800.png';
   ensureScreenBuilt();
   const server = await serverProcess('server/server.ts', { OPERATOR_TOKENS: `${TOKEN}:王值班:610100` });
   const sockets: Socket[] = [];
