@@ -7,7 +7,7 @@ import { ROOM_NAME_RE, type RoomState } from '../../../../server/contract/contro
 import { CONTROL_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
 import { ControlApiError, createControlApi, pair, type ControlApi } from './api.ts';
 import { ControlView } from './ControlView.tsx';
-import { needsRenewal, roomFromSearch } from './model.ts';
+import { codeFromSearch, needsRenewal, roomFromSearch } from './model.ts';
 import { useControlStore } from './store.ts';
 import { tt } from './strings.ts';
 import { useControl } from './useControl.ts';
@@ -142,7 +142,12 @@ export function SignIn({
   refusal: string | null;
   pairFn?: typeof pair;
 }) {
-  const [code, setCode] = useState('');
+  // the walls' QR code carries the code: typed in for the presenter, and out of the address bar
+  const [code, setCode] = useState(() => {
+    const c = codeFromSearch(window.location.search);
+    if (c) setQuery('code', null);
+    return c;
+  });
   const [token, setToken] = useState('');
   const [roomName, setRoomName] = useState(room ?? '');
   const [busy, setBusy] = useState(false);

@@ -1,10 +1,9 @@
-// What the control page shows of a room, pure: the replay clock (a copy of server/control/room.ts's
-// replayTimeAt: the page runs it every frame, the server on every command), countdowns, the tour's
-// position, a day's window in Beijing time, the scrubber's alert marks, the ?room= parameter.
+// What the control page shows of a room, pure: the replay clock (the contract's replayTimeAt, the
+// one rule of the server and the walls), countdowns, the tour's position, a day's window in
+// Beijing time, the scrubber's alert marks, the ?room= and ?code= parameters.
 import {
   CONTROL_SESSION_TTL_MS,
   ROOM_NAME_RE,
-  type RoomReplay,
   type RoomState,
   type Scene,
   type Tour,
@@ -12,10 +11,13 @@ import {
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import type { Lang } from '../../params.ts';
 
-/** replayed time at `now`: at + (now − anchorAt) × speed while playing, clamped to [from, to] */
-export function replayTimeAt(replay: RoomReplay, now: number): number {
-  const t = replay.playing ? replay.at + (now - replay.anchorAt) * replay.speed : replay.at;
-  return Math.min(replay.to, Math.max(replay.from, t));
+/** the contract's replay clock (the server's and the walls' own) */
+export { replayTimeAt } from '../../../../server/contract/control.ts';
+
+/** `?code=` (a pairing code from the walls' QR code), else '' */
+export function codeFromSearch(search: string): string {
+  const code = new URLSearchParams(search).get('code') ?? '';
+  return /^\d{6}$/.test(code) ? code : '';
 }
 
 /** `?room=` when it is a room name, else null */
