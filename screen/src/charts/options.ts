@@ -41,39 +41,50 @@ function compactAxis(lang: Lang): (v: number) => string {
   };
 }
 
-/** child regions by today's study rate, best on top; regions without members last */
+const rateLabel = (rate: number | null, lang: Lang) =>
+  rate === null ? t(lang, 'noData') : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+
+/**
+ * child regions by today's study rate, best on top; regions without members last. The values are
+ * a second category axis on the right, not bar labels: containLabel reserves their width in the
+ * grid, so the bars' tracks end before the widest value instead of running under it.
+ */
 export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
   const rows = [...children]
     .sort((a, b) => (b.kpi.studyRateToday ?? -1) - (a.kpi.studyRateToday ?? -1))
     .slice(0, maxRows)
     .reverse();
+  const category = {
+    type: 'category' as const,
+    axisLine: { show: false },
+    axisTick: { show: false },
+  };
   return {
     ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 70 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
     xAxis: { type: 'value', min: 0, max: 100, show: false },
-    yAxis: {
-      type: 'category',
-      data: rows.map((r) => r.name),
-      axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
+    yAxis: [
+      {
+        ...category,
+        data: rows.map((r) => r.name),
+        axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
+      },
+      {
+        ...category,
+        position: 'right',
+        data: rows.map((r) => rateLabel(r.kpi.studyRateToday, ctx.lang)),
+        axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0, margin: 10 * ctx.u },
+      },
+    ],
     series: [
       {
         type: 'bar',
+        yAxisIndex: 0,
         data: rows.map((r) => (r.kpi.studyRateToday === null ? '-' : Math.round(r.kpi.studyRateToday * 1000) / 10)),
         barWidth: '58%',
         showBackground: true,
         backgroundStyle: { color: ctx.pal.grid },
         itemStyle: { color: ctx.pal.accent, borderRadius: [0, 3 * ctx.u, 3 * ctx.u, 0] },
-        label: {
-          show: true,
-          position: 'right',
-          color: ctx.pal.text,
-          fontSize: LABEL_U * ctx.u,
-          formatter: (p: { value: unknown }) =>
-            typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData'),
-        },
       },
     ],
   };
