@@ -3,17 +3,23 @@
 // arithmetic checked against itself.
 import { describe, expect, it } from 'vitest';
 import * as echarts from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import { rankingOption, type ChartCtx } from '../../../screen/src/charts/options.ts';
+import {
+  dailyOption,
+  hourlyOption,
+  LABEL_U,
+  rankingOption,
+  type ChartCtx,
+} from '../../../screen/src/charts/options.ts';
 import type { ECOption } from '../../../screen/src/charts/echarts.ts';
 import { computeLayout, type Rect } from '../../../screen/src/pages/wall/layout.ts';
 import { chartBox } from '../../../screen/src/panels/ChartPanel.tsx';
 import { PALETTES } from '../../../screen/src/palette.ts';
 import { fixture } from '../helpers.ts';
 
-echarts.use([BarChart, GridComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, SVGRenderer]);
 
 interface Text {
   anchor: string;
@@ -69,4 +75,29 @@ describe.each(boxes)('$name', ({ ctx, panels }) => {
     expect(Math.max(...rights)).toBeLessThan(labelsLeft);
     expect(values.every((v) => v.anchor === 'start')).toBe(true);
   });
+
+  for (const chart of ['daily', 'hourly'] as const) {
+    it(`${chart}: y labels a label height apart, in one unit`, () => {
+      const { w, h } = chartBox(panels[chart]!, ctx.u);
+      for (const scale of [1, 0.05, 3]) {
+        const study = {
+          ...snap.study,
+          daily: snap.study.daily.map((d) => ({ ...d, learners: Math.round(d.learners * scale) })),
+          hourlyToday: snap.study.hourlyToday.map((v) => Math.round(v * scale)),
+          hourlyYesterday: snap.study.hourlyYesterday.map((v) => Math.round(v * scale)),
+        };
+        const option =
+          chart === 'daily' ? dailyOption(study.daily, ctx, h) : hourlyOption(study, snap.asOf, snap.timeZone, ctx, h);
+        const y = texts(render(option, w, h))
+          .filter((t) => t.anchor === 'end')
+          .sort((a, b) => a.y - b.y);
+        expect(y.length).toBeGreaterThanOrEqual(2);
+        for (let i = 1; i < y.length; i++) {
+          expect(y[i]!.y - y[i - 1]!.y, y.map((t) => t.text).join(' ')).toBeGreaterThanOrEqual(1.2 * LABEL_U * ctx.u);
+        }
+        const units = new Set(y.filter((t) => t.text !== '0').map((t) => t.text.replace(/[\d.]/g, '')));
+        expect(units.size, y.map((t) => t.text).join(' ')).toBe(1);
+      }
+    });
+  }
 });
