@@ -6,6 +6,7 @@ import { t } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import type { Palette } from '../palette.ts';
 import { formatRate } from '../format.ts';
+import { countAxis } from './valueAxis.ts';
 
 export interface ChartCtx {
   lang: Lang;
@@ -33,47 +34,67 @@ export const axisText = (ctx: ChartCtx, size = LABEL_U) => ({
   fontFamily: FONT_STACK,
 });
 
-/** axis numbers in few characters (1.2万 / 12k) so the axis leaves the plot its width */
-function compactAxis(lang: Lang): (v: number) => string {
-  return (v) => {
-    if (Math.abs(v) < 1_000) return String(v);
-    return lang === 'zh' ? `${+(v / 10_000).toFixed(1)}万` : `${+(v / 1_000).toFixed(1)}k`;
+/** the x-axis labels' band under a plot, in design px: a label line and ECharts' 8 px margin */
+const X_LABELS_U = LABEL_U * 1.3 + 8;
+
+/** the y axis of a count chart whose box is `heightPx` tall: as many labels as fit, one unit */
+function countYAxis(dataMax: number, heightPx: number, grid: { top: number; bottom: number }, ctx: ChartCtx) {
+  const plotPx = heightPx - grid.top - grid.bottom - X_LABELS_U * ctx.u;
+  const { formatter, ...scale } = countAxis(dataMax, plotPx, LABEL_U * ctx.u, ctx.lang);
+  return {
+    type: 'value' as const,
+    ...scale,
+    axisLabel: { ...axisText(ctx), formatter },
+    splitLine: { lineStyle: { color: ctx.pal.grid } },
   };
 }
 
-/** child regions by today's study rate, best on top; regions without members last */
+const numbers = (xs: readonly (number | string)[]) => xs.filter((x): x is number => typeof x === 'number');
+
+const rateLabel = (rate: number | null, lang: Lang) =>
+  rate === null ? t(lang, 'noData') : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+
+/**
+ * child regions by today's study rate, best on top; regions without members last. The values are
+ * a second category axis on the right, not bar labels: containLabel reserves their width in the
+ * grid, so the bars' tracks end before the widest value instead of running under it.
+ */
 export function rankingOption(children: ChildRegion[], ctx: ChartCtx, maxRows: number): ECOption {
   const rows = [...children]
     .sort((a, b) => (b.kpi.studyRateToday ?? -1) - (a.kpi.studyRateToday ?? -1))
     .slice(0, maxRows)
     .reverse();
+  const category = {
+    type: 'category' as const,
+    axisLine: { show: false },
+    axisTick: { show: false },
+  };
   return {
     ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 70 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    grid: { left: 8 * ctx.u, right: 8 * ctx.u, top: 4 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
     xAxis: { type: 'value', min: 0, max: 100, show: false },
-    yAxis: {
-      type: 'category',
-      data: rows.map((r) => r.name),
-      axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
-      axisLine: { show: false },
-      axisTick: { show: false },
-    },
+    yAxis: [
+      {
+        ...category,
+        data: rows.map((r) => r.name),
+        axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0 },
+      },
+      {
+        ...category,
+        position: 'right',
+        data: rows.map((r) => rateLabel(r.kpi.studyRateToday, ctx.lang)),
+        axisLabel: { ...axisText(ctx), color: ctx.pal.text, interval: 0, margin: 10 * ctx.u },
+      },
+    ],
     series: [
       {
         type: 'bar',
+        yAxisIndex: 0,
         data: rows.map((r) => (r.kpi.studyRateToday === null ? '-' : Math.round(r.kpi.studyRateToday * 1000) / 10)),
         barWidth: '58%',
         showBackground: true,
         backgroundStyle: { color: ctx.pal.grid },
         itemStyle: { color: ctx.pal.accent, borderRadius: [0, 3 * ctx.u, 3 * ctx.u, 0] },
-        label: {
-          show: true,
-          position: 'right',
-          color: ctx.pal.text,
-          fontSize: LABEL_U * ctx.u,
-          formatter: (p: { value: unknown }) =>
-            typeof p.value === 'number' ? `${p.value.toFixed(1)}%` : t(ctx.lang, 'noData'),
-        },
       },
     ],
   };
@@ -84,12 +105,21 @@ function currentHour(asOf: number, timeZone: string): number {
   return Number(h);
 }
 
-export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: string, ctx: ChartCtx): ECOption {
+/** `heightPx`: the chart box's height, which bounds the y labels */
+export function hourlyOption(
+  study: Snapshot['study'],
+  asOf: number,
+  timeZone: string,
+  ctx: ChartCtx,
+  heightPx: number,
+): ECOption {
   const hour = currentHour(asOf, timeZone);
   const today = study.hourlyToday.map((v, i) => (i <= hour ? v : '-'));
+  const grid = { left: 8 * ctx.u, right: 16 * ctx.u, top: 34 * ctx.u, bottom: 4 * ctx.u, containLabel: true };
+  const dataMax = Math.max(0, ...numbers(today), ...study.hourlyYesterday);
   return {
     ...base(ctx),
-    grid: { left: 8 * ctx.u, right: 16 * ctx.u, top: 34 * ctx.u, bottom: 4 * ctx.u, containLabel: true },
+    grid,
     legend: {
       top: 0,
       right: 8 * ctx.u,
@@ -105,12 +135,7 @@ export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: s
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: {
-      type: 'value',
-      splitNumber: 3,
-      axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) },
-      splitLine: { lineStyle: { color: ctx.pal.grid } },
-    },
+    yAxis: countYAxis(dataMax, heightPx, grid, ctx),
     series: [
       {
         name: t(ctx.lang, 'yesterday'),
@@ -133,9 +158,13 @@ export function hourlyOption(study: Snapshot['study'], asOf: number, timeZone: s
   };
 }
 
-export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx): ECOption {
+/** `heightPx`: the chart box's height, which bounds the y labels (a 5760×1080 wall's is short) */
+export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx, heightPx: number): ECOption {
+  const grid = { left: 8 * ctx.u, right: 16 * ctx.u, top: 12 * ctx.u, bottom: 8 * ctx.u, containLabel: true };
+  const dataMax = Math.max(0, ...daily.map((d) => d.learners));
   return {
     ...base(ctx),
+    grid,
     xAxis: {
       type: 'category',
       data: daily.map((d) => d.day.slice(5)),
@@ -143,12 +172,7 @@ export function dailyOption(daily: Snapshot['study']['daily'], ctx: ChartCtx): E
       axisLine: { lineStyle: { color: ctx.pal.grid } },
       axisTick: { show: false },
     },
-    yAxis: {
-      type: 'value',
-      splitNumber: 3,
-      axisLabel: { ...axisText(ctx), formatter: compactAxis(ctx.lang) },
-      splitLine: { lineStyle: { color: ctx.pal.grid } },
-    },
+    yAxis: countYAxis(dataMax, heightPx, grid, ctx),
     series: [
       { type: 'bar', data: daily.map((d) => d.learners), barWidth: '60%', itemStyle: { color: ctx.pal.accent } },
     ],

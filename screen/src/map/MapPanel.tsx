@@ -144,40 +144,43 @@ export function MapPanel({
             ))}
           </div>
         ) : null}
-        {view === 'city' ? (
-          <div className="legend">
-            <span className="legend-title">
-              {theme === 'study'
-                ? t(lang, 'legendStudy')
-                : t(lang, theme === 'transfers' ? 'legendTransfers' : 'themeFloating')}
-            </span>
-            <span className="legend-ramp" style={{ background: rampCss }} />
-            <span className="legend-ticks">
-              <span>{theme === 'study' ? '0%' : '0'}</span>
-              <span>{theme === 'study' ? '100%' : String(max)}</span>
-            </span>
-            <span className="legend-nodata">
-              <i style={{ background: pal.noData }} /> {t(lang, 'noData')}
-            </span>
-          </div>
-        ) : (
-          <div className="legend">
-            <span className="legend-title">{t(lang, 'themeFloating')}</span>
-            <span
-              className="legend-ramp"
-              style={{ background: `linear-gradient(90deg, ${pal.ramp.slice(3).join(', ')})` }}
-            />
-            <span className="legend-ticks">
-              <span>{lang === 'zh' ? '少' : 'few'}</span>
-              <span>{lang === 'zh' ? '多' : 'many'}</span>
-            </span>
-          </div>
-        )}
-        {view === 'city' && illustrative ? (
-          <div className="note-illustrative" data-illustrative>
-            {t(lang, 'illustrative')} · {t(lang, 'illustrativeNote')}
-          </div>
-        ) : null}
+        {/* one row for the legend and the 示意 note: it wraps (note above) rather than overlap */}
+        <div className="map-foot">
+          {view === 'city' ? (
+            <div className="legend">
+              <span className="legend-title">
+                {theme === 'study'
+                  ? t(lang, 'legendStudy')
+                  : t(lang, theme === 'transfers' ? 'legendTransfers' : 'themeFloating')}
+              </span>
+              <span className="legend-ramp" style={{ background: rampCss }} />
+              <span className="legend-ticks">
+                <span>{theme === 'study' ? '0%' : '0'}</span>
+                <span>{theme === 'study' ? '100%' : String(max)}</span>
+              </span>
+              <span className="legend-nodata">
+                <i style={{ background: pal.noData }} /> {t(lang, 'noData')}
+              </span>
+            </div>
+          ) : (
+            <div className="legend">
+              <span className="legend-title">{t(lang, 'themeFloating')}</span>
+              <span
+                className="legend-ramp"
+                style={{ background: `linear-gradient(90deg, ${pal.ramp.slice(3).join(', ')})` }}
+              />
+              <span className="legend-ticks">
+                <span>{lang === 'zh' ? '少' : 'few'}</span>
+                <span>{lang === 'zh' ? '多' : 'many'}</span>
+              </span>
+            </div>
+          )}
+          {view === 'city' && illustrative ? (
+            <div className="note-illustrative" data-illustrative>
+              {t(lang, 'illustrative')} · {t(lang, 'illustrativeNote')}
+            </div>
+          ) : null}
+        </div>
       </div>
     </Panel>
   );

@@ -27,6 +27,15 @@ interface Props {
 
 const EMPTY_OPTION: ECOption = { animation: false, series: [] };
 
+/** the chart box inside a panel: what option builders that fit their axes to the height get */
+export function chartBox(rect: Rect, u: number, asideU = 0, hasAside = false): { w: number; h: number } {
+  const asideW = hasAside ? Math.round(asideU * u) : 0;
+  return {
+    w: Math.max(10, Math.round(rect.w - 2 * BODY_PAD_U * u - asideW)),
+    h: Math.max(10, Math.round(rect.h - TITLE_U * u - BODY_PAD_U * u)),
+  };
+}
+
 export function ChartPanel({
   id,
   rect,
@@ -44,8 +53,7 @@ export function ChartPanel({
   const last = useRef<ECOption>(EMPTY_OPTION);
   if (option) last.current = option;
   const asideW = aside ? Math.round(asideU * u) : 0;
-  const w = Math.max(10, Math.round(rect.w - 2 * BODY_PAD_U * u - asideW));
-  const h = Math.max(10, Math.round(rect.h - TITLE_U * u - BODY_PAD_U * u));
+  const { w, h } = chartBox(rect, u, asideU, Boolean(aside));
   return (
     <Panel id={id} rect={rect} title={title} subtitle={subtitle} extra={extra}>
       <div className="chart-row">

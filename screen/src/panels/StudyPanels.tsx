@@ -5,7 +5,7 @@ import { dailyOption, gaugeOption, hourlyOption, rankingOption, type ChartCtx } 
 import { formatNumber } from '../format.ts';
 import { t } from '../i18n.ts';
 import type { WallLayout } from '../pages/wall/layout.ts';
-import { ChartPanel } from './ChartPanel.tsx';
+import { ChartPanel, chartBox } from './ChartPanel.tsx';
 
 interface Props {
   snap: Snapshot | null;
@@ -20,6 +20,8 @@ export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
   const children = snap?.children;
   const study = snap?.study;
   const rankRows = p.ranking ? Math.max(5, Math.floor((p.ranking.h / ctx.u - 50) / 23)) : 0;
+  const hourlyH = p.hourly ? chartBox(p.hourly, ctx.u).h : 0;
+  const dailyH = p.daily ? chartBox(p.daily, ctx.u).h : 0;
 
   const ranking = useMemo(() => {
     const list = children ? Object.values(children) : [];
@@ -29,12 +31,12 @@ export function StudyPanels({ snap, layout, ctx, replaceKey }: Props) {
   const hourly = useMemo(() => {
     if (!study || !snap) return null;
     if (study.hourlyToday.every((v) => v === 0) && study.hourlyYesterday.every((v) => v === 0)) return null;
-    return hourlyOption(study, snap.asOf, snap.timeZone, ctx);
+    return hourlyOption(study, snap.asOf, snap.timeZone, ctx, hourlyH);
     // asOf moves every frame; the hour changes the picture only hourly
-  }, [study, ctx, snap?.timeZone, snap ? Math.floor(snap.asOf / 3_600_000) : 0]);
+  }, [study, ctx, hourlyH, snap?.timeZone, snap ? Math.floor(snap.asOf / 3_600_000) : 0]);
   const daily = useMemo(
-    () => (study && study.daily.some((d) => d.learners > 0) ? dailyOption(study.daily, ctx) : null),
-    [study?.daily, ctx],
+    () => (study && study.daily.some((d) => d.learners > 0) ? dailyOption(study.daily, ctx, dailyH) : null),
+    [study?.daily, ctx, dailyH],
   );
   const rate = snap?.kpi.examPassRateToday ?? null;
   const exams = snap?.kpi.examsToday ?? 0;
