@@ -154,7 +154,7 @@ const TEXT = {
   themeTransfers: { zh: '组织关系转接', en: 'Transfers' },
   nationalView: { zh: '流动党员分布（全国）', en: 'Floating members across China' },
   illustrative: { zh: '示意', en: 'illustrative' },
-  illustrativeNote: { zh: '乡镇、村界为示意，非勘界数据', en: 'township/village shapes are illustrative' },
+  illustrativeNote: { zh: '乡镇、村界为示意，非勘界数据', en: 'township and village shapes, not surveyed boundaries' },
   southChinaSea: { zh: '南海诸岛', en: 'South China Sea Islands' },
   legendStudy: { zh: '今日学习率', en: 'Study rate today' },
   legendTransfers: { zh: '转接办理中', en: 'Open transfers' },
