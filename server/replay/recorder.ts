@@ -104,12 +104,9 @@ export class Recorder {
       ? { at, k: 0 as const, kf: next.kf, z: patchBody(next.keyframe, masked) }
       : { at, k: 1 as const, kf: at, z: keyframeBody(masked) };
     const stored = await this.#o.engine.append(region, day, rec);
-    if (!stored) {
-      // another process holds this interval: its record stays, and this process's next record
-      // opens a block of its own (a patch must only refer to a keyframe this process stored)
-      this.#blocks.delete(region);
-      return;
-    }
+    // another process holds this interval: its record stays. This process's block goes on: its
+    // patches refer only to a keyframe it stored itself.
+    if (!stored) return;
     if (next) next.records++;
     else this.#blocks.set(region, { day, kf: at, keyframe: masked, records: 1 });
   }
