@@ -16,6 +16,7 @@ import limits from './plugins/limits.ts';
 import metrics from './plugins/metrics.ts';
 import security from './plugins/security.ts';
 import pressure, { AdmissionError } from './plugins/pressure.ts';
+import replay from './plugins/replay.ts';
 import socket from './plugins/socket.ts';
 import staticFiles from './plugins/static.ts';
 import storePlugin from './plugins/store.ts';
@@ -24,6 +25,7 @@ import alertRoutes from './routes/api/v1/alerts.ts';
 import controlRoutes from './routes/api/v1/control.ts';
 import events from './routes/api/v1/events/index.ts';
 import read from './routes/api/v1/read.ts';
+import replayRoutes from './routes/api/v1/replay.ts';
 import roster from './routes/api/v1/roster.ts';
 import ops from './routes/ops.ts';
 
@@ -39,6 +41,8 @@ export interface AppOptions {
   alerts?: { now?: () => number; manual?: boolean };
   /** the rooms' clock, and `manual`: no tick, the test calls `control.tick()` */
   control?: { now?: () => number; manual?: boolean };
+  /** the replay recorder's clock, and `manual`: no timer, the test calls `replay.record(now)` */
+  replay?: { now?: () => number; manual?: boolean };
   /** MemoryStore: move corrupt log records aside at open (`--repair` on the command line) */
   repair?: boolean;
 }
@@ -115,6 +119,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(push, { config });
   await fastify.register(alertsConsole);
   await fastify.register(controlPlugin, { config, ...opts.control });
+  await fastify.register(replay, { config, ...opts.replay });
   await fastify.register(docs);
 
   await fastify.register(ops);
@@ -127,6 +132,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(read, { prefix: '/api/v1', config });
   await fastify.register(alertRoutes, { prefix: '/api/v1' });
   await fastify.register(controlRoutes, { prefix: '/api/v1', ...(opts.control?.now ? { now: opts.control.now } : {}) });
+  await fastify.register(replayRoutes, { prefix: '/api/v1' });
   await fastify.register(staticFiles, opts.screenDir ? { screenDir: opts.screenDir } : {});
 }
 

@@ -54,6 +54,9 @@ export const EnvSchema = Type.Object({
   ),
   ALERT_EVAL_INTERVAL_MS: Int(15_000, 200, 3_600_000, 'alert rules are evaluated this often, once for the fleet'),
   ALERT_RETENTION_DAYS: Int(90, 1, 3650, 'resolved alerts, ended silences and alert history are kept this long'),
+  // replay (issue 11)
+  REPLAY_RECORD_INTERVAL_MS: Int(60_000, 1000, 3_600_000, 'the area snapshots are recorded for replay this often'),
+  REPLAY_RETENTION_DAYS: Int(7, 1, 365, 'replay records are kept this many local days besides today'),
   // audit
   AUDIT_RETENTION_DAYS: Int(180, 180, 3650, 'audit records are kept this long (等保 2.0: at least six months)'),
   AUDIT_FLUSH_INTERVAL_MS: Int(
