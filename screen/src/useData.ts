@@ -5,6 +5,8 @@ import type { OrgPoint } from '../../server/contract/index.ts';
 export interface WallConfig {
   mapStyleUrl?: string;
   frameIntervalMs?: number;
+  /** the replay source's record interval (a room's replay fetches a picture per record) */
+  replayIntervalMs?: number;
 }
 
 const CONFIG_TIMEOUT_MS = 1500;
@@ -16,11 +18,21 @@ export function useConfig(): WallConfig | null {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), CONFIG_TIMEOUT_MS);
     fetch('/api/v1/config', { signal: ctl.signal })
-      .then((r) => (r.ok ? (r.json() as Promise<{ mapStyleUrl?: unknown; frameIntervalMs?: unknown } | null>) : null))
+      .then((r) =>
+        r.ok
+          ? (r.json() as Promise<{
+              mapStyleUrl?: unknown;
+              frameIntervalMs?: unknown;
+              replayIntervalMs?: unknown;
+            } | null>)
+          : null,
+      )
       .then((c) => {
         const out: WallConfig = {};
         if (typeof c?.mapStyleUrl === 'string' && c.mapStyleUrl !== '') out.mapStyleUrl = c.mapStyleUrl;
         if (typeof c?.frameIntervalMs === 'number' && c.frameIntervalMs > 0) out.frameIntervalMs = c.frameIntervalMs;
+        if (typeof c?.replayIntervalMs === 'number' && c.replayIntervalMs > 0)
+          out.replayIntervalMs = c.replayIntervalMs;
         setConfig(out);
       })
       .catch(() => setConfig({}))

@@ -7,7 +7,7 @@ import { replayTimeAt, type RoomReplay } from '../../../server/contract/control.
 import type { Snapshot } from '../../../server/contract/index.ts';
 import { dispatch } from '../state/store.ts';
 
-/** the server records a picture this often (REPLAY_RECORD_INTERVAL_MS's default) */
+/** the server records a picture this often (REPLAY_RECORD_INTERVAL_MS's default; /api/v1/config says) */
 export const REPLAY_RECORD_MS = 60_000;
 const POLL_MS = 100;
 
@@ -24,7 +24,12 @@ export function replayKey(region: string, replay: RoomReplay, at: number, record
   return `${region}|${replay.anchorAt}|${Math.floor(at / recordMs)}`;
 }
 
-export function useReplay(replay: RoomReplay | null, region: string, token: string | undefined): ReplayNote {
+export function useReplay(
+  replay: RoomReplay | null,
+  region: string,
+  token: string | undefined,
+  recordMs = REPLAY_RECORD_MS,
+): ReplayNote {
   const [note, setNote] = useState<ReplayNote>(null);
   const held = useRef<{ key: string; inFlight: boolean }>({ key: '', inFlight: false });
   useEffect(() => {
@@ -37,7 +42,7 @@ export function useReplay(replay: RoomReplay | null, region: string, token: stri
     const ctl = new AbortController();
     const tick = () => {
       const at = replayTimeAt(replay, Date.now());
-      const key = replayKey(region, replay, at);
+      const key = replayKey(region, replay, at, recordMs);
       if (held.current.inFlight || key === held.current.key) return;
       held.current = { key, inFlight: true };
       const headers: Record<string, string> = {};
@@ -71,6 +76,6 @@ export function useReplay(replay: RoomReplay | null, region: string, token: stri
       ctl.abort();
       held.current = { key: '', inFlight: false };
     };
-  }, [replay, region, token]);
+  }, [replay, region, token, recordMs]);
   return note;
 }

@@ -64,6 +64,7 @@ describe('static files and docs', () => {
       timeZone: 'Asia/Shanghai',
       mapStyleUrl: '/styles/dark.json',
       screenAuth: false,
+      replayIntervalMs: 60_000,
     });
   });
   it('/docs/json is OpenAPI from the TypeBox schemas', async () => {

@@ -84,7 +84,7 @@ export function WallPage({ params }: { params: WallParams }) {
     const transport = connect(region, token);
     return () => transport.close();
   }, [region, token, replaying]);
-  const replayNote = useReplay(replay, region, token);
+  const replayNote = useReplay(replay, region, token, config?.replayIntervalMs);
 
   // a refused drill (out of scope, unknown) goes back to the region on screen; `unavailable`
   // (the server cannot read it now) is no refusal: the transport retries the same region

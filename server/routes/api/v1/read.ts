@@ -67,6 +67,7 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
             timeZone: Type.String(),
             mapStyleUrl: Type.Union([Type.String(), Type.Null()]),
             screenAuth: Type.Boolean(),
+            replayIntervalMs: Type.Integer({ description: 'how often the replay source records a picture' }),
           }),
         },
       },
@@ -77,6 +78,7 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
       timeZone: config.TIME_ZONE,
       mapStyleUrl: config.MAP_STYLE_URL ?? null,
       screenAuth: config.screenAuth,
+      replayIntervalMs: config.REPLAY_RECORD_INTERVAL_MS,
     }),
   );
 };
