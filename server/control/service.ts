@@ -71,9 +71,11 @@ export class ControlService {
     return [...this.#tours.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Opens the store; the library is read now if the store answers, else by the first tick that
+   * reaches it (a server whose Redis is down at start still listens: SPEC 8). */
   async open(): Promise<void> {
     await this.#o.store.open();
-    await this.reloadLibrary();
+    await this.reloadLibrary().catch(() => undefined);
   }
 
   async reloadLibrary(): Promise<void> {
