@@ -134,6 +134,7 @@ export function Replay({
                 className="c-btn"
                 onClick={() => void run({ type: 'replay.pause' })}
                 disabled={busy}
+                data-cmd="replay.pause"
               >
                 ❚❚ {tt(lang, 'pause')}
               </button>
@@ -143,6 +144,7 @@ export function Replay({
                 className="c-btn c-btn-primary"
                 onClick={() => void run({ type: 'replay.resume' })}
                 disabled={busy}
+                data-cmd="replay.resume"
               >
                 ▶ {tt(lang, 'resume')}
               </button>

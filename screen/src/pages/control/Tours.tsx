@@ -67,7 +67,13 @@ export function Tours({
       {current && (
         <div className="c-actions ctl-transport" data-tour-transport>
           {current.playing ? (
-            <button type="button" className="c-btn" onClick={() => void run({ type: 'tour.pause' })} disabled={busy}>
+            <button
+              type="button"
+              className="c-btn"
+              onClick={() => void run({ type: 'tour.pause' })}
+              disabled={busy}
+              data-cmd="tour.pause"
+            >
               ❚❚ {tt(lang, 'pause')}
             </button>
           ) : (
