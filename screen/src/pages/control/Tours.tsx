@@ -98,6 +98,7 @@ export function Tours({
             className="c-btn c-btn-ghost"
             onClick={() => void run({ type: 'tour.stop' })}
             disabled={busy}
+            data-cmd="tour.stop"
           >
             ■ {tt(lang, 'stop')}
           </button>
