@@ -38,6 +38,11 @@ export async function launch(): Promise<Launched> {
       '--enable-unsafe-swiftshader',
       '--use-angle=swiftshader',
       '--js-flags=--expose-gc',
+      // a wall is a foreground kiosk: several walls in one browser (the rooms' e2e) must not be
+      // throttled as background tabs (timers at 1 Hz, no animation frames)
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
     ],
   });
   return {
