@@ -289,6 +289,7 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     await control.locator('[data-cmd="replay.pause"]').click();
     // seek into what was recorded, paused: every wall shows that record's picture and time
     const seeks: number[] = [];
+    const stored: number[] = [];
     for (const frac of [0.3, 0.7, 0.5]) {
       // on the scrubber's grid: whole seconds from the window's start
       const from = (await room()).replay!.from;
@@ -298,23 +299,30 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
       await scrubber.fill(String(at));
       const t0 = Date.now();
       await scrubber.dispatchEvent('pointerup');
-      await Promise.all(
-        walls.map((w) =>
-          w.waitForFunction(
+      // each wall: when (its clock, this machine's) the recorded picture was on screen
+      const shownAt = await Promise.all(
+        walls.map(async (w) => {
+          await w.waitForFunction(
             (asOf) => document.querySelector<HTMLElement>('.wall')?.dataset.replayedAsof === String(asOf),
             want.snapshot.asOf,
-            { timeout: 10_000 },
-          ),
-        ),
+            { timeout: 10_000, polling: 10 },
+          );
+          return w.evaluate(() => Date.now());
+        }),
       );
       seeks.push(Date.now() - t0);
+      // from the seek stored (the room's updatedAt, same machine) to the last wall showing it
+      stored.push(Math.max(...shownAt) - (await room()).updatedAt);
       for (const w of walls) {
         expect(await w.locator('[data-replay-at]').getAttribute('data-replay-at')).toBe(String(at));
         expect(await w.locator('[data-clock]').textContent()).toBe(clockParts(at).time);
         expect(await w.locator('[data-live]').getAttribute('data-live')).toBe('false');
       }
     }
-    console.log(`[rooms e2e] replay seek → 3 walls showing the record: ${seeks.join(', ')} ms`);
+    console.log(
+      `[rooms e2e] replay seek, scrubber released → 3 walls showing the record: ${seeks.join(', ')} ms; ` +
+        `seek stored → 3 walls: ${stored.join(', ')} ms`,
+    );
     await walls[0]!.screenshot({ path: join(SHOTS, 'wall-replay-1080p.png') });
     // 60× for a moment: the replayed clock runs a minute per second
     await control.locator('[data-cmd="replay.resume"]').click();
@@ -324,8 +332,17 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     expect(r1 - r0).toBeGreaterThan(30_000);
     const t0 = Date.now();
     await control.locator('[data-cmd="replay.stop"]').click();
-    await Promise.all(walls.map((w) => w.locator('[data-live="true"]').waitFor({ timeout: 15_000 })));
-    console.log(`[rooms e2e] replay stop → 3 walls live: ${Date.now() - t0} ms`);
+    const liveAt = await Promise.all(
+      walls.map(async (w) => {
+        await w.locator('[data-live="true"]').waitFor({ timeout: 15_000 });
+        return w.evaluate(() => Date.now());
+      }),
+    );
+    const stoppedAt = (await room()).updatedAt;
+    console.log(
+      `[rooms e2e] replay stop, tapped → 3 walls live: ${Date.now() - t0} ms; stored → each wall live: ` +
+        `${liveAt.map((t) => t - stoppedAt).join(', ')} ms`,
+    );
     for (const w of walls) expect(await w.locator('.live-replay').count()).toBe(0);
   }, 120_000);
 

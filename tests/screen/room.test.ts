@@ -45,6 +45,21 @@ describe('a replayed picture', () => {
     expect(isLive(back, 3200, 1000)).toBe(true);
   });
 
+  it('while the room replays, live messages are set aside; leaving asks for a fresh snapshot', () => {
+    let s = reduce(live(), { kind: 'replay', on: true, at: 1500 });
+    s = reduce(s, { kind: 'replayed', msg: { seq: 0, snapshot: { ...fixture(), asOf: 5 } }, at: 2000 });
+    const held = s;
+    expect(reduce(s, { kind: 'snapshot', msg: { seq: 20, snapshot: fixture() }, at: 2100 })).toBe(held);
+    expect(reduce(s, { kind: 'frame', frame: frame(11, { kpi: { members: 1 } }), at: 2100 })).toBe(held);
+    s = reduce(s, { kind: 'replay', on: false, at: 3000 });
+    expect(s.needsResync).toBe(true);
+    expect(isLive(s, 3000, 1000)).toBe(false);
+    s = reduce(s, { kind: 'snapshot', msg: { seq: 20, snapshot: fixture() }, at: 3050 });
+    expect(s.replayed).toBe(false);
+    expect(s.seq).toBe(20);
+    expect(isLive(s, 3100, 1000)).toBe(true);
+  });
+
   it('makes the next handshake ask for a snapshot, not the frames after a seq', () => {
     const s = reduce(live(), { kind: 'replayed', msg: { seq: 0, snapshot: fixture() }, at: 2000 });
     expect(handshakeAuth('610100', undefined, live())).toEqual({ region: '610100', seq: 10 });

@@ -24,7 +24,10 @@ export type WallMessage =
   | { kind: 'region'; region: string; at: number }
   | { kind: 'resyncRequested'; at: number }
   /** a replayed picture (issue 11): any region, never live, no frame applies to it */
-  | { kind: 'replayed'; msg: SnapshotMessage; at: number };
+  | { kind: 'replayed'; msg: SnapshotMessage; at: number }
+  /** the room's replay begins (live messages are set aside; the connection stays, so that the
+   * region's feed stays warm) or ends (a fresh snapshot is asked for) */
+  | { kind: 'replay'; on: boolean; at: number };
 
 export interface WallState {
   /** the region this wall asked for */
@@ -49,6 +52,8 @@ export interface WallState {
   /** the snapshot held is a replayed one (a room's replay): not live, frames do not apply to it,
    * and a reconnection asks for a fresh snapshot (no seq) */
   replayed: boolean;
+  /** the room replays: live snapshots, frames and beats are set aside until it ends */
+  replaying: boolean;
 }
 
 export function initialState(region: string): WallState {
@@ -65,6 +70,7 @@ export function initialState(region: string): WallState {
     error: null,
     framesApplied: 0,
     replayed: false,
+    replaying: false,
   };
 }
 
@@ -119,6 +125,7 @@ function applyBeat(state: WallState, beat: Heartbeat, at: number): WallState {
 export function reduce(state: WallState, m: WallMessage): WallState {
   switch (m.kind) {
     case 'snapshot': {
+      if (state.replaying) return state;
       const snap = m.msg.snapshot;
       if (snap.region.code !== state.region) return state; // a late answer for a region we left
       return {
@@ -152,9 +159,16 @@ export function reduce(state: WallState, m: WallMessage): WallState {
       };
     }
     case 'frame':
-      return applyFrame(state, m.frame, m.at);
+      return state.replaying ? state : applyFrame(state, m.frame, m.at);
     case 'beat':
-      return applyBeat(state, m.beat, m.at);
+      return state.replaying ? state : applyBeat(state, m.beat, m.at);
+    case 'replay':
+      if (m.on === state.replaying) return state;
+      // leaving: the picture held is a replayed one; the transport asks for the live snapshot
+      // (a reconnection meanwhile asks without a seq: handshakeAuth)
+      return m.on
+        ? { ...state, replaying: true, needsResync: false }
+        : { ...state, replaying: false, needsResync: state.replayed && state.connected };
     case 'connected':
       return { ...state, connected: true };
     case 'disconnected':

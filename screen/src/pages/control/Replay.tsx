@@ -1,7 +1,7 @@
 // Replay of a past window into the room: a Beijing day or the last 24 h, speeds 1×…288×, pause,
 // resume, stop, and a scrubber over [from, to] marked with the window's alerts that seeks on
 // release. The replayed time is the room's clock (replayTimeAt), shown big.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import { REPLAY_SPEEDS, type ReplaySpeed, type RoomState } from '../../../../server/contract/control.ts';
 import type { Lang } from '../../params.ts';
@@ -53,11 +53,14 @@ export function Replay({
     setSpeed(s);
     if (r) void run({ type: 'replay.speed', speed: s });
   };
-  const commit = () => {
-    if (drag === null) return;
-    const at = drag;
+  /** moved since the last release (a ref: a release right after a move comes before React
+   * re-rendered with the dragged value, so the input's own value is what is sent) */
+  const moved = useRef(false);
+  const commit = (e: { currentTarget: HTMLInputElement }) => {
+    if (!moved.current) return;
+    moved.current = false;
     setDrag(null);
-    void run({ type: 'replay.seek', at });
+    void run({ type: 'replay.seek', at: Number(e.currentTarget.value) });
   };
 
   const at = r ? (drag ?? replayTimeAt(r, now)) : null;
@@ -100,7 +103,10 @@ export function Replay({
               max={r.to}
               step={1000}
               value={at}
-              onChange={(e) => setDrag(Number(e.target.value))}
+              onChange={(e) => {
+                moved.current = true;
+                setDrag(Number(e.target.value));
+              }}
               onPointerUp={commit}
               onKeyUp={commit}
               onTouchEnd={commit}

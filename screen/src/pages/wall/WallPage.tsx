@@ -76,14 +76,17 @@ export function WallPage({ params }: { params: WallParams }) {
     document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   }, [lang]);
 
-  // live data, except while the room replays: then the recorded pictures (useReplay), and the
-  // live transport reconnects (a fresh snapshot, never frames on a replayed picture) when it ends
+  // live data; while the room replays, the recorded pictures (useReplay) and the live messages
+  // set aside — the connection stays open, so leaving the replay is one snapshot away (asked for
+  // by the store: never frames on a replayed picture)
   useEffect(() => {
-    if (replaying) return;
     dispatch({ kind: 'region', region, at: Date.now() });
     const transport = connect(region, token);
     return () => transport.close();
-  }, [region, token, replaying]);
+  }, [region, token]);
+  useEffect(() => {
+    dispatch({ kind: 'replay', on: replaying, at: Date.now() });
+  }, [replaying]);
   const replayNote = useReplay(replay, region, token, config?.replayIntervalMs);
 
   // a refused drill (out of scope, unknown) goes back to the region on screen; `unavailable`
