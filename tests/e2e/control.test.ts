@@ -55,11 +55,12 @@ const room = async (): Promise<RoomState> =>
   (await api<RoomState[]>('/api/v1/control/rooms')).body.find((r) => r.room === ROOM) ??
   ({ room: ROOM, v: 0 } as RoomState);
 
-/** every wall shows `title` in its header and has committed room version ≥ v */
-const wallsShow = (text: string, v = 0, timeout = 30_000) =>
+/** every wall shows `text` in its header and has committed room version ≥ v; resolves with the
+ * instant (this machine's clock) each wall did */
+const wallsShow = (text: string, v = 0, timeout = 30_000): Promise<number[]> =>
   Promise.all(
-    walls.map((w) =>
-      w.waitForFunction(
+    walls.map(async (w) => {
+      await w.waitForFunction(
         ([t, min]) => {
           const el = document.querySelector<HTMLElement>('.wall');
           return (
@@ -68,10 +69,15 @@ const wallsShow = (text: string, v = 0, timeout = 30_000) =>
           );
         },
         [text, v] as const,
-        { timeout },
-      ),
-    ),
+        { timeout, polling: 10 },
+      );
+      return w.evaluate(() => Date.now());
+    }),
   );
+
+/** the control page's last click event (this machine's clock): the tap, without the time
+ * Playwright's click takes to get there in a browser busy with three software-rendered walls */
+const tapAt = () => control.evaluate(() => (window as unknown as { tapAt: number }).tapAt);
 
 async function ingestOne(): Promise<void> {
   const { roster } = simulation({ region: '610100' });
@@ -175,6 +181,9 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     walls = [await chrome.newPage(1920, 1080), await chrome.newPage(960, 540), await chrome.newPage(960, 540)];
     await control.goto(`${a.url}/control?token=${OP}&room=${ROOM}`);
     await control.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+    await control.evaluate(() =>
+      document.addEventListener('click', () => ((window as unknown as { tapAt: number }).tapAt = Date.now()), true),
+    );
     await Promise.all(walls.map((w, i) => w.goto(`${(i < 2 ? a : b).url}/?room=${ROOM}`)));
     await Promise.all(walls.map((w) => w.locator('[data-live="true"]').waitFor({ timeout: 60_000 })));
     // the control page mirrors the three walls (their reports come through both processes)
@@ -201,14 +210,17 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
   it('a scene tapped on the control page reaches all three walls', async ({ skip }) => {
     if (!redisOk) skip();
     await control.locator('[data-tab="scenes"]').click();
-    const times: number[] = [];
+    /** the tap → the command stored (the room's updatedAt), → the last wall showing the scene */
+    const stored: number[] = [];
+    const shown: number[] = [];
     for (let i = 0; i < 4; i++) {
       const [id, name] = i % 2 === 0 ? ['yanta', '雁塔区'] : ['changan', '长安区'];
       const before = (await room()).v;
-      const t0 = Date.now();
       await control.locator(`[data-cmd="scene:${id}"]`).click();
-      await wallsShow(name, before + 1);
-      times.push(Date.now() - t0);
+      const at = await wallsShow(name, before + 1);
+      const tap = await tapAt();
+      stored.push((await room()).updatedAt - tap);
+      shown.push(Math.max(...at) - tap);
     }
     const s = await room();
     expect(s.view).toMatchObject({ region: '610116', theme: 'study', scene: 'changan' });
@@ -222,7 +234,10 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
       s.v,
       { timeout: 15_000 },
     );
-    console.log(`[rooms e2e] scene tap → 3 walls showing it (browser render): ${times.join(', ')} ms`);
+    console.log(
+      `[rooms e2e] scene: tap → stored ${stored.join(', ')} ms; tap → 3 walls showing the new region ` +
+        `(its snapshot, map and charts rendered): ${shown.join(', ')} ms`,
+    );
   }, 120_000);
 
   it('a paused tour resumes with the dwell it had left, then steps on', async ({ skip }) => {
@@ -330,7 +345,6 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     await new Promise((r) => setTimeout(r, 1500));
     const r1 = Number(await walls[0]!.locator('[data-replay-at]').getAttribute('data-replay-at'));
     expect(r1 - r0).toBeGreaterThan(30_000);
-    const t0 = Date.now();
     await control.locator('[data-cmd="replay.stop"]').click();
     const liveAt = await Promise.all(
       walls.map(async (w) => {
@@ -339,8 +353,9 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
       }),
     );
     const stoppedAt = (await room()).updatedAt;
+    const stopTap = await tapAt();
     console.log(
-      `[rooms e2e] replay stop, tapped → 3 walls live: ${Date.now() - t0} ms; stored → each wall live: ` +
+      `[rooms e2e] replay stop: tap → stored ${stoppedAt - stopTap} ms; stored → each wall live ` +
         `${liveAt.map((t) => t - stoppedAt).join(', ')} ms`,
     );
     for (const w of walls) expect(await w.locator('.live-replay').count()).toBe(0);
