@@ -55,10 +55,11 @@ export function RoomOverlays({ room, lang, layout, snap }: Props) {
   );
 }
 
-/** centred below the header, over the map's top edge */
+/** centred on the map, below its title, breadcrumb and theme switch */
 function badgeStyle(layout: WallLayout): React.CSSProperties {
-  const r = layout.panels.map ?? layout.header.title;
-  return { left: r.x + r.w / 2, top: layout.header.title.h + 24 * layout.u };
+  const map = layout.panels.map;
+  if (!map) return { left: layout.width / 2, top: layout.header.title.h + 24 * layout.u };
+  return { left: map.x + map.w / 2, top: map.y + 104 * layout.u };
 }
 
 function Spotlight({
