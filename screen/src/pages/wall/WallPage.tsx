@@ -160,7 +160,9 @@ export function WallPage({ params }: { params: WallParams }) {
         ? t(lang, 'replayNone')
         : replayNote === 'error'
           ? t(lang, 'replayError')
-          : null;
+          : replayNote === 'loading' || (replaying && !replayedShown)
+            ? t(lang, 'replayLoading')
+            : null;
 
   return (
     <div
