@@ -14,6 +14,9 @@ export type MapViewKind = 'city' | 'national';
 const FIT_TOP_U = 66;
 const FIT_BOTTOM_U = 66;
 const FIT_SIDE_U = 36;
+/** a drill (down or up, by a click or a presenter) moves the camera over this long; a theme
+ * change, a resize and the first picture are placed at once */
+export const DRILL_MS = 800;
 
 function setVisible(map: MapLibreMap, ids: string[], on: boolean): void {
   for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
@@ -21,10 +24,10 @@ function setVisible(map: MapLibreMap, ids: string[], on: boolean): void {
 
 /** the breadcrumb/tabs (top) and the legend/示意 note (bottom) sit over the map: the shape is
  * fitted between them, so no overlay covers a region */
-function fit(map: MapLibreMap, b: Bounds | null, u: number): void {
+function fit(map: MapLibreMap, b: Bounds | null, u: number, duration = 0): void {
   const side = Math.round(FIT_SIDE_U * u);
   const padding = { top: Math.round(FIT_TOP_U * u), bottom: Math.round(FIT_BOTTOM_U * u), left: side, right: side };
-  if (b) map.fitBounds(b, { padding, duration: 0 });
+  if (b) map.fitBounds(b, { padding, duration });
 }
 
 /** a source gets new data only when the collection is another one: a theme rotation back to a
@@ -53,6 +56,8 @@ export function useRegionGeometry(
   const geomCb = useRef(onGeometry);
   geomCb.current = onGeometry;
   const seen = useRef(new Map<string, unknown>());
+  /** the city view's region drawn last: another one is a drill, animated */
+  const drawn = useRef<string | null>(null);
   const code = region?.code;
   const level = region?.level;
 
@@ -80,7 +85,9 @@ export function useRegionGeometry(
           if (cancelled) return;
           setOnce(map, 'regions', fc, seen.current, () => fc);
           setOnce(map, 'labels', fc, seen.current, () => labelPoints(fc.features));
-          fit(map, boundsOf(fc.features), u);
+          const drill = drawn.current !== null && drawn.current !== code;
+          drawn.current = code;
+          fit(map, boundsOf(fc.features), u, drill ? DRILL_MS : 0);
           setGeomKey(`${code}:${fc.features.length}`);
           geomCb.current?.(fc);
         })
