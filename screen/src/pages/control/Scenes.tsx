@@ -13,7 +13,7 @@ import type { ControlApi, RegionOption } from './api.ts';
 import { newId } from './model.ts';
 import { regionName } from './Mirror.tsx';
 import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
-import type { Run } from './ui.tsx';
+import { Card, FormActions, NameField, type Run } from './ui.tsx';
 
 export function sceneFromView(room: RoomState, name: string, now: number): Scene {
   const v = room.view;
@@ -102,35 +102,25 @@ export function Scenes({
           {scenes.map((s) => {
             const on = room.view.scene === s.id;
             return (
-              <li key={s.id} className={`ctl-card${on ? ' is-on' : ''}`} data-scene={s.id}>
-                <button
-                  type="button"
-                  className="ctl-card-main"
-                  onClick={() => void run({ type: 'scene', id: s.id })}
-                  disabled={busy}
-                  aria-pressed={on}
-                  data-cmd={`scene:${s.id}`}
-                >
-                  <strong>{s.name}</strong>
-                  <span className="console-dim">
+              <Card
+                key={s.id}
+                on={on}
+                busy={busy}
+                cmd={`scene:${s.id}`}
+                onPlay={() => void run({ type: 'scene', id: s.id })}
+                title={s.name}
+                detail={
+                  <>
                     {regionName(s.region, regions)} · {themeLabel(lang, s.theme)} ·{' '}
                     {s.panel ? panelLabel(lang, s.panel) : tt(lang, 'wholeWall')} · {LANG_LABELS[s.lang]}
-                  </span>
-                </button>
-                <div className="ctl-card-tools">
-                  <button type="button" className="c-btn c-btn-small" onClick={() => setEditing(s)}>
-                    {tt(lang, 'edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="c-btn c-btn-small c-btn-ghost"
-                    onClick={() => void remove(s.id)}
-                    data-delete-scene={s.id}
-                  >
-                    {tt(lang, 'delete')}
-                  </button>
-                </div>
-              </li>
+                  </>
+                }
+                lang={lang}
+                onEdit={() => setEditing(s)}
+                onDelete={() => void remove(s.id)}
+                data={{ 'data-scene': s.id }}
+                deleteData={{ 'data-delete-scene': s.id }}
+              />
             );
           })}
         </ul>
@@ -162,10 +152,7 @@ function SceneForm({
   return (
     <form className="c-form ctl-form" onSubmit={submit} data-form="scene">
       <div className="ctl-form-grid">
-        <label className="c-field">
-          <span>{tt(lang, 'name')}</span>
-          <input value={s.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} name="name" required />
-        </label>
+        <NameField lang={lang} value={s.name} onChange={(name) => set({ name })} />
         <label className="c-field">
           <span>{tt(lang, 'region')}</span>
           <select value={s.region} onChange={(e) => set({ region: e.target.value })} name="region">
@@ -209,14 +196,7 @@ function SceneForm({
           </select>
         </label>
       </div>
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={s.name.trim() === ''}>
-          {tt(lang, 'save')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {tt(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} canSave={s.name.trim() !== ''} onCancel={onCancel} />
     </form>
   );
 }

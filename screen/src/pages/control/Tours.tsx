@@ -12,7 +12,7 @@ import type { Lang } from '../../params.ts';
 import type { ControlApi } from './api.ts';
 import { newId } from './model.ts';
 import { tt } from './strings.ts';
-import type { Run } from './ui.tsx';
+import { Card, FormActions, NameField, type Run } from './ui.tsx';
 
 const TAKEOVER_MIN_S = TAKEOVER_MIN_MS / 1000;
 const TAKEOVER_MAX_S = TAKEOVER_MAX_MS / 1000;
@@ -132,34 +132,24 @@ export function Tours({
             const on = current?.id === t.id;
             const total = t.steps.reduce((n, s) => n + s.dwellS, 0);
             return (
-              <li key={t.id} className={`ctl-card${on ? ' is-on' : ''}`} data-tour={t.id}>
-                <button
-                  type="button"
-                  className="ctl-card-main"
-                  onClick={() => void run({ type: 'tour.play', id: t.id })}
-                  disabled={busy}
-                  aria-pressed={on}
-                  data-cmd={`tour.play:${t.id}`}
-                >
-                  <strong>▶ {t.name}</strong>
-                  <span className="console-dim">
+              <Card
+                key={t.id}
+                on={on}
+                busy={busy}
+                cmd={`tour.play:${t.id}`}
+                onPlay={() => void run({ type: 'tour.play', id: t.id })}
+                title={<>▶ {t.name}</>}
+                detail={
+                  <>
                     {t.steps.length} {tt(lang, 'steps')} · {total} s{t.loop ? ` · ${tt(lang, 'loop')}` : ''}
                     {t.takeover ? ` · ${tt(lang, 'takeover')} ${t.takeoverS} s` : ''}
-                  </span>
-                </button>
-                <div className="ctl-card-tools">
-                  <button type="button" className="c-btn c-btn-small" onClick={() => setEditing(t)}>
-                    {tt(lang, 'edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="c-btn c-btn-small c-btn-ghost"
-                    onClick={() => void act(() => api.deleteTour(t.id))}
-                  >
-                    {tt(lang, 'delete')}
-                  </button>
-                </div>
-              </li>
+                  </>
+                }
+                lang={lang}
+                onEdit={() => setEditing(t)}
+                onDelete={() => void act(() => api.deleteTour(t.id))}
+                data={{ 'data-tour': t.id }}
+              />
             );
           })}
         </ul>
@@ -198,10 +188,7 @@ function TourForm({
   };
   return (
     <form className="c-form ctl-form" onSubmit={submit} data-form="tour">
-      <label className="c-field">
-        <span>{tt(lang, 'name')}</span>
-        <input value={t.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} name="name" required />
-      </label>
+      <NameField lang={lang} value={t.name} onChange={(name) => set({ name })} />
       <fieldset className="c-fieldset">
         <legend>{tt(lang, 'steps')}</legend>
         <ol className="ctl-steps">
@@ -279,14 +266,7 @@ function TourForm({
           />
         </label>
       </div>
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={!valid}>
-          {tt(lang, 'save')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {tt(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} canSave={valid} onCancel={onCancel} />
     </form>
   );
 }
