@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
 import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
+import { useNow } from '../../useNow.ts';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
 import { useConsole, type ConsoleConnection } from './useConsole.ts';
 import {
@@ -134,16 +135,6 @@ function SignIn({
   );
 }
 
-/** now, re-rendering every `ms` (the alerts' ages) */
-function useTick(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-  return now;
-}
-
 type Tab = 'alerts' | 'silences' | 'audit' | 'rooms';
 const TAB_LABELS = { alerts: 'tabAlerts', silences: 'tabSilences', audit: 'tabAudit', rooms: 'tabRooms' } as const;
 
@@ -157,7 +148,7 @@ export interface ConsoleViewProps {
 
 export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewProps) {
   const [tab, setTab] = useState<Tab>('alerts');
-  const now = useTick(AGE_TICK_MS);
+  const now = useNow(AGE_TICK_MS);
   const { state, status } = conn;
   const live = status === 'live';
   const activeSilences = state?.silences.filter((s) => s.active).length ?? 0;

@@ -14,7 +14,8 @@ import { Scenes } from './Scenes.tsx';
 import { inControl, wallList, type ControlState } from './store.ts';
 import { tt } from './strings.ts';
 import { Tours } from './Tours.tsx';
-import { useNow, useRun } from './ui.tsx';
+import { useNow } from '../../useNow.ts';
+import { useRun } from './ui.tsx';
 import type { ControlActions } from './useControl.ts';
 import { ViewControls } from './ViewControls.tsx';
 

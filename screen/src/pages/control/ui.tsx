@@ -1,7 +1,7 @@
-// Small pieces the control page's sections share: a pressed/unpressed chip, a ticking clock, the
-// way a command is sent (one in flight, its refusal kept until dismissed), and the scenes' and
-// tours' cards and editor forms (a name field, save and cancel).
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+// Small pieces the control page's sections share: a pressed/unpressed chip, the way a command is
+// sent (one in flight, its refusal kept until dismissed), and the scenes' and tours' cards and
+// editor forms (a name field, save and cancel).
+import { useCallback, useState, type ReactNode } from 'react';
 import type { CommandResult, ControlCommand } from '../../../../server/contract/control.ts';
 import type { Lang } from '../../params.ts';
 import { tt } from './strings.ts';
@@ -31,16 +31,6 @@ export function Chip({
       {children}
     </button>
   );
-}
-
-/** now, re-rendering every `ms` */
-export function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-  return now;
 }
 
 /** a refused command: what the server said and why */
