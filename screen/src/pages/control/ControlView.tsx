@@ -2,7 +2,7 @@
 // room's mirror and walls on the left, and the controls on the right in tabs (view, scenes, tours,
 // replay). A pure function of the store's state and the actions; the library (scenes, tours,
 // regions, alerts) is fetched here.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type DependencyList } from 'react';
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import type { Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
@@ -43,50 +43,35 @@ export interface ControlViewProps {
   city?: string;
 }
 
-function useLibrary(api: ControlApi, city: string) {
-  const [scenes, setScenes] = useState<Scene[]>([]);
-  const [tours, setTours] = useState<Tour[]>([]);
-  const [regions, setRegions] = useState<RegionOption[]>([]);
-  const [alerts, setAlerts] = useState<ApiAlert[]>([]);
-  const [asked, setAsked] = useState(0);
+/** what `load` answers, asked again when `deps` change and every `everyMs` if given; a failure
+ * keeps what was there */
+function useLoaded<T>(load: () => Promise<T>, deps: DependencyList, initial: T, everyMs?: number): T {
+  const [value, setValue] = useState(initial);
   useEffect(() => {
     let gone = false;
-    api.scenes().then(
-      (s) => !gone && setScenes(s),
-      () => undefined,
-    );
-    api.tours().then(
-      (t) => !gone && setTours(t),
-      () => undefined,
-    );
-    return () => {
-      gone = true;
-    };
-  }, [api, asked]);
-  useEffect(() => {
-    let gone = false;
-    api.regions(city).then(
-      (r) => !gone && setRegions(r),
-      () => undefined,
-    );
-    return () => {
-      gone = true;
-    };
-  }, [api, city]);
-  useEffect(() => {
-    let gone = false;
-    const load = () =>
-      void api.alerts().then(
-        (a) => !gone && setAlerts(a),
+    const ask = () =>
+      void load().then(
+        (v) => !gone && setValue(v),
         () => undefined,
       );
-    load();
-    const id = setInterval(load, ALERTS_EVERY_MS);
+    ask();
+    const id = everyMs === undefined ? undefined : setInterval(ask, everyMs);
     return () => {
       gone = true;
       clearInterval(id);
     };
-  }, [api]);
+    // `deps`: what `load` reads, as useEffect takes them
+  }, [...deps, everyMs]);
+  return value;
+}
+
+function useLibrary(api: ControlApi, city: string) {
+  const [asked, setAsked] = useState(0);
+  // `asked`: a reload asks again
+  const scenes = useLoaded(() => api.scenes(), [api, asked], [] as Scene[]);
+  const tours = useLoaded(() => api.tours(), [api, asked], [] as Tour[]);
+  const regions = useLoaded(() => api.regions(city), [api, city], [] as RegionOption[]);
+  const alerts = useLoaded(() => api.alerts(), [api], [] as ApiAlert[], ALERTS_EVERY_MS);
   return { scenes, tours, regions, alerts, reload: useCallback(() => setAsked((n) => n + 1), []) };
 }
 
