@@ -4,7 +4,7 @@
 // regions, alerts) is fetched here.
 import { useCallback, useEffect, useMemo, useState, type DependencyList } from 'react';
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
-import type { Scene, Tour } from '../../../../server/contract/control.ts';
+import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
 import type { ControlApi, RegionOption } from './api.ts';
 import { countdown } from './model.ts';
@@ -15,7 +15,7 @@ import { inControl, wallList, type ControlState } from './store.ts';
 import { tt } from './strings.ts';
 import { Tours } from './Tours.tsx';
 import { useNow } from '../../useNow.ts';
-import { useRun } from './ui.tsx';
+import { useRun, type LibraryProps } from './ui.tsx';
 import type { ControlActions } from './useControl.ts';
 import { ViewControls } from './ViewControls.tsx';
 
@@ -103,6 +103,15 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
     const r = await actions.release();
     refuse(r.ok ? null : { ...r, command: 'release' });
   };
+  const library = (r: RoomState): LibraryProps => ({
+    room: r,
+    api,
+    lang,
+    run,
+    busy,
+    onChanged: lib.reload,
+    onError: setLibError,
+  });
   const controller = room?.controller ?? null;
   const handover = room?.handover && now - room.handover.at < HANDOVER_SHOWN_MS ? room.handover : null;
   const leftMs = session?.expiresAt != null ? session.expiresAt - now : null;
@@ -227,29 +236,9 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
               {tab === 'view' ? (
                 <ViewControls room={room} regions={regions} alerts={lib.alerts} lang={lang} run={run} busy={busy} />
               ) : tab === 'scenes' ? (
-                <Scenes
-                  room={room}
-                  scenes={lib.scenes}
-                  regions={regions}
-                  api={api}
-                  lang={lang}
-                  run={run}
-                  busy={busy}
-                  onChanged={lib.reload}
-                  onError={setLibError}
-                />
+                <Scenes {...library(room)} scenes={lib.scenes} regions={regions} />
               ) : tab === 'tours' ? (
-                <Tours
-                  room={room}
-                  tours={lib.tours}
-                  scenes={lib.scenes}
-                  api={api}
-                  lang={lang}
-                  run={run}
-                  busy={busy}
-                  onChanged={lib.reload}
-                  onError={setLibError}
-                />
+                <Tours {...library(room)} tours={lib.tours} scenes={lib.scenes} />
               ) : (
                 <Replay room={room} api={api} lang={lang} run={run} busy={busy} now={now} />
               )}

@@ -9,11 +9,11 @@ import {
   type Scene,
 } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
-import type { ControlApi, RegionOption } from './api.ts';
+import type { RegionOption } from './api.ts';
 import { newId } from './model.ts';
 import { regionName } from './Mirror.tsx';
 import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
-import { Card, FormActions, NameField, type Run } from './ui.tsx';
+import { Card, FormActions, NameField, type LibraryProps } from './ui.tsx';
 
 export function sceneFromView(room: RoomState, name: string, now: number): Scene {
   const v = room.view;
@@ -37,16 +37,9 @@ export function Scenes({
   busy,
   onChanged,
   onError,
-}: {
-  room: RoomState;
+}: LibraryProps & {
   scenes: readonly Scene[];
   regions: readonly RegionOption[];
-  api: ControlApi;
-  lang: Lang;
-  run: Run;
-  busy: boolean;
-  onChanged: () => void;
-  onError: (message: string) => void;
 }) {
   const [editing, setEditing] = useState<Scene | null>(null);
   const save = async (s: Scene) => {

@@ -1,18 +1,11 @@
 // Tours: scenes with dwell times, played into the room (play, pause, resume, next, prev, stop),
 // edited here (steps, loop, whether a red alert may take over and for how long).
 import { useState, type FormEvent } from 'react';
-import {
-  TAKEOVER_MAX_MS,
-  TAKEOVER_MIN_MS,
-  type RoomState,
-  type Scene,
-  type Tour,
-} from '../../../../server/contract/control.ts';
+import { TAKEOVER_MAX_MS, TAKEOVER_MIN_MS, type Scene, type Tour } from '../../../../server/contract/control.ts';
 import type { Lang } from '../../params.ts';
-import type { ControlApi } from './api.ts';
 import { newId } from './model.ts';
 import { tt } from './strings.ts';
-import { Card, FormActions, NameField, type Run } from './ui.tsx';
+import { Card, FormActions, NameField, type LibraryProps } from './ui.tsx';
 
 const TAKEOVER_MIN_S = TAKEOVER_MIN_MS / 1000;
 const TAKEOVER_MAX_S = TAKEOVER_MAX_MS / 1000;
@@ -32,16 +25,9 @@ export function Tours({
   busy,
   onChanged,
   onError,
-}: {
-  room: RoomState;
+}: LibraryProps & {
   tours: readonly Tour[];
   scenes: readonly Scene[];
-  api: ControlApi;
-  lang: Lang;
-  run: Run;
-  busy: boolean;
-  onChanged: () => void;
-  onError: (message: string) => void;
 }) {
   const [editing, setEditing] = useState<Tour | null>(null);
   const act = async (f: () => Promise<unknown>) => {

@@ -2,8 +2,9 @@
 // sent (one in flight, its refusal kept until dismissed), and the scenes' and tours' cards and
 // editor forms (a name field, save and cancel).
 import { useCallback, useState, type ReactNode } from 'react';
-import type { CommandResult, ControlCommand } from '../../../../server/contract/control.ts';
+import type { CommandResult, ControlCommand, RoomState } from '../../../../server/contract/control.ts';
 import type { Lang } from '../../params.ts';
+import type { ControlApi } from './api.ts';
 import { tt } from './strings.ts';
 
 export function Chip({
@@ -61,6 +62,18 @@ export function useRun(send: (cmd: ControlCommand) => Promise<CommandResult>): {
     [send],
   );
   return { run, busy, refusal, clear: useCallback(() => setRefusal(null), []), refuse: setRefusal };
+}
+
+/** what the scenes' and tours' sections both take */
+export interface LibraryProps {
+  room: RoomState;
+  api: ControlApi;
+  lang: Lang;
+  run: Run;
+  busy: boolean;
+  /** the library changed: fetch it again */
+  onChanged: () => void;
+  onError: (message: string) => void;
 }
 
 /** data-* attributes, passed through as they are */
