@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNo
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
 import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
+import { ConnectionBadge, HeaderTools, type Words } from '../chrome.tsx';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
 import { useConsole, type ConsoleConnection } from './useConsole.ts';
 import {
@@ -149,6 +150,7 @@ export interface ConsoleViewProps {
 export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewProps) {
   const [tab, setTab] = useState<Tab>('alerts');
   const now = useNow(AGE_TICK_MS);
+  const words: Words = (k) => ct(lang, k);
   const { state, status } = conn;
   const live = status === 'live';
   const activeSilences = state?.silences.filter((s) => s.active).length ?? 0;
@@ -170,27 +172,13 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
           ) : null}
         </div>
         <div className="console-conn">
-          <span className={`c-status c-status-${status}`} data-connection={status} role="status">
-            <span className="c-dot" aria-hidden="true" />
-            {ct(lang, status === 'live' ? 'live' : status === 'connecting' ? 'connecting' : 'disconnected')}
-          </span>
+          <ConnectionBadge status={status} t={words} />
           <span className="console-eval" data-evaluated>
             <span className="console-dim">{ct(lang, 'evaluatedAt')}</span>{' '}
             {state?.evaluatedAt != null ? formatTime(state.evaluatedAt, lang) : ct(lang, 'neverEvaluated')}
           </span>
         </div>
-        <div className="console-tools">
-          {onLang && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onLang} data-lang-toggle>
-              {ct(lang, 'language')}
-            </button>
-          )}
-          {onSignOut && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onSignOut}>
-              {ct(lang, 'signOut')}
-            </button>
-          )}
-        </div>
+        <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
       {!live && status !== 'connecting' && (
         <div className="console-banner" role="alert" data-disconnected>

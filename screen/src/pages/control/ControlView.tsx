@@ -6,6 +6,8 @@ import { useCallback, useEffect, useMemo, useState, type DependencyList } from '
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
+import { useNow } from '../../useNow.ts';
+import { ConnectionBadge, HeaderTools, type Words } from '../chrome.tsx';
 import type { ControlApi, RegionOption } from './api.ts';
 import { countdown } from './model.ts';
 import { Mirror, Walls } from './Mirror.tsx';
@@ -14,7 +16,6 @@ import { Scenes } from './Scenes.tsx';
 import { inControl, wallList, type ControlState } from './store.ts';
 import { tt } from './strings.ts';
 import { Tours } from './Tours.tsx';
-import { useNow } from '../../useNow.ts';
 import { useRun, type LibraryProps } from './ui.tsx';
 import type { ControlActions } from './useControl.ts';
 import { ViewControls } from './ViewControls.tsx';
@@ -78,6 +79,7 @@ function useLibrary(api: ControlApi, city: string) {
 export function ControlView({ state, actions, api, lang, onLang, onSignOut, city = DEFAULT_REGION }: ControlViewProps) {
   const [tab, setTab] = useState<Tab>('view');
   const now = useNow(TICK_MS);
+  const words: Words = (k) => tt(lang, k);
   const lib = useLibrary(api, city);
   const { run, busy, refusal, clear, refuse } = useRun(actions.command);
   const [libError, setLibError] = useState<string | null>(null);
@@ -127,10 +129,7 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
           <span className="console-dim">{tt(lang, 'roomLabel')}</span> <strong>{room?.room ?? '—'}</strong>
         </div>
         <div className="console-conn">
-          <span className={`c-status c-status-${status}`} data-connection={status} role="status">
-            <span className="c-dot" aria-hidden="true" />
-            {tt(lang, status === 'live' ? 'live' : status === 'connecting' ? 'connecting' : 'disconnected')}
-          </span>
+          <ConnectionBadge status={status} t={words} />
           {session && (
             <span className="ctl-session" data-session={session.via}>
               <span className="console-dim">{tt(lang, session.via === 'operator' ? 'operator' : 'paired')}</span>{' '}
@@ -144,18 +143,7 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
             </span>
           )}
         </div>
-        <div className="console-tools">
-          {onLang && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onLang} data-lang-toggle>
-              {tt(lang, 'language')}
-            </button>
-          )}
-          {onSignOut && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onSignOut}>
-              {tt(lang, 'signOut')}
-            </button>
-          )}
-        </div>
+        <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
       {!live && status !== 'connecting' && (
         <div className="console-banner" role="alert" data-disconnected>

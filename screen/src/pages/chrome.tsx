@@ -1,0 +1,30 @@
+// The console's and the control page's header pieces: the connection's badge, and the language
+// and sign-out buttons. Each page passes its own words.
+export type ChromeKey = 'live' | 'connecting' | 'disconnected' | 'language' | 'signOut';
+export type Words = (key: ChromeKey) => string;
+
+export function ConnectionBadge({ status, t }: { status: string; t: Words }) {
+  return (
+    <span className={`c-status c-status-${status}`} data-connection={status} role="status">
+      <span className="c-dot" aria-hidden="true" />
+      {t(status === 'live' ? 'live' : status === 'connecting' ? 'connecting' : 'disconnected')}
+    </span>
+  );
+}
+
+export function HeaderTools({ t, onLang, onSignOut }: { t: Words; onLang?: () => void; onSignOut?: () => void }) {
+  return (
+    <div className="console-tools">
+      {onLang && (
+        <button type="button" className="c-btn c-btn-ghost" onClick={onLang} data-lang-toggle>
+          {t('language')}
+        </button>
+      )}
+      {onSignOut && (
+        <button type="button" className="c-btn c-btn-ghost" onClick={onSignOut}>
+          {t('signOut')}
+        </button>
+      )}
+    </div>
+  );
+}
