@@ -8,12 +8,12 @@ import {
   type RoomState,
   type Scene,
 } from '../../../../server/contract/control.ts';
-import { DEFAULT_REGION, type Lang } from '../../params.ts';
+import { DEFAULT_REGION } from '../../params.ts';
 import type { RegionOption } from './api.ts';
 import { newId } from './model.ts';
 import { regionName } from './Mirror.tsx';
 import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
-import { Card, FormActions, NameField, type LibraryProps } from './ui.tsx';
+import { Card, FormActions, NameField, useDraft, type EditorProps, type LibraryProps } from './ui.tsx';
 
 export function sceneFromView(room: RoomState, name: string, now: number): Scene {
   const v = room.view;
@@ -128,15 +128,11 @@ function SceneForm({
   lang,
   onSave,
   onCancel,
-}: {
+}: EditorProps<Scene> & {
   scene: Scene;
   regions: readonly RegionOption[];
-  lang: Lang;
-  onSave: (s: Scene) => void;
-  onCancel: () => void;
 }) {
-  const [s, setS] = useState(scene);
-  const set = (patch: Partial<Scene>) => setS((x) => ({ ...x, ...patch }));
+  const [s, set] = useDraft(scene);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (s.name.trim() !== '') onSave({ ...s, name: s.name.trim() });

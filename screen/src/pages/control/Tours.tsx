@@ -2,10 +2,9 @@
 // edited here (steps, loop, whether a red alert may take over and for how long).
 import { useState, type FormEvent } from 'react';
 import { TAKEOVER_MAX_MS, TAKEOVER_MIN_MS, type Scene, type Tour } from '../../../../server/contract/control.ts';
-import type { Lang } from '../../params.ts';
 import { newId } from './model.ts';
 import { tt } from './strings.ts';
-import { Card, FormActions, NameField, type LibraryProps } from './ui.tsx';
+import { Card, FormActions, NameField, useDraft, type EditorProps, type LibraryProps } from './ui.tsx';
 
 const TAKEOVER_MIN_S = TAKEOVER_MIN_MS / 1000;
 const TAKEOVER_MAX_S = TAKEOVER_MAX_MS / 1000;
@@ -150,15 +149,11 @@ function TourForm({
   lang,
   onSave,
   onCancel,
-}: {
+}: EditorProps<Tour> & {
   tour: Tour;
   scenes: readonly Scene[];
-  lang: Lang;
-  onSave: (t: Tour) => void;
-  onCancel: () => void;
 }) {
-  const [t, setT] = useState(tour);
-  const set = (patch: Partial<Tour>) => setT((x) => ({ ...x, ...patch }));
+  const [t, set] = useDraft(tour);
   const setStep = (i: number, patch: Partial<Tour['steps'][number]>) =>
     set({ steps: t.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   const valid = t.name.trim() !== '' && t.steps.length > 0;

@@ -126,6 +126,19 @@ export function Card({
   );
 }
 
+/** what an editor form takes besides the item: the words' language, and what to do with the item */
+export interface EditorProps<T> {
+  lang: Lang;
+  onSave: (item: T) => void;
+  onCancel: () => void;
+}
+
+/** an item being edited, and a setter taking a part of it */
+export function useDraft<T extends object>(initial: T): [T, (patch: Partial<T>) => void] {
+  const [draft, setDraft] = useState(initial);
+  return [draft, (patch) => setDraft((x) => ({ ...x, ...patch }))];
+}
+
 /** an editor form's name field */
 export function NameField({ lang, value, onChange }: { lang: Lang; value: string; onChange: (name: string) => void }) {
   return (
