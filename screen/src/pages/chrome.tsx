@@ -1,6 +1,8 @@
-// The console's and the control page's header pieces: the connection's badge, and the language
-// and sign-out buttons. Each page passes its own words.
-export type ChromeKey = 'live' | 'connecting' | 'disconnected' | 'language' | 'signOut';
+// The console's and the control page's header pieces: the connection's badge, the language and
+// sign-out buttons, and the banner while disconnected. Each page passes its own words.
+import type { ReactNode } from 'react';
+
+export type ChromeKey = 'live' | 'connecting' | 'disconnected' | 'disconnectedNote' | 'language' | 'signOut';
 export type Words = (key: ChromeKey) => string;
 
 export function ConnectionBadge({ status, t }: { status: string; t: Words }) {
@@ -25,6 +27,17 @@ export function HeaderTools({ t, onLang, onSignOut }: { t: Words; onLang?: () =>
           {t('signOut')}
         </button>
       )}
+    </div>
+  );
+}
+
+/** shown while neither live nor connecting; `children`: what the page adds */
+export function DisconnectedBanner({ status, t, children }: { status: string; t: Words; children?: ReactNode }) {
+  if (status === 'live' || status === 'connecting') return null;
+  return (
+    <div className="console-banner" role="alert" data-disconnected>
+      <strong>{t('disconnected')}</strong> · {t('disconnectedNote')}
+      {children}
     </div>
   );
 }

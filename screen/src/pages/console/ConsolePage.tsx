@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNo
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
 import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
-import { ConnectionBadge, HeaderTools, type Words } from '../chrome.tsx';
+import { ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
 import { useConsole, type ConsoleConnection } from './useConsole.ts';
 import {
@@ -180,18 +180,15 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
         </div>
         <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
-      {!live && status !== 'connecting' && (
-        <div className="console-banner" role="alert" data-disconnected>
-          <strong>{ct(lang, 'disconnected')}</strong> · {ct(lang, 'disconnectedNote')}
-          {conn.receivedAt !== null && (
-            <>
-              {' '}
-              ({ct(lang, 'stateAsOf')} {formatTime(conn.receivedAt, lang)})
-            </>
-          )}
-          {conn.error?.message ? <span className="console-dim"> — {conn.error.message}</span> : null}
-        </div>
-      )}
+      <DisconnectedBanner status={status} t={words}>
+        {conn.receivedAt !== null && (
+          <>
+            {' '}
+            ({ct(lang, 'stateAsOf')} {formatTime(conn.receivedAt, lang)})
+          </>
+        )}
+        {conn.error?.message ? <span className="console-dim"> — {conn.error.message}</span> : null}
+      </DisconnectedBanner>
       <nav className="console-tabs" role="tablist">
         {(['alerts', 'silences', 'audit', 'rooms'] as const).map((t) => (
           <button

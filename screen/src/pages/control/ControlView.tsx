@@ -7,7 +7,7 @@ import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
-import { ConnectionBadge, HeaderTools, type Words } from '../chrome.tsx';
+import { ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import type { ControlApi, RegionOption } from './api.ts';
 import { countdown } from './model.ts';
 import { Mirror, Walls } from './Mirror.tsx';
@@ -145,12 +145,9 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
         </div>
         <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
-      {!live && status !== 'connecting' && (
-        <div className="console-banner" role="alert" data-disconnected>
-          <strong>{tt(lang, 'disconnected')}</strong> · {tt(lang, 'disconnectedNote')}
-          {state.error?.message ? <span className="console-dim"> — {state.error.message}</span> : null}
-        </div>
-      )}
+      <DisconnectedBanner status={status} t={words}>
+        {state.error?.message ? <span className="console-dim"> — {state.error.message}</span> : null}
+      </DisconnectedBanner>
       <div className={`ctl-control-bar${mine ? ' is-mine' : ''}`} data-controller={controller?.id ?? ''}>
         <span className="console-dim">{tt(lang, 'controller')}</span>
         <strong>
