@@ -1,9 +1,20 @@
-// The console's and the control page's header pieces: the connection's badge, the language and
-// sign-out buttons, and the banner while disconnected. Each page passes its own words.
+// The console's and the control page's header pieces: the page's title, the connection's badge,
+// the language and sign-out buttons, and the banner while disconnected. Each page passes its own
+// words.
 import type { ReactNode } from 'react';
 
-export type ChromeKey = 'live' | 'connecting' | 'disconnected' | 'disconnectedNote' | 'language' | 'signOut';
+export type ChromeKey =
+  'title' | 'subtitle' | 'live' | 'connecting' | 'disconnected' | 'disconnectedNote' | 'language' | 'signOut';
 export type Words = (key: ChromeKey) => string;
+
+export function Brand({ t }: { t: Words }) {
+  return (
+    <div className="console-brand">
+      <h1>{t('title')}</h1>
+      <span className="console-dim">{t('subtitle')}</span>
+    </div>
+  );
+}
 
 export function ConnectionBadge({ status, t }: { status: string; t: Words }) {
   return (

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNo
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
 import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
-import { ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
+import { Brand, ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
 import { useConsole, type ConsoleConnection } from './useConsole.ts';
 import {
@@ -157,10 +157,7 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
   return (
     <div className={`console${live ? '' : ' console-not-live'}`} data-status={status}>
       <header className="console-header">
-        <div className="console-brand">
-          <h1>{ct(lang, 'title')}</h1>
-          <span className="console-dim">{ct(lang, 'subtitle')}</span>
-        </div>
+        <Brand t={words} />
         <div className="console-who" data-operator>
           {state ? (
             <>

@@ -7,7 +7,7 @@ import type { ApiAlert } from '../../../../server/contract/alerts.ts';
 import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
-import { ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
+import { Brand, ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import type { ControlApi, RegionOption } from './api.ts';
 import { countdown } from './model.ts';
 import { Mirror, Walls } from './Mirror.tsx';
@@ -121,10 +121,7 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
   return (
     <div className={`console control${live ? '' : ' console-not-live'}`} data-status={status}>
       <header className="console-header">
-        <div className="console-brand">
-          <h1>{tt(lang, 'title')}</h1>
-          <span className="console-dim">{tt(lang, 'subtitle')}</span>
-        </div>
+        <Brand t={words} />
         <div className="console-who" data-room>
           <span className="console-dim">{tt(lang, 'roomLabel')}</span> <strong>{room?.room ?? '—'}</strong>
         </div>
