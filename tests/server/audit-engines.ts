@@ -1,12 +1,11 @@
 // Audit sinks for tests: real files in a temp directory, and a real Redis (REDIS_TEST_URL) with a
 // private prefix (skipped loudly when unreachable, failed with REQUIRE_REDIS=1).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileAuditSink } from '../../server/audit/files.ts';
 import { RedisAuditSink } from '../../server/audit/redis.ts';
 import type { AuditSink } from '../../server/audit/types.ts';
-import { dropPrefix, privatePrefix, REDIS_TEST_URL, REQUIRE_REDIS, redisReachable } from './lib/redis.ts';
+import { REDIS_TEST_URL } from './lib/redis.ts';
+import { storages } from './lib/storage.ts';
 
 export interface SinkHarness {
   name: 'files' | 'redis';
@@ -20,44 +19,19 @@ export interface SinkHarness {
 }
 
 export async function sinkHarnesses(): Promise<SinkHarness[]> {
-  const out: SinkHarness[] = [];
-  const dirs: string[] = [];
-  out.push({
-    name: 'files',
-    async create() {
-      dirs.push(await mkdtemp(join(tmpdir(), 'zhdj-audit-')));
-      return this.again();
-    },
-    async again() {
-      const s = new FileAuditSink(join(dirs[dirs.length - 1]!, 'audit'));
-      await s.open();
-      return s;
-    },
-    env: () => ({ DATA_DIR: dirs[dirs.length - 1]! }),
-    async cleanup() {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    },
+  const all = await storages<AuditSink>({
+    what: 'audit',
+    files: (dir) => new FileAuditSink(join(dir, 'audit')),
+    redis: (prefix, retentionDays) =>
+      new RedisAuditSink({ target: { kind: 'single', url: REDIS_TEST_URL }, prefix, retentionDays }),
+    retentionDays: 180,
   });
-  if (await redisReachable()) {
-    const prefixes: string[] = [];
-    out.push({
-      name: 'redis',
-      async create(retentionDays) {
-        prefixes.push(privatePrefix('audit'));
-        return this.again(retentionDays);
-      },
-      async again(retentionDays = 180) {
-        const prefix = prefixes[prefixes.length - 1]!;
-        const s = new RedisAuditSink({ target: { kind: 'single', url: REDIS_TEST_URL }, prefix, retentionDays });
-        await s.open();
-        return s;
-      },
-      env: () => ({ REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefixes[prefixes.length - 1]! }),
-      async cleanup() {
-        for (const p of prefixes) await dropPrefix(p);
-      },
-    });
-  } else if (REQUIRE_REDIS) throw new Error(`REQUIRE_REDIS=1 but Redis at ${REDIS_TEST_URL} is unreachable`);
-  else console.warn(`\n!!! audit tests on Redis SKIPPED: no Redis at ${REDIS_TEST_URL} !!!\n`);
-  return out;
+  return all.map(({ name, create, again, last, cleanup }) => ({
+    name,
+    create,
+    again,
+    env: (): Record<string, string> =>
+      name === 'files' ? { DATA_DIR: last() } : { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: last() },
+    cleanup,
+  }));
 }

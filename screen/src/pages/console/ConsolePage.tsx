@@ -5,6 +5,8 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
 import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
+import { useNow } from '../../useNow.ts';
+import { Brand, ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
 import { useConsole, type ConsoleConnection } from './useConsole.ts';
 import {
@@ -134,16 +136,6 @@ function SignIn({
   );
 }
 
-/** now, re-rendering every `ms` (the alerts' ages) */
-function useTick(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-  return now;
-}
-
 type Tab = 'alerts' | 'silences' | 'audit' | 'rooms';
 const TAB_LABELS = { alerts: 'tabAlerts', silences: 'tabSilences', audit: 'tabAudit', rooms: 'tabRooms' } as const;
 
@@ -157,17 +149,15 @@ export interface ConsoleViewProps {
 
 export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewProps) {
   const [tab, setTab] = useState<Tab>('alerts');
-  const now = useTick(AGE_TICK_MS);
+  const now = useNow(AGE_TICK_MS);
+  const words: Words = (k) => ct(lang, k);
   const { state, status } = conn;
   const live = status === 'live';
   const activeSilences = state?.silences.filter((s) => s.active).length ?? 0;
   return (
     <div className={`console${live ? '' : ' console-not-live'}`} data-status={status}>
       <header className="console-header">
-        <div className="console-brand">
-          <h1>{ct(lang, 'title')}</h1>
-          <span className="console-dim">{ct(lang, 'subtitle')}</span>
-        </div>
+        <Brand t={words} />
         <div className="console-who" data-operator>
           {state ? (
             <>
@@ -179,40 +169,23 @@ export function ConsoleView({ conn, api, lang, onLang, onSignOut }: ConsoleViewP
           ) : null}
         </div>
         <div className="console-conn">
-          <span className={`c-status c-status-${status}`} data-connection={status} role="status">
-            <span className="c-dot" aria-hidden="true" />
-            {ct(lang, status === 'live' ? 'live' : status === 'connecting' ? 'connecting' : 'disconnected')}
-          </span>
+          <ConnectionBadge status={status} t={words} />
           <span className="console-eval" data-evaluated>
             <span className="console-dim">{ct(lang, 'evaluatedAt')}</span>{' '}
             {state?.evaluatedAt != null ? formatTime(state.evaluatedAt, lang) : ct(lang, 'neverEvaluated')}
           </span>
         </div>
-        <div className="console-tools">
-          {onLang && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onLang} data-lang-toggle>
-              {ct(lang, 'language')}
-            </button>
-          )}
-          {onSignOut && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onSignOut}>
-              {ct(lang, 'signOut')}
-            </button>
-          )}
-        </div>
+        <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
-      {!live && status !== 'connecting' && (
-        <div className="console-banner" role="alert" data-disconnected>
-          <strong>{ct(lang, 'disconnected')}</strong> · {ct(lang, 'disconnectedNote')}
-          {conn.receivedAt !== null && (
-            <>
-              {' '}
-              ({ct(lang, 'stateAsOf')} {formatTime(conn.receivedAt, lang)})
-            </>
-          )}
-          {conn.error?.message ? <span className="console-dim"> — {conn.error.message}</span> : null}
-        </div>
-      )}
+      <DisconnectedBanner status={status} t={words}>
+        {conn.receivedAt !== null && (
+          <>
+            {' '}
+            ({ct(lang, 'stateAsOf')} {formatTime(conn.receivedAt, lang)})
+          </>
+        )}
+        {conn.error?.message ? <span className="console-dim"> — {conn.error.message}</span> : null}
+      </DisconnectedBanner>
       <nav className="console-tabs" role="tablist">
         {(['alerts', 'silences', 'audit', 'rooms'] as const).map((t) => (
           <button

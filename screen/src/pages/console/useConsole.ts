@@ -4,7 +4,7 @@
 // asks for another token. Anything else reconnects, and meanwhile the state held is shown as
 // disconnected, never as live.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import {
   CONSOLE_NAMESPACE,
   type ApiAlert,
@@ -14,6 +14,7 @@ import {
   type ConsoleState,
   type ServerToConsole,
 } from '../../../../server/contract/alerts.ts';
+import { connectWebSocket, keepTrying } from '../socket.ts';
 
 export type ConsoleSocket = Socket<ServerToConsole, Record<string, never>>;
 export type ConnectFn = (url: string, auth: ConsoleAuth) => ConsoleSocket;
@@ -33,19 +34,7 @@ export interface ConsoleConnection {
   patchSilence(s: ApiSilence): void;
 }
 
-const RECONNECT_DELAY_MS = 1000;
-const RECONNECT_DELAY_MAX_MS = 5000;
-
-const defaultConnect: ConnectFn = (url, auth) =>
-  io(url, {
-    auth,
-    transports: ['websocket'],
-    reconnection: true,
-    reconnectionAttempts: Infinity,
-    reconnectionDelay: RECONNECT_DELAY_MS,
-    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
-    randomizationFactor: 0.3,
-  }) as ConsoleSocket;
+const defaultConnect: ConnectFn = (url, auth) => connectWebSocket(url, auth) as ConsoleSocket;
 
 /** `token` undefined: not signed in, nothing connects. `origin` empty: the page's own host. */
 export function useConsole(
@@ -68,21 +57,20 @@ export function useConsole(
     setStatus('connecting');
     if (token === undefined) return;
     const socket = connectRef.current(`${origin}${CONSOLE_NAMESPACE}`, { token });
-    let refused = false;
-    let reconnect: ReturnType<typeof setTimeout> | undefined;
-    const refuse = (e: ConsoleError) => {
-      refused = true;
-      setError(e);
-      setStatus('unauthorized');
-      socket.disconnect();
-    };
-    const retryLater = () => {
-      if (reconnect !== undefined) clearTimeout(reconnect);
-      reconnect = setTimeout(() => {
-        reconnect = undefined;
-        if (!refused) socket.connect();
-      }, RECONNECT_DELAY_MAX_MS);
-    };
+    const retries = keepTrying<ConsoleError>(socket, {
+      handshake: (reason, message, err) =>
+        reason === 'unauthorized' || /unauthori[sz]ed/i.test(err.message)
+          ? { error: { reason: 'unauthorized', message }, refused: true }
+          : { error: { reason: 'unavailable', message }, refused: false },
+      refused: (e) => {
+        setError(e);
+        setStatus('unauthorized');
+      },
+      dropped: (e) => {
+        if (e) setError(e);
+        setStatus('disconnected');
+      },
+    });
     socket.on('connect', () => setError(null));
     socket.on('state', (s) => {
       setState(s);
@@ -90,33 +78,10 @@ export function useConsole(
       setStatus('live');
     });
     socket.on('error', (e) => {
-      if (e.reason === 'unauthorized') refuse(e);
+      if (e.reason === 'unauthorized') retries.refuse(e);
       else setError(e);
     });
-    socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      const data = err.data as { reason?: unknown; message?: unknown } | undefined;
-      const reason = typeof data?.reason === 'string' ? data.reason : undefined;
-      const message = typeof data?.message === 'string' ? data.message : err.message;
-      if (reason === 'unauthorized' || /unauthori[sz]ed/i.test(err.message)) {
-        refuse({ reason: 'unauthorized', message });
-        return;
-      }
-      setError({ reason: 'unavailable', message });
-      setStatus('disconnected');
-      // refused by the server's middleware: socket.io does not retry by itself
-      if (!socket.active) retryLater();
-    });
-    socket.on('disconnect', (reason) => {
-      if (refused) return;
-      setStatus('disconnected');
-      // dropped on purpose by the server (`unavailable`): socket.io does not retry by itself
-      if (reason === 'io server disconnect') retryLater();
-    });
-    return () => {
-      if (reconnect !== undefined) clearTimeout(reconnect);
-      socket.removeAllListeners();
-      socket.disconnect();
-    };
+    return () => retries.stop();
   }, [token, origin]);
 
   const patchAlert = useCallback((a: ApiAlert) => {

@@ -2,10 +2,12 @@
 // room's mirror and walls on the left, and the controls on the right in tabs (view, scenes, tours,
 // replay). A pure function of the store's state and the actions; the library (scenes, tours,
 // regions, alerts) is fetched here.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type DependencyList } from 'react';
 import type { ApiAlert } from '../../../../server/contract/alerts.ts';
-import type { Scene, Tour } from '../../../../server/contract/control.ts';
+import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
 import { DEFAULT_REGION, type Lang } from '../../params.ts';
+import { useNow } from '../../useNow.ts';
+import { Brand, ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import type { ControlApi, RegionOption } from './api.ts';
 import { countdown } from './model.ts';
 import { Mirror, Walls } from './Mirror.tsx';
@@ -14,7 +16,7 @@ import { Scenes } from './Scenes.tsx';
 import { inControl, wallList, type ControlState } from './store.ts';
 import { tt } from './strings.ts';
 import { Tours } from './Tours.tsx';
-import { useNow, useRun } from './ui.tsx';
+import { useRun, type LibraryProps } from './ui.tsx';
 import type { ControlActions } from './useControl.ts';
 import { ViewControls } from './ViewControls.tsx';
 
@@ -42,56 +44,42 @@ export interface ControlViewProps {
   city?: string;
 }
 
-function useLibrary(api: ControlApi, city: string) {
-  const [scenes, setScenes] = useState<Scene[]>([]);
-  const [tours, setTours] = useState<Tour[]>([]);
-  const [regions, setRegions] = useState<RegionOption[]>([]);
-  const [alerts, setAlerts] = useState<ApiAlert[]>([]);
-  const [asked, setAsked] = useState(0);
+/** what `load` answers, asked again when `deps` change and every `everyMs` if given; a failure
+ * keeps what was there */
+function useLoaded<T>(load: () => Promise<T>, deps: DependencyList, initial: T, everyMs?: number): T {
+  const [value, setValue] = useState(initial);
   useEffect(() => {
     let gone = false;
-    api.scenes().then(
-      (s) => !gone && setScenes(s),
-      () => undefined,
-    );
-    api.tours().then(
-      (t) => !gone && setTours(t),
-      () => undefined,
-    );
-    return () => {
-      gone = true;
-    };
-  }, [api, asked]);
-  useEffect(() => {
-    let gone = false;
-    api.regions(city).then(
-      (r) => !gone && setRegions(r),
-      () => undefined,
-    );
-    return () => {
-      gone = true;
-    };
-  }, [api, city]);
-  useEffect(() => {
-    let gone = false;
-    const load = () =>
-      void api.alerts().then(
-        (a) => !gone && setAlerts(a),
+    const ask = () =>
+      void load().then(
+        (v) => !gone && setValue(v),
         () => undefined,
       );
-    load();
-    const id = setInterval(load, ALERTS_EVERY_MS);
+    ask();
+    const id = everyMs === undefined ? undefined : setInterval(ask, everyMs);
     return () => {
       gone = true;
       clearInterval(id);
     };
-  }, [api]);
+    // `deps`: what `load` reads, as useEffect takes them
+  }, [...deps, everyMs]);
+  return value;
+}
+
+function useLibrary(api: ControlApi, city: string) {
+  const [asked, setAsked] = useState(0);
+  // `asked`: a reload asks again
+  const scenes = useLoaded(() => api.scenes(), [api, asked], [] as Scene[]);
+  const tours = useLoaded(() => api.tours(), [api, asked], [] as Tour[]);
+  const regions = useLoaded(() => api.regions(city), [api, city], [] as RegionOption[]);
+  const alerts = useLoaded(() => api.alerts(), [api], [] as ApiAlert[], ALERTS_EVERY_MS);
   return { scenes, tours, regions, alerts, reload: useCallback(() => setAsked((n) => n + 1), []) };
 }
 
 export function ControlView({ state, actions, api, lang, onLang, onSignOut, city = DEFAULT_REGION }: ControlViewProps) {
   const [tab, setTab] = useState<Tab>('view');
   const now = useNow(TICK_MS);
+  const words: Words = (k) => tt(lang, k);
   const lib = useLibrary(api, city);
   const { run, busy, refusal, clear, refuse } = useRun(actions.command);
   const [libError, setLibError] = useState<string | null>(null);
@@ -117,6 +105,15 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
     const r = await actions.release();
     refuse(r.ok ? null : { ...r, command: 'release' });
   };
+  const library = (r: RoomState): LibraryProps => ({
+    room: r,
+    api,
+    lang,
+    run,
+    busy,
+    onChanged: lib.reload,
+    onError: setLibError,
+  });
   const controller = room?.controller ?? null;
   const handover = room?.handover && now - room.handover.at < HANDOVER_SHOWN_MS ? room.handover : null;
   const leftMs = session?.expiresAt != null ? session.expiresAt - now : null;
@@ -124,18 +121,12 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
   return (
     <div className={`console control${live ? '' : ' console-not-live'}`} data-status={status}>
       <header className="console-header">
-        <div className="console-brand">
-          <h1>{tt(lang, 'title')}</h1>
-          <span className="console-dim">{tt(lang, 'subtitle')}</span>
-        </div>
+        <Brand t={words} />
         <div className="console-who" data-room>
           <span className="console-dim">{tt(lang, 'roomLabel')}</span> <strong>{room?.room ?? '—'}</strong>
         </div>
         <div className="console-conn">
-          <span className={`c-status c-status-${status}`} data-connection={status} role="status">
-            <span className="c-dot" aria-hidden="true" />
-            {tt(lang, status === 'live' ? 'live' : status === 'connecting' ? 'connecting' : 'disconnected')}
-          </span>
+          <ConnectionBadge status={status} t={words} />
           {session && (
             <span className="ctl-session" data-session={session.via}>
               <span className="console-dim">{tt(lang, session.via === 'operator' ? 'operator' : 'paired')}</span>{' '}
@@ -149,25 +140,11 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
             </span>
           )}
         </div>
-        <div className="console-tools">
-          {onLang && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onLang} data-lang-toggle>
-              {tt(lang, 'language')}
-            </button>
-          )}
-          {onSignOut && (
-            <button type="button" className="c-btn c-btn-ghost" onClick={onSignOut}>
-              {tt(lang, 'signOut')}
-            </button>
-          )}
-        </div>
+        <HeaderTools t={words} onLang={onLang} onSignOut={onSignOut} />
       </header>
-      {!live && status !== 'connecting' && (
-        <div className="console-banner" role="alert" data-disconnected>
-          <strong>{tt(lang, 'disconnected')}</strong> · {tt(lang, 'disconnectedNote')}
-          {state.error?.message ? <span className="console-dim"> — {state.error.message}</span> : null}
-        </div>
-      )}
+      <DisconnectedBanner status={status} t={words}>
+        {state.error?.message ? <span className="console-dim"> — {state.error.message}</span> : null}
+      </DisconnectedBanner>
       <div className={`ctl-control-bar${mine ? ' is-mine' : ''}`} data-controller={controller?.id ?? ''}>
         <span className="console-dim">{tt(lang, 'controller')}</span>
         <strong>
@@ -241,29 +218,9 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
               {tab === 'view' ? (
                 <ViewControls room={room} regions={regions} alerts={lib.alerts} lang={lang} run={run} busy={busy} />
               ) : tab === 'scenes' ? (
-                <Scenes
-                  room={room}
-                  scenes={lib.scenes}
-                  regions={regions}
-                  api={api}
-                  lang={lang}
-                  run={run}
-                  busy={busy}
-                  onChanged={lib.reload}
-                  onError={setLibError}
-                />
+                <Scenes {...library(room)} scenes={lib.scenes} regions={regions} />
               ) : tab === 'tours' ? (
-                <Tours
-                  room={room}
-                  tours={lib.tours}
-                  scenes={lib.scenes}
-                  api={api}
-                  lang={lang}
-                  run={run}
-                  busy={busy}
-                  onChanged={lib.reload}
-                  onError={setLibError}
-                />
+                <Tours {...library(room)} tours={lib.tours} scenes={lib.scenes} />
               ) : (
                 <Replay room={room} api={api} lang={lang} run={run} busy={busy} now={now} />
               )}

@@ -8,12 +8,12 @@ import {
   type RoomState,
   type Scene,
 } from '../../../../server/contract/control.ts';
-import { DEFAULT_REGION, type Lang } from '../../params.ts';
-import type { ControlApi, RegionOption } from './api.ts';
+import { DEFAULT_REGION } from '../../params.ts';
+import type { RegionOption } from './api.ts';
 import { newId } from './model.ts';
 import { regionName } from './Mirror.tsx';
 import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
-import type { Run } from './ui.tsx';
+import { Card, FormActions, NameField, useDraft, type EditorProps, type LibraryProps } from './ui.tsx';
 
 export function sceneFromView(room: RoomState, name: string, now: number): Scene {
   const v = room.view;
@@ -37,16 +37,9 @@ export function Scenes({
   busy,
   onChanged,
   onError,
-}: {
-  room: RoomState;
+}: LibraryProps & {
   scenes: readonly Scene[];
   regions: readonly RegionOption[];
-  api: ControlApi;
-  lang: Lang;
-  run: Run;
-  busy: boolean;
-  onChanged: () => void;
-  onError: (message: string) => void;
 }) {
   const [editing, setEditing] = useState<Scene | null>(null);
   const save = async (s: Scene) => {
@@ -102,35 +95,25 @@ export function Scenes({
           {scenes.map((s) => {
             const on = room.view.scene === s.id;
             return (
-              <li key={s.id} className={`ctl-card${on ? ' is-on' : ''}`} data-scene={s.id}>
-                <button
-                  type="button"
-                  className="ctl-card-main"
-                  onClick={() => void run({ type: 'scene', id: s.id })}
-                  disabled={busy}
-                  aria-pressed={on}
-                  data-cmd={`scene:${s.id}`}
-                >
-                  <strong>{s.name}</strong>
-                  <span className="console-dim">
+              <Card
+                key={s.id}
+                on={on}
+                busy={busy}
+                cmd={`scene:${s.id}`}
+                onPlay={() => void run({ type: 'scene', id: s.id })}
+                title={s.name}
+                detail={
+                  <>
                     {regionName(s.region, regions)} · {themeLabel(lang, s.theme)} ·{' '}
                     {s.panel ? panelLabel(lang, s.panel) : tt(lang, 'wholeWall')} · {LANG_LABELS[s.lang]}
-                  </span>
-                </button>
-                <div className="ctl-card-tools">
-                  <button type="button" className="c-btn c-btn-small" onClick={() => setEditing(s)}>
-                    {tt(lang, 'edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="c-btn c-btn-small c-btn-ghost"
-                    onClick={() => void remove(s.id)}
-                    data-delete-scene={s.id}
-                  >
-                    {tt(lang, 'delete')}
-                  </button>
-                </div>
-              </li>
+                  </>
+                }
+                lang={lang}
+                onEdit={() => setEditing(s)}
+                onDelete={() => void remove(s.id)}
+                data={{ 'data-scene': s.id }}
+                deleteData={{ 'data-delete-scene': s.id }}
+              />
             );
           })}
         </ul>
@@ -145,15 +128,11 @@ function SceneForm({
   lang,
   onSave,
   onCancel,
-}: {
+}: EditorProps<Scene> & {
   scene: Scene;
   regions: readonly RegionOption[];
-  lang: Lang;
-  onSave: (s: Scene) => void;
-  onCancel: () => void;
 }) {
-  const [s, setS] = useState(scene);
-  const set = (patch: Partial<Scene>) => setS((x) => ({ ...x, ...patch }));
+  const [s, set] = useDraft(scene);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (s.name.trim() !== '') onSave({ ...s, name: s.name.trim() });
@@ -162,10 +141,7 @@ function SceneForm({
   return (
     <form className="c-form ctl-form" onSubmit={submit} data-form="scene">
       <div className="ctl-form-grid">
-        <label className="c-field">
-          <span>{tt(lang, 'name')}</span>
-          <input value={s.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} name="name" required />
-        </label>
+        <NameField lang={lang} value={s.name} onChange={(name) => set({ name })} />
         <label className="c-field">
           <span>{tt(lang, 'region')}</span>
           <select value={s.region} onChange={(e) => set({ region: e.target.value })} name="region">
@@ -209,14 +185,7 @@ function SceneForm({
           </select>
         </label>
       </div>
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={s.name.trim() === ''}>
-          {tt(lang, 'save')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {tt(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} canSave={s.name.trim() !== ''} onCancel={onCancel} />
     </form>
   );
 }

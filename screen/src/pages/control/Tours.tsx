@@ -1,18 +1,10 @@
 // Tours: scenes with dwell times, played into the room (play, pause, resume, next, prev, stop),
 // edited here (steps, loop, whether a red alert may take over and for how long).
 import { useState, type FormEvent } from 'react';
-import {
-  TAKEOVER_MAX_MS,
-  TAKEOVER_MIN_MS,
-  type RoomState,
-  type Scene,
-  type Tour,
-} from '../../../../server/contract/control.ts';
-import type { Lang } from '../../params.ts';
-import type { ControlApi } from './api.ts';
+import { TAKEOVER_MAX_MS, TAKEOVER_MIN_MS, type Scene, type Tour } from '../../../../server/contract/control.ts';
 import { newId } from './model.ts';
 import { tt } from './strings.ts';
-import type { Run } from './ui.tsx';
+import { Card, FormActions, NameField, useDraft, type EditorProps, type LibraryProps } from './ui.tsx';
 
 const TAKEOVER_MIN_S = TAKEOVER_MIN_MS / 1000;
 const TAKEOVER_MAX_S = TAKEOVER_MAX_MS / 1000;
@@ -32,16 +24,9 @@ export function Tours({
   busy,
   onChanged,
   onError,
-}: {
-  room: RoomState;
+}: LibraryProps & {
   tours: readonly Tour[];
   scenes: readonly Scene[];
-  api: ControlApi;
-  lang: Lang;
-  run: Run;
-  busy: boolean;
-  onChanged: () => void;
-  onError: (message: string) => void;
 }) {
   const [editing, setEditing] = useState<Tour | null>(null);
   const act = async (f: () => Promise<unknown>) => {
@@ -132,34 +117,24 @@ export function Tours({
             const on = current?.id === t.id;
             const total = t.steps.reduce((n, s) => n + s.dwellS, 0);
             return (
-              <li key={t.id} className={`ctl-card${on ? ' is-on' : ''}`} data-tour={t.id}>
-                <button
-                  type="button"
-                  className="ctl-card-main"
-                  onClick={() => void run({ type: 'tour.play', id: t.id })}
-                  disabled={busy}
-                  aria-pressed={on}
-                  data-cmd={`tour.play:${t.id}`}
-                >
-                  <strong>▶ {t.name}</strong>
-                  <span className="console-dim">
+              <Card
+                key={t.id}
+                on={on}
+                busy={busy}
+                cmd={`tour.play:${t.id}`}
+                onPlay={() => void run({ type: 'tour.play', id: t.id })}
+                title={<>▶ {t.name}</>}
+                detail={
+                  <>
                     {t.steps.length} {tt(lang, 'steps')} · {total} s{t.loop ? ` · ${tt(lang, 'loop')}` : ''}
                     {t.takeover ? ` · ${tt(lang, 'takeover')} ${t.takeoverS} s` : ''}
-                  </span>
-                </button>
-                <div className="ctl-card-tools">
-                  <button type="button" className="c-btn c-btn-small" onClick={() => setEditing(t)}>
-                    {tt(lang, 'edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="c-btn c-btn-small c-btn-ghost"
-                    onClick={() => void act(() => api.deleteTour(t.id))}
-                  >
-                    {tt(lang, 'delete')}
-                  </button>
-                </div>
-              </li>
+                  </>
+                }
+                lang={lang}
+                onEdit={() => setEditing(t)}
+                onDelete={() => void act(() => api.deleteTour(t.id))}
+                data={{ 'data-tour': t.id }}
+              />
             );
           })}
         </ul>
@@ -174,15 +149,11 @@ function TourForm({
   lang,
   onSave,
   onCancel,
-}: {
+}: EditorProps<Tour> & {
   tour: Tour;
   scenes: readonly Scene[];
-  lang: Lang;
-  onSave: (t: Tour) => void;
-  onCancel: () => void;
 }) {
-  const [t, setT] = useState(tour);
-  const set = (patch: Partial<Tour>) => setT((x) => ({ ...x, ...patch }));
+  const [t, set] = useDraft(tour);
   const setStep = (i: number, patch: Partial<Tour['steps'][number]>) =>
     set({ steps: t.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   const valid = t.name.trim() !== '' && t.steps.length > 0;
@@ -198,10 +169,7 @@ function TourForm({
   };
   return (
     <form className="c-form ctl-form" onSubmit={submit} data-form="tour">
-      <label className="c-field">
-        <span>{tt(lang, 'name')}</span>
-        <input value={t.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} name="name" required />
-      </label>
+      <NameField lang={lang} value={t.name} onChange={(name) => set({ name })} />
       <fieldset className="c-fieldset">
         <legend>{tt(lang, 'steps')}</legend>
         <ol className="ctl-steps">
@@ -279,14 +247,7 @@ function TourForm({
           />
         </label>
       </div>
-      <div className="c-actions">
-        <button type="submit" className="c-btn c-btn-primary" disabled={!valid}>
-          {tt(lang, 'save')}
-        </button>
-        <button type="button" className="c-btn c-btn-ghost" onClick={onCancel}>
-          {tt(lang, 'cancel')}
-        </button>
-      </div>
+      <FormActions lang={lang} canSave={valid} onCancel={onCancel} />
     </form>
   );
 }

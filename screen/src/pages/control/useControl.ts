@@ -3,7 +3,7 @@
 // (the page asks for another); anything else reconnects. Commands go out with an ack and a
 // timeout, answered as a CommandResult either way.
 import { useCallback, useEffect, useRef } from 'react';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import {
   CONTROL_NAMESPACE,
   type CommandResult,
@@ -12,6 +12,7 @@ import {
   type ControlToServer,
   type ServerToControl,
 } from '../../../../server/contract/control.ts';
+import { connectWebSocket, keepTrying } from '../socket.ts';
 import {
   INITIAL,
   onApplied,
@@ -29,18 +30,8 @@ export type ConnectFn = (url: string, auth: ControlAuth) => ControlSocket;
 
 const ACK_TIMEOUT_MS = 8_000;
 const PRUNE_EVERY_MS = 1_000;
-const RETRY_MS = 5_000;
 
-const defaultConnect: ConnectFn = (url, auth) =>
-  io(url, {
-    auth,
-    transports: ['websocket'],
-    reconnection: true,
-    reconnectionAttempts: Infinity,
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: RETRY_MS,
-    randomizationFactor: 0.3,
-  }) as ControlSocket;
+const defaultConnect: ConnectFn = (url, auth) => connectWebSocket(url, auth) as ControlSocket;
 
 export interface ControlActions {
   command: (cmd: ControlCommand) => Promise<CommandResult>;
@@ -72,20 +63,15 @@ export function useControl(
     const update = (f: (s: ControlState) => ControlState) => set(f);
     const socket = connectRef.current(`${origin}${CONTROL_NAMESPACE}`, { room, token });
     socketRef.current = socket;
-    let refused = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const refuse = (error: { reason: string; message: string }) => {
-      refused = true;
-      update((s) => ({ ...s, status: 'unauthorized', error }));
-      socket.disconnect();
-    };
-    const retryLater = () => {
-      if (retry !== undefined) clearTimeout(retry);
-      retry = setTimeout(() => {
-        retry = undefined;
-        if (!refused) socket.connect();
-      }, RETRY_MS);
-    };
+    const retries = keepTrying<{ reason: string; message: string }>(socket, {
+      handshake: (reason = 'unavailable', message) => ({
+        error: { reason, message },
+        refused: reason === 'unauthorized' || reason === 'forbidden' || reason === 'bad_request',
+      }),
+      refused: (error) => update((s) => ({ ...s, status: 'unauthorized', error })),
+      dropped: (error) =>
+        update((s) => (error ? { ...s, status: 'disconnected', error } : { ...s, status: 'disconnected' })),
+    });
     socket.on('connect', () => update((s) => ({ ...s, error: null })));
     socket.on('room', (r) => update((s) => onRoom(s, r)));
     socket.on('wall', (w) => update((s) => onWall(s, w, Date.now())));
@@ -93,31 +79,13 @@ export function useControl(
     socket.on('applied', (msg) => update((s) => onApplied(s, msg, Date.now())));
     socket.on('session', (x) => update((s) => onSession(s, x)));
     socket.on('error', (e) => {
-      if (e.reason === 'unauthorized' || e.reason === 'expired') refuse(e);
+      if (e.reason === 'unauthorized' || e.reason === 'expired') retries.refuse(e);
       else update((s) => ({ ...s, error: e }));
-    });
-    socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      const data = err.data as { reason?: unknown; message?: unknown } | undefined;
-      const reason = typeof data?.reason === 'string' ? data.reason : 'unavailable';
-      const message = typeof data?.message === 'string' ? data.message : err.message;
-      if (reason === 'unauthorized' || reason === 'forbidden' || reason === 'bad_request') {
-        refuse({ reason, message });
-        return;
-      }
-      update((s) => ({ ...s, status: 'disconnected', error: { reason, message } }));
-      if (!socket.active) retryLater();
-    });
-    socket.on('disconnect', (reason) => {
-      if (refused) return;
-      update((s) => ({ ...s, status: 'disconnected' }));
-      if (reason === 'io server disconnect') retryLater();
     });
     const prune = setInterval(() => update((s) => pruneWalls(s, Date.now())), PRUNE_EVERY_MS);
     return () => {
       clearInterval(prune);
-      if (retry !== undefined) clearTimeout(retry);
-      socket.removeAllListeners();
-      socket.disconnect();
+      retries.stop();
       socketRef.current = null;
       set(() => INITIAL);
     };
