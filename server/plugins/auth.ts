@@ -26,6 +26,9 @@ export interface Auth {
   operator: (token: string | undefined) => Operator | null;
   /** the source an ingest token names (INGEST_TOKENS token:source); null when none */
   sourceOf: (token: string | undefined) => string | null;
+  /** another kind of token the read API accepts, by its scope (a presenter's pairing session,
+   * issue 11: the tablet reads region names and alerts of its scope); null: not one */
+  addReadScope: (scopeOf: (token: string) => Promise<string | null>) => void;
   ingestAuth: boolean;
   screenAuth: boolean;
 }
@@ -98,7 +101,17 @@ export default fp<{ config: Config; now?: () => number }>(
       if (lockout.fail(request.ip)) request.log.warn({ address: request.ip }, 'address locked out after failed tokens');
     };
 
+    const readScopes: ((token: string) => Promise<string | null>)[] = [];
+    const extraScope = async (token: string | undefined): Promise<string | null> => {
+      if (token === undefined || token.length === 0) return null;
+      for (const scopeOf of readScopes) {
+        const scope = await scopeOf(token).catch(() => null);
+        if (scope !== null) return scope;
+      }
+      return null;
+    };
     const auth: Auth = {
+      addReadScope: (scopeOf) => void readScopes.push(scopeOf),
       ingestAuth: config.ingestAuth,
       screenAuth: config.screenAuth,
       async requireIngest(request, reply) {
@@ -120,7 +133,7 @@ export default fp<{ config: Config; now?: () => number }>(
         if (lockedOut(request, reply)) return reply;
         const token = bearer(request.headers.authorization);
         if (token !== undefined && config.ingestAuth && ingest(token) >= 0) return undefined;
-        const scope = auth.operator(token)?.region ?? auth.screenScope(token);
+        const scope = auth.operator(token)?.region ?? auth.screenScope(token) ?? (await extraScope(token));
         if (scope === null) {
           failed(request);
           reply.header('WWW-Authenticate', 'Bearer');

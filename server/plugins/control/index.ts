@@ -103,6 +103,8 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
       return { id: s.id, name: s.name, via: 'pairing', region: s.region, room: s.room, expiresAt: s.expiresAt };
     };
     fastify.decorate('controlActor', controlActor);
+    // a paired tablet reads what its scope allows (region names, alerts) like a wall of that region
+    auth.addReadScope(async (token) => (await service.session(token))?.region ?? null);
 
     const refusal = (nsp: string, socket: Socket, token: unknown, reason: string, message: string) => {
       audit.count(

@@ -228,6 +228,13 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('rooms on two processes sharing on
     expect(await send(tablet, { type: 'region', region: '610112' })).toMatchObject({ ok: true });
     await until(() => walls.every((w) => w.last()?.view.region === '610112'), 5000, 'the tablet drives the walls');
     expect(walls[0]!.last()!.controller).toMatchObject({ via: 'pairing' });
+    // the tablet reads what its scope allows (region names, alerts), like a wall of that region
+    const read = (url: string, token: string) =>
+      a.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    expect((await read('/api/v1/snapshot?region=610112', paired.token)).statusCode).toBe(200);
+    expect((await read('/api/v1/alerts?region=610100', paired.token)).statusCode).toBe(200);
+    expect((await read('/api/v1/snapshot?region=620100', paired.token)).statusCode).toBe(403);
+    expect((await read('/api/v1/snapshot?region=610112', 'not-a-session-0123456789')).statusCode).toBe(401);
     expect(await refusedWith(open(0, '/control', { room: 'other', token: paired.token }))).toMatchObject({
       reason: 'forbidden',
     });
