@@ -97,8 +97,6 @@ function restoredView(s: RoomState, previous: RoomView): RoomView {
   return s.langOverride ? { ...previous, lang: s.langOverride } : previous;
 }
 
-/** the replayed instant at `now` */
-
 const fail = (reason: 'invalid' | 'forbidden' | 'not_found', message: string): CommandOutcome => ({
   ok: false,
   reason,
@@ -151,6 +149,12 @@ function checkRegion(code: string, ctx: CommandContext): CommandOutcome | null {
   if (!ctx.knownRegion(code)) return fail('not_found', `unknown region ${code}`);
   if (!ctx.allowedRegion(code)) return fail('forbidden', `region ${code} is outside this controller's scope`);
   return null;
+}
+
+/** a tour's step shows its scene's region: the sender's scope must hold it */
+function checkStep(tour: Tour, index: number, ctx: CommandContext): CommandOutcome | null {
+  const scene = ctx.library.scene(tour.steps[index]?.scene ?? '');
+  return scene ? checkRegion(scene.region, ctx) : null;
 }
 
 export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandContext): CommandOutcome {
@@ -232,6 +236,8 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
       const tour = library.tour(s.tour.id);
       if (!tour) return fail('not_found', `no tour ${s.tour.id}`);
       if (s.tour.playing) return ok(s);
+      const badStep = checkStep(tour, s.tour.index, ctx);
+      if (badStep) return badStep;
       // the scene it left, for the dwell it had left
       return ok({
         ...s,
@@ -253,6 +259,8 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
       const step = cmd.type === 'tour.next' ? 1 : -1;
       const raw = cur.index + step;
       const index = tour.loop ? (raw + n) % n : Math.min(n - 1, Math.max(0, raw));
+      const badStep = checkStep(tour, index, ctx);
+      if (badStep) return badStep;
       const dwell = stepDwellMs(tour, index);
       return ok({
         ...base,
@@ -273,10 +281,16 @@ export function applyCommand(s: RoomState, cmd: ControlCommand, ctx: CommandCont
       if (!REPLAY_SPEEDS.includes(speed)) return fail('invalid', `speed must be one of ${REPLAY_SPEEDS.join(', ')}`);
       if (!(Number.isFinite(from) && Number.isFinite(to) && from < to))
         return fail('invalid', 'from must be before to');
-      if (to > now) return fail('invalid', 'a replay ends in the past');
-      if (to - from > REPLAY_MAX_WINDOW_MS) return fail('invalid', 'a replay covers at most 36 hours');
+      if (from >= now) return fail('invalid', 'a replay ends in the past');
+      if (Math.min(to, now) - from > REPLAY_MAX_WINDOW_MS) return fail('invalid', 'a replay covers at most 36 hours');
+      if (s.view.region !== null) {
+        const bad = checkRegion(s.view.region, ctx);
+        if (bad) return bad;
+      }
       // a live alert does not take over a replay: one under way ends
-      return ok({ ...endTakeover(s, now), replay: { from, to, speed, playing: true, at: from, anchorAt: now } });
+      // a window ending after now (a tablet's clock ahead of the server's) ends now
+      const end = Math.min(to, now);
+      return ok({ ...endTakeover(s, now), replay: { from, to: end, speed, playing: true, at: from, anchorAt: now } });
     }
     case 'replay.speed':
     case 'replay.pause':
@@ -350,7 +364,15 @@ export function advance(s: RoomState, ctx: AdvanceContext): RoomState {
     next = { ...next, replay: { ...next.replay, playing: false, at: next.replay.to, anchorAt: now } };
 
   const tour = next.tour ? library.tour(next.tour.id) : undefined;
-  if (next.tour && !tour) return { ...next, tour: null, takeover: null, queue: [] };
+  // the tour was deleted: it stops, and a takeover under way gives back the view it replaced
+  if (next.tour && !tour)
+    return {
+      ...next,
+      view: next.takeover ? restoredView(next, next.takeover.previous) : next.view,
+      tour: null,
+      takeover: null,
+      queue: [],
+    };
 
   // takeovers: only over a playing tour that opted in, never over a replay (one under way
   // still ends by its own clock)

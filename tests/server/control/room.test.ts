@@ -418,12 +418,15 @@ describe('alert takeovers', () => {
 
 describe('replay', () => {
   const now = T0 + 100 * H;
-  it('starts only with a listed speed, a window of at most 36 h that ends in the past', () => {
+  it('starts only with a listed speed, a window of at most 36 h that begins in the past', () => {
     const s = room();
     const start = (from: number, to: number, speed: number) =>
       refused(s, { type: 'replay.start', from, to, speed } as ControlCommand, now);
     expect(start(now - H, now - 1, 5)).toBe('invalid');
-    expect(start(now - H, now + 1, 60)).toBe('invalid');
+    // a window ending after now (the tablet's clock ahead) ends now; one beginning after now is refused
+    expect(start(now - H, now + 5000, 60)).toBeNull();
+    expect(run(s, { type: 'replay.start', from: now - H, to: now + 5000, speed: 60 }, now).replay?.to).toBe(now);
+    expect(start(now + 1, now + H, 60)).toBe('invalid');
     expect(start(now - H, now - H, 60)).toBe('invalid');
     expect(start(now - 2 * H, now - 3 * H, 60)).toBe('invalid');
     expect(start(now - REPLAY_MAX_WINDOW_MS - 2, now - 1, 60)).toBe('invalid');
@@ -487,5 +490,39 @@ describe('pairing codes', () => {
     expect(s.pairing!.code).toBe('000043');
     s = adv(s, T0 + 3 * PAIRING_CODE_TTL_MS);
     expect(s.pairing).toBeNull();
+  });
+});
+
+describe('scope of the tour and replay commands', () => {
+  it('resuming or stepping a tour onto a region outside the sender’s scope is refused', () => {
+    // a city operator's tour, paused on 雁塔; a 未央 (610112) operator took control
+    let s = run(initialRoom('hall', T0), { type: 'tour.play', id: 'loop' }, T0);
+    s = run(s, { type: 'tour.pause' }, T0 + S);
+    expect(refused(s, { type: 'tour.resume' }, T0 + 2 * S, '610112')).toBe('forbidden');
+    expect(refused(s, { type: 'tour.prev' }, T0 + 2 * S, '610112')).toBeNull(); // to 未央: its own
+    expect(refused(s, { type: 'tour.resume' }, T0 + 2 * S, '610113')).toBeNull();
+  });
+
+  it('a replay of a picture outside the sender’s scope is refused', () => {
+    const s = run(initialRoom('hall', T0), { type: 'region', region: '610113' }, T0);
+    const cmd: ControlCommand = { type: 'replay.start', from: T0 - H, to: T0 - 1, speed: 60 };
+    expect(refused(s, cmd, T0 + S, '610112')).toBe('forbidden');
+    expect(refused(s, cmd, T0 + S, '610113')).toBeNull();
+  });
+
+  it('a tour deleted during a takeover stops, and the view the takeover replaced comes back', () => {
+    let s = run(initialRoom('hall', T0), { type: 'tour.play', id: 'loop' }, T0);
+    s = adv(s, T0 + 2 * S, [red('fp1', { region: '610100', regionName: '西安市' })]);
+    expect(s.takeover).not.toBeNull();
+    const gone = advance(s, {
+      now: T0 + 3 * S,
+      library: { scene: library.scene, tour: () => undefined },
+      alerts: [],
+      newCode: () => '000000',
+    });
+    expect(gone.tour).toBeNull();
+    expect(gone.takeover).toBeNull();
+    expect(gone.view.region).toBe('610113');
+    expect(gone.view.spotlight).toBeNull();
   });
 });
