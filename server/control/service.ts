@@ -233,6 +233,10 @@ export class ControlService {
     const now = this.#now();
     // the store's TTL runs on its own clock (Redis's): the code's end is judged by the rooms'
     if (!grant || (grant.expiresAt !== undefined && grant.expiresAt <= now)) return null;
+    // only the code the walls show now: one hidden, replaced by a new request or past the
+    // request's end is void even inside its minute
+    const shown = (await this.room(grant.room)).pairing;
+    if (!shown || shown.code !== code || now >= shown.until) return null;
     const token = randomBytes(24).toString('base64url');
     const hash = sha256(token);
     const session: ControlSession = {

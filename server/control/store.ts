@@ -100,13 +100,21 @@ export class FileControlStore implements ControlStore {
     if (this.dir === null) return Promise.resolve();
     this.#dirty = true;
     const path = join(this.dir, CONTROL_FILE);
-    this.#writing = this.#writing.then(async () => {
-      if (!this.#dirty) return;
-      this.#dirty = false;
-      const t = this.now();
-      for (const [h, s] of Object.entries(this.#doc.sessions)) if (s.expiresAt <= t) delete this.#doc.sessions[h];
-      await writeFileAtomic(path, JSON.stringify(this.#doc));
-    });
+    // a failed write fails its callers, not every write after it
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.#dirty) return;
+        this.#dirty = false;
+        const t = this.now();
+        for (const [h, s] of Object.entries(this.#doc.sessions)) if (s.expiresAt <= t) delete this.#doc.sessions[h];
+        try {
+          await writeFileAtomic(path, JSON.stringify(this.#doc));
+        } catch (err) {
+          this.#dirty = true;
+          throw err;
+        }
+      });
     return this.#writing;
   }
 
@@ -118,9 +126,19 @@ export class FileControlStore implements ControlStore {
   }
   async saveRoom(state: RoomState, expected: number): Promise<boolean> {
     if ((this.#doc.rooms[state.room]?.v ?? 0) !== expected) return false;
+    const before = this.#doc.rooms[state.room];
     this.#doc.rooms[state.room] = state;
-    // not awaited: a room's state is not acknowledged data; the last one reaches the disk
-    this.#persist().catch(() => undefined);
+    // on disk before the command is acknowledged (writes coalesce: one file write for a burst);
+    // a write that fails leaves the room as it was
+    try {
+      await this.#persist();
+    } catch (err) {
+      if (this.#doc.rooms[state.room] === state) {
+        if (before) this.#doc.rooms[state.room] = before;
+        else delete this.#doc.rooms[state.room];
+      }
+      throw err;
+    }
     return true;
   }
   async scenes(): Promise<Scene[]> {
