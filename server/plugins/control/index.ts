@@ -261,15 +261,16 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
           try {
             const actor = await current();
             if (!actor) {
-              void record(action, 'expired', detail);
+              await record(action, 'expired', detail);
               return reply({ ok: false, reason: 'expired', message: 'the control session expired; pair again' });
             }
             const r = await f(actor);
-            void record(action, r.ok ? 'ok' : r.reason, r.ok ? { ...detail, v: r.v } : detail);
+            // in the audit log before the presenter hears of it, like the alerts' actions
+            await record(action, r.ok ? 'ok' : r.reason, r.ok ? { ...detail, v: r.v } : detail);
             reply(r);
           } catch (err) {
             fastify.log.warn({ err, room }, 'control command failed');
-            void record(action, 'unavailable', detail);
+            await record(action, 'unavailable', detail);
             reply({ ok: false, reason: 'unavailable', message: 'the room cannot be changed now; try again' });
           }
         };
@@ -281,9 +282,10 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
             ack({ ok: false, reason: 'invalid', message: 'not a command (see server/contract/control.ts)' });
           return;
         }
+        // every argument: standby's on/off and a cleared spotlight or panel (null) included
         const detail: Record<string, string | number> = {};
         for (const [k, v] of Object.entries(cmd))
-          if (k !== 'type' && (typeof v === 'string' || typeof v === 'number')) detail[k] = v;
+          if (k !== 'type') detail[k] = typeof v === 'number' || typeof v === 'string' ? v : String(v);
         void run(`control.${cmd.type}`, detail, (actor) => service.command(room, actor, cmd))(ack);
       });
       socket.on('takeControl', (ack) => void run('control.take', {}, (actor) => service.takeControl(room, actor))(ack));
