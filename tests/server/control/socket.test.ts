@@ -263,6 +263,38 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('rooms on two processes sharing on
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('a scene or tour is replaced or deleted only by a sender whose scope holds all it shows', async () => {
+    const [a] = apps as [FastifyInstance];
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const scene = (id: string, region: string, token: string) =>
+      a.inject({
+        method: 'PUT',
+        url: `/api/v1/control/scenes/${id}`,
+        headers: as(token),
+        payload: { name: id, region, theme: 'study', panel: null, lang: 'zh' },
+      });
+    expect((await scene('scope-city', '610100', CITY_OP)).statusCode).toBe(200);
+    // the county operator may not overwrite the city's scene with its own county, nor delete it
+    expect((await scene('scope-city', '610113', COUNTY_OP)).statusCode).toBe(403);
+    const del = (kind: string, id: string, token: string) =>
+      a.inject({ method: 'DELETE', url: `/api/v1/control/${kind}/${id}`, headers: as(token) });
+    expect((await del('scenes', 'scope-city', COUNTY_OP)).statusCode).toBe(403);
+    const tour = (id: string, token: string) =>
+      a.inject({
+        method: 'PUT',
+        url: `/api/v1/control/tours/${id}`,
+        headers: as(token),
+        payload: { name: id, steps: [{ scene: 'scope-city', dwellS: 10 }], loop: true, takeover: false, takeoverS: 20 },
+      });
+    expect((await tour('scope-tour', CITY_OP)).statusCode).toBe(200);
+    expect((await del('tours', 'scope-tour', COUNTY_OP)).statusCode).toBe(403);
+    // its own: yes
+    expect((await scene('scope-county', '610113', COUNTY_OP)).statusCode).toBe(200);
+    expect((await del('scenes', 'scope-county', COUNTY_OP)).statusCode).toBe(204);
+    expect((await del('tours', 'scope-tour', CITY_OP)).statusCode).toBe(204);
+    expect((await del('scenes', 'scope-city', CITY_OP)).statusCode).toBe(204);
+  });
+
   it('every command is audited (kind control)', async () => {
     const ctl = open(0, '/control', { room: 'audited', token: CITY_OP });
     await connected(ctl);

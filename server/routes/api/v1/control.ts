@@ -121,6 +121,30 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
     return true;
   };
 
+  /** the regions a stored scene or tour shows: replacing or deleting it needs them all in scope */
+  const storedRegions = (kind: 'scene' | 'tour', id: string): string[] => {
+    const lib = fastify.control.library;
+    if (kind === 'scene') {
+      const scene = lib.scene(id);
+      return scene ? [scene.region] : [];
+    }
+    const tour = lib.tour(id);
+    return tour ? tour.steps.flatMap((st) => storedRegions('scene', st.scene)) : [];
+  };
+  const ownsStored = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: string,
+    actor: Actor,
+    kind: 'scene' | 'tour',
+    id: string,
+    detail: Record<string, string | number>,
+  ): Promise<boolean> => {
+    for (const region of storedRegions(kind, id))
+      if (!(await regionCheck(request, reply, action, actor, region, detail))) return false;
+    return true;
+  };
+
   const Scene = Type.Intersect([Type.Object({ id: Type.String() }), SceneBody]);
   const Tour = Type.Intersect([Type.Object({ id: Type.String() }), TourBody]);
   const Errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody };
@@ -151,6 +175,7 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
       if (!actor) return reply;
       const scene = { id: request.params.id, ...request.body };
       const detail = { target: scene.id, region: scene.region };
+      if (!(await ownsStored(request, reply, action, actor, 'scene', scene.id, detail))) return reply;
       if (!(await regionCheck(request, reply, action, actor, scene.region, detail))) return reply;
       await fastify.control.putScene(scene);
       await record(request, action, 200, actor.name, detail);
@@ -173,6 +198,7 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
       const actor = await actorOrRefuse(request, reply, action);
       if (!actor) return reply;
       const detail = { target: request.params.id };
+      if (!(await ownsStored(request, reply, action, actor, 'scene', request.params.id, detail))) return reply;
       const used = fastify.control.tours().find((t) => t.steps.some((s) => s.scene === request.params.id));
       if (used) return send(request, reply, action, 400, `tour ${used.name} uses this scene`, actor.name, detail);
       if (!(await fastify.control.deleteScene(request.params.id)))
@@ -208,6 +234,7 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
       if (!actor) return reply;
       const tour = { id: request.params.id, ...request.body };
       const detail = { target: tour.id, steps: tour.steps.length };
+      if (!(await ownsStored(request, reply, action, actor, 'tour', tour.id, detail))) return reply;
       const lib = fastify.control.library;
       for (const step of tour.steps) {
         const scene = lib.scene(step.scene);
@@ -235,6 +262,7 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
       const actor = await actorOrRefuse(request, reply, action);
       if (!actor) return reply;
       const detail = { target: request.params.id };
+      if (!(await ownsStored(request, reply, action, actor, 'tour', request.params.id, detail))) return reply;
       if (!(await fastify.control.deleteTour(request.params.id)))
         return send(request, reply, action, 404, `no tour ${request.params.id}`, actor.name, detail);
       await record(request, action, 204, actor.name, detail);
