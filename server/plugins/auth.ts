@@ -29,6 +29,9 @@ export interface Auth {
   /** another kind of token the read API accepts, by its scope (a presenter's pairing session,
    * issue 11: the tablet reads region names and alerts of its scope); null: not one */
   addReadScope: (scopeOf: (token: string) => Promise<string | null>) => void;
+  /** the region a token may read ('*' = anywhere, when screen auth is off): an operator's, a
+   * screen token's or one of the added kinds'; null = none of them */
+  readScope: (token: string | undefined) => Promise<string | null>;
   ingestAuth: boolean;
   screenAuth: boolean;
 }
@@ -112,6 +115,7 @@ export default fp<{ config: Config; now?: () => number }>(
     };
     const auth: Auth = {
       addReadScope: (scopeOf) => void readScopes.push(scopeOf),
+      readScope: async (token) => auth.operator(token)?.region ?? auth.screenScope(token) ?? (await extraScope(token)),
       ingestAuth: config.ingestAuth,
       screenAuth: config.screenAuth,
       async requireIngest(request, reply) {
@@ -133,7 +137,7 @@ export default fp<{ config: Config; now?: () => number }>(
         if (lockedOut(request, reply)) return reply;
         const token = bearer(request.headers.authorization);
         if (token !== undefined && config.ingestAuth && ingest(token) >= 0) return undefined;
-        const scope = auth.operator(token)?.region ?? auth.screenScope(token) ?? (await extraScope(token));
+        const scope = await auth.readScope(token);
         if (scope === null) {
           failed(request);
           reply.header('WWW-Authenticate', 'Bearer');

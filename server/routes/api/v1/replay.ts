@@ -30,10 +30,10 @@ const replay: FastifyPluginAsync = async (fastify) => {
   });
 
   /** the scope of the request's token ('*': any); the onRequest hook has already refused a bad one */
-  const scopeOf = (authorization: string | undefined): string => {
+  const scopeOf = async (authorization: string | undefined): Promise<string> => {
     if (!auth.screenAuth) return ANY_REGION;
-    const token = bearer(authorization);
-    return auth.operator(token)?.region ?? auth.screenScope(token) ?? ANY_REGION;
+    // an ingest token (no scope of its own) reads anything, as on GET /snapshot
+    return (await auth.readScope(bearer(authorization))) ?? ANY_REGION;
   };
   const outside = (scope: string, region: string) =>
     scope !== ANY_REGION && !containsCode(scope, region)
@@ -72,7 +72,7 @@ const replay: FastifyPluginAsync = async (fastify) => {
           message: `nothing is recorded for ${region} at or before ${new Date(q.at).toISOString()}`,
         });
       }
-      const refused = outside(scopeOf(request.headers.authorization), answer.region);
+      const refused = outside(await scopeOf(request.headers.authorization), answer.region);
       if (refused) return reply.code(403).send(refused);
       return { region: answer.region, at: answer.at, snapshot: answer.snapshot };
     },
@@ -98,7 +98,7 @@ const replay: FastifyPluginAsync = async (fastify) => {
           .code(404)
           .send({ statusCode: 404, error: 'Not Found', message: `nothing is recorded for ${region} yet` });
       }
-      const refused = outside(scopeOf(request.headers.authorization), r.region);
+      const refused = outside(await scopeOf(request.headers.authorization), r.region);
       if (refused) return reply.code(403).send(refused);
       return { ...r, intervalMs: fastify.replay.intervalMs };
     },
