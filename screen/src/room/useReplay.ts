@@ -1,5 +1,5 @@
-// A room's replay on the wall (issue 11): while the room replays, the wall's live transport is
-// closed (WallPage) and this hook shows the recorded picture of the replayed instant — the
+// A room's replay on the wall (issue 11): while the room replays, the wall's live messages are
+// set aside (the store's `replaying`) and this hook shows the recorded picture of the replayed instant — the
 // server's periodic snapshot series (GET /api/v1/replay/snapshot), fetched when the replayed
 // time enters the next record, when the presenter seeks or changes speed, or the region changes.
 import { useEffect, useRef, useState } from 'react';

@@ -43,7 +43,12 @@ export function useRoom(
       room,
       wallId: wallIdFor(storage),
       token,
-      onState: (s) => roomStore.setState({ state: s, error: null }),
+      // another process's broadcast of an older version may arrive after a newer one: never go back
+      onState: (s) => {
+        const held = roomStore.getState().state;
+        if (held && held.room === s.room && held.v > s.v) return;
+        roomStore.setState({ state: s, error: null });
+      },
       onConnection: (connected) => {
         roomStore.setState({ connected });
         if (connected) c.status(statusRef.current());

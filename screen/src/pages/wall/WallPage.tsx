@@ -132,6 +132,10 @@ export function WallPage({ params }: { params: WallParams }) {
   const p = layout.panels;
   const ultra = layout.mode === 'ultrawide';
   const stale = snap !== null && !live && !replaying;
+  // a replay shows only recorded pictures: before the first, in a gap of the record or when it
+  // cannot be read, the panels show no data (never the live picture, nor an older record, under
+  // the replayed clock)
+  const shown = replaying && (!replayedShown || replayNote === 'none' || replayNote === 'error') ? null : snap;
   const scopeNote =
     error && (error.reason === 'out_of_scope' || error.reason === 'unauthorized') ? t(lang, 'scopeLimited') : null;
   // the map (WebGL setup is the heaviest start-up work) starts as soon as the config says which
@@ -188,13 +192,13 @@ export function WallPage({ params }: { params: WallParams }) {
       <div className="wall-body">
         {p.kpis ? (
           <Panel id="kpis" rect={p.kpis} title={t(lang, 'panelKpi')} subtitle={undefined} untitled>
-            <KpiGrid kpi={snap?.kpi ?? null} lang={lang} grid={layout.kpiGrid} />
+            <KpiGrid kpi={shown?.kpi ?? null} lang={lang} grid={layout.kpiGrid} />
           </Panel>
         ) : null}
         <PagedSlotContext.Provider value={slot}>
-          <StudyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
-          <OrgPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} />
-          <PartyPanels snap={snap} layout={layout} ctx={ctx} replaceKey={replaceKey} page={page} />
+          <StudyPanels snap={shown} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+          <OrgPanels snap={shown} layout={layout} ctx={ctx} replaceKey={replaceKey} />
+          <PartyPanels snap={shown} layout={layout} ctx={ctx} replaceKey={replaceKey} page={page} />
         </PagedSlotContext.Provider>
         {p.map && mapReady ? (
           <MapPanel
@@ -203,7 +207,7 @@ export function WallPage({ params }: { params: WallParams }) {
             u={layout.u}
             lang={lang}
             pal={pal}
-            snap={snap}
+            snap={shown}
             orgs={orgs}
             view={!ultra && theme === 'floating' ? 'national' : 'city'}
             theme={theme}
@@ -221,7 +225,7 @@ export function WallPage({ params }: { params: WallParams }) {
             u={layout.u}
             lang={lang}
             pal={pal}
-            snap={snap}
+            snap={shown}
             orgs={orgs}
             view="national"
             theme="floating"
@@ -239,7 +243,7 @@ export function WallPage({ params }: { params: WallParams }) {
             className="alerts-slot"
             style={{ left: p.alerts.x, top: p.alerts.y, width: p.alerts.w, height: p.alerts.h }}
           >
-            <AlertPanel panel={snap?.alerting} lang={lang} vertical={ultra} />
+            <AlertPanel panel={shown?.alerting} lang={lang} vertical={ultra} />
           </div>
         ) : null}
       </div>
