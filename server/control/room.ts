@@ -22,6 +22,13 @@ import type { AlertSeverity } from '../contract/alerts.ts';
 import { containsCode, parentCodeOf } from '../../geo/codes.ts';
 export { replayTimeAt };
 
+/** The room's state without its pairing code (`code: ''`): the code is for the hall's walls whose
+ * scope holds the region a tablet paired by it gets, never for control pages (the operator who
+ * asked for it has it in the answer) nor walls of other scopes. */
+export function withoutCode(state: RoomState): RoomState {
+  return state.pairing ? { ...state, pairing: { ...state.pairing, code: '' } } : state;
+}
+
 export interface Library {
   scene(id: string): Scene | undefined;
   tour(id: string): Tour | undefined;

@@ -48,7 +48,7 @@ export function RoomOverlays({ room, lang, layout, snap }: Props) {
         </div>
       ) : null}
       {view.standby ? <Standby lang={lang} regionName={snap?.region.name ?? null} now={now} /> : null}
-      {pairing && now < pairing.until ? (
+      {pairing && pairing.code !== '' && now < pairing.until ? (
         <Pairing code={pairing.code} room={room.room} expiresAt={pairing.expiresAt} now={now} lang={lang} />
       ) : null}
     </>

@@ -5,7 +5,8 @@
 // and control pages on every process get each change.
 import fp from 'fastify-plugin';
 import type { Namespace, Socket } from 'socket.io';
-import { containsCode } from '../../../geo/codes.ts';
+import { containsCode, parentCodeOf } from '../../../geo/codes.ts';
+import { ANY_REGION } from '../../push/scope.ts';
 import { getRegion } from '../../../geo/registry.ts';
 import { actorOf } from '../../audit/token.ts';
 import type { Config } from '../../config.ts';
@@ -20,6 +21,7 @@ import {
   type WallToServer,
 } from '../../contract/control.ts';
 import { ControlService, sha256, type Actor } from '../../control/service.ts';
+import { withoutCode } from '../../control/room.ts';
 import { isCommand } from '../../control/schema.ts';
 import { FileControlStore, RedisControlStore, type ControlStore } from '../../control/store.ts';
 import { redisTarget } from '../../store/redis/client.ts';
@@ -37,6 +39,15 @@ declare module 'fastify' {
 export const CONTROL_TICK_MS = 250;
 
 export const roomKey = (room: string): string => `room:${room}`;
+/** a room's walls whose token reads `scope` and below ('*': any) */
+const scopeKey = (room: string, scope: string): string => `room:${room}:scope:${scope}`;
+
+/** the scope keys of walls that may see a code for `region`: its own, its ancestors', any */
+function codeReaders(room: string, region: string): string[] {
+  const keys = [scopeKey(room, ANY_REGION)];
+  for (let c: string | null = region; c !== null; c = parentCodeOf(c)) keys.push(scopeKey(room, c));
+  return keys;
+}
 
 export function createControlStore(config: Config, now: () => number = Date.now): ControlStore {
   const target = redisTarget(config);
@@ -79,8 +90,13 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
       knownRegion: (code) => getRegion(code) !== undefined,
       allowed: containsCode,
       emit: (state: RoomState) => {
-        walls.to(roomKey(state.room)).emit('room', state);
-        controls.to(roomKey(state.room)).emit('room', state);
+        const key = roomKey(state.room);
+        if (state.pairing) {
+          const readers = codeReaders(state.room, state.pairing.region);
+          walls.to(readers).emit('room', state);
+          walls.to(key).except(readers).emit('room', withoutCode(state));
+        } else walls.to(key).emit('room', state);
+        controls.to(key).emit('room', withoutCode(state));
       },
     });
     await service.open();
@@ -139,16 +155,23 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
         return next(
           refusal(ROOM_NAMESPACE, socket, a.token, 'unauthorized', 'a screen token is needed (SCREEN_TOKENS)'),
         );
-      socket.data = { room: a.room, wallId: a.wallId };
+      const scope = auth.screenScope(typeof a.token === 'string' ? a.token : undefined)!;
+      socket.data = { room: a.room, wallId: a.wallId, scope };
       next();
     });
     walls.on('connection', (socket: WallSocket) => {
-      const { room, wallId } = socket.data as { room: string; wallId: string };
+      const { room, wallId, scope } = socket.data as { room: string; wallId: string; scope: string };
       const key = roomKey(room);
-      void socket.join(key);
+      void socket.join([key, scopeKey(room, scope)]);
       // a wall (re)joining gets the room's state at once
       service.room(room).then(
-        (s) => walls.local.to(socket.id).emit('room', s),
+        (s) =>
+          walls.local
+            .to(socket.id)
+            .emit(
+              'room',
+              s.pairing && (scope === ANY_REGION || containsCode(scope, s.pairing.region)) ? s : withoutCode(s),
+            ),
         (err: unknown) => fastify.log.warn({ err, room }, 'room state read failed'),
       );
       socket.on('applied', (msg) => {
@@ -216,7 +239,7 @@ export default fp<{ config: Config; now?: () => number; manual?: boolean; store?
           .emit('session', { id: actor.id, name: actor.name, via: actor.via, expiresAt: actor.expiresAt });
       sendSession(data.actor);
       service.room(room).then(
-        (s) => controls.local.to(socket.id).emit('room', s),
+        (s) => controls.local.to(socket.id).emit('room', withoutCode(s)),
         (err: unknown) => fastify.log.warn({ err, room }, 'room state read failed'),
       );
       walls.to(key).emit('report');

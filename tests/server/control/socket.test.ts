@@ -30,6 +30,7 @@ if (!reachable && !REQUIRE_REDIS)
 const CITY_OP = 'control-city-operator-0123456789';
 const COUNTY_OP = 'control-county-operator-0123456789';
 const WALL = 'control-wall-token-0123456789';
+const COUNTY_WALL = 'control-county-wall-token-0123456789';
 
 interface Client {
   socket: Socket;
@@ -96,7 +97,7 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('rooms on two processes sharing on
         REDIS_URL: REDIS_TEST_URL,
         REDIS_PREFIX: prefix,
         OPERATOR_TOKENS: `${CITY_OP}:王市:610100,${COUNTY_OP}:李县:610113`,
-        SCREEN_TOKENS: `${WALL}:610100`,
+        SCREEN_TOKENS: `${WALL}:610100,${COUNTY_WALL}:610113`,
       });
       const fastify = Fastify({ ...serverOptions(config), logger: false });
       await fastify.register(app, {
@@ -205,6 +206,22 @@ describe.skipIf(!reachable && !REQUIRE_REDIS)('rooms on two processes sharing on
     expect(shown.code).toMatch(/^\d{6}$/);
     expect(shown.expiresAt).toBe(t + PAIRING_CODE_TTL_MS);
     await until(() => walls.every((w) => w.last()?.pairing?.code === shown.code), 5000, 'the code on the walls');
+    // the code is for walls whose scope holds the region a tablet gets (the city here): not for a
+    // county's wall in the room, nor for control pages, nor for an operator of another scope
+    const county = open(1, '/room', { room: 'pair', wallId: 'p3', token: COUNTY_WALL });
+    const presenter = open(0, '/control', { room: 'pair', token: COUNTY_OP });
+    await Promise.all([connected(county), connected(presenter)]);
+    await until(() => county.last() !== undefined && presenter.last() !== undefined, 5000, 'their states');
+    expect(county.last()!.pairing).toMatchObject({ code: '', until: shown.until });
+    expect(presenter.last()!.pairing).toMatchObject({ code: '' });
+    const listed = async (token: string) =>
+      (
+        (
+          await a.inject({ method: 'GET', url: '/api/v1/control/rooms', headers: { authorization: `Bearer ${token}` } })
+        ).json() as RoomState[]
+      ).find((r) => r.room === 'pair')!.pairing?.code;
+    expect(await listed(CITY_OP)).toBe(shown.code);
+    expect(await listed(COUNTY_OP)).toBe('');
 
     const wrong = shown.code === '000000' ? '000001' : '000000';
     expect((await pair(wrong)).statusCode).toBe(401);

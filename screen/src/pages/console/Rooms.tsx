@@ -85,7 +85,7 @@ export function RoomsTab({ api, lang }: { api: ConsoleApi; lang: Lang }) {
                   {p && (
                     <div className="c-pairing" data-pairing-code>
                       <span className="console-dim">{ct(lang, 'pairingCode')}</span>
-                      <strong className="c-pairing-code">{p.code}</strong>
+                      <strong className="c-pairing-code">{p.code || '——'}</strong>
                       <span className="console-dim">
                         {ct(lang, 'pairingExpires')} {formatTime(p.expiresAt, lang, false)}
                       </span>

@@ -12,6 +12,7 @@ import { IdParam, RoomName, SceneBody, TourBody } from '../../../control/schema.
 import type { Actor } from '../../../control/service.ts';
 import { bearer } from '../../../plugins/auth.ts';
 import { Lockout } from '../../../plugins/lockout.ts';
+import { withoutCode } from '../../../control/room.ts';
 import { ErrorBody } from '../../schemas.ts';
 
 /** wrong pairing codes from one address before a lockout (a code is 6 digits and lives 60 s) */
@@ -280,7 +281,11 @@ const control: FastifyPluginAsync<{ now?: () => number }> = async (fastify, opts
         response: { 200: Type.Array(Type.Unknown()), 401: ErrorBody },
       },
     },
-    async () => fastify.control.rooms(),
+    // the code only to operators whose scope holds the region a tablet paired by it gets
+    async (request) =>
+      (await fastify.control.rooms()).map((r) =>
+        r.pairing && !containsCode(request.operator!.region, r.pairing.region) ? withoutCode(r) : r,
+      ),
   );
 
   const RoomParam = Type.Object({ room: RoomName });
