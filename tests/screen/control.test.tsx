@@ -324,7 +324,8 @@ describe('ControlView', () => {
     expect(walls.map((w) => w.getAttribute('data-wall'))).toEqual(['abcdef123456', 'w2']);
     expect(walls[0]!.textContent).toContain('abcdef12');
     expect(walls[0]!.querySelector('[data-wall-v]')?.textContent).toBe('已应用 v7 / v7');
-    expect(walls[1]!.querySelector('[data-wall-live]')?.textContent).toBe('数据滞后');
+    expect(walls[1]!.querySelector('[data-wall-live]')?.textContent).toBe('回放中');
+    // a wall in the room's replay is replaying, not stale; one that stopped reporting is not live
     expect(walls[1]!.querySelector('[data-wall-v]')?.className).toBe('ctl-warn');
     // every fetch carries the bearer token
     for (const [, init] of calls)

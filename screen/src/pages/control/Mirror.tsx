@@ -1,6 +1,7 @@
 // The room as the walls show it (state, not video): the view, the tour's position, an alert's
 // takeover, a replay, who controls the room, and each wall's own report.
-import type { RoomState, Scene, Tour } from '../../../../server/contract/control.ts';
+import { WALL_STATUS_EVERY_MS, type RoomState, type Scene, type Tour } from '../../../../server/contract/control.ts';
+import { useNow } from '../../useNow.ts';
 import type { Lang } from '../../params.ts';
 import { SEVERITY_LABELS } from '../../i18n.ts';
 import { beijingTime, countdown, replayTimeAt, shortId, tourPosition } from './model.ts';
@@ -122,6 +123,13 @@ export function Mirror({
   );
 }
 
+const BADGE = {
+  wallLive: 'ctl-badge-live',
+  wallReplaying: 'ctl-badge-replay',
+  wallStale: 'ctl-badge-stale',
+  wallSilent: 'ctl-badge-stale',
+} as const;
+
 export function Walls({
   walls,
   room,
@@ -133,6 +141,7 @@ export function Walls({
   regions: readonly RegionOption[];
   lang: Lang;
 }) {
+  const now = useNow(1000);
   return (
     <section className="ctl-walls" aria-label={tt(lang, 'walls')}>
       <h2 className="c-group-title">
@@ -144,19 +153,32 @@ export function Walls({
         <ul className="ctl-wall-list" data-walls>
           {walls.map((w) => {
             const behind = w.appliedV < room.v;
+            // what the wall says of itself, as of its last report: a wall not heard for two
+            // report periods is no longer called live; a wall in the room's replay is replaying
+            // (not stale), at the room's replayed time when it is at the room's version
+            const silent = now - w.heardAt > 2 * WALL_STATUS_EVERY_MS;
+            const replaying = w.replayAt !== null;
+            const live = w.live && !silent;
+            const state = silent ? 'wallSilent' : replaying ? 'wallReplaying' : live ? 'wallLive' : 'wallStale';
+            const replayAt =
+              replaying && room.replay && w.appliedV === room.v ? replayTimeAt(room.replay, now) : w.replayAt;
             return (
-              <li key={w.wallId} className={`ctl-wall${w.live ? '' : ' is-stale'}`} data-wall={w.wallId}>
+              <li
+                key={w.wallId}
+                className={`ctl-wall${live || (replaying && !silent) ? '' : ' is-stale'}`}
+                data-wall={w.wallId}
+              >
                 <span className="console-code" title={w.wallId}>
                   {shortId(w.wallId)}
                 </span>
                 <span className="ctl-wall-region">{regionName(w.region, regions)}</span>
                 <span>{themeLabel(lang, w.theme)}</span>
-                <span className={`c-badge ${w.live ? 'ctl-badge-live' : 'ctl-badge-stale'}`} data-wall-live={w.live}>
-                  {tt(lang, w.live ? 'wallLive' : 'wallStale')}
+                <span className={`c-badge ${BADGE[state]}`} data-wall-live={live}>
+                  {tt(lang, state)}
                 </span>
-                {w.replayAt !== null && (
+                {replayAt !== null && (
                   <span className="c-badge ctl-badge-replay">
-                    {tt(lang, 'replay')} {beijingTime(w.replayAt)}
+                    {tt(lang, 'replay')} {beijingTime(replayAt)}
                   </span>
                 )}
                 <span className="console-dim">

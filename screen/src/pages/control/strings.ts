@@ -75,6 +75,8 @@ const TEXT = {
   noWalls: { zh: '暂无大屏加入此房间', en: 'No wall in this room' },
   wallLive: { zh: '实时', en: 'live' },
   wallStale: { zh: '数据滞后', en: 'stale' },
+  wallReplaying: { zh: '回放中', en: 'replaying' },
+  wallSilent: { zh: '无响应', en: 'not reporting' },
   applied: { zh: '已应用', en: 'applied' },
   pairingShown: { zh: '大屏正在显示配对码', en: 'Walls show a pairing code' },
   // controls
