@@ -28,7 +28,6 @@ const PREFIX = `e2e-rooms-${process.pid}`;
 const ROOM = 'e2e-hall';
 const INGEST = 'e2e-ingest-token-0123456789';
 const OP = 'e2e-presenter-token-0123456789';
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const ARTIFACTS = join(ROOT, 'artifacts');
 
 let a: ServerProc;
@@ -116,7 +115,6 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     }
     ensureScreenBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
     // one red rule that fires on demand: the upstream source silent for 1 s, at any hour (the
     // takeover's trigger); every other shipped rule off, so no other alert takes the room
     const rulesFile = join(ARTIFACTS, 'e2e-room-rules.json');
@@ -338,7 +336,8 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
       `[rooms e2e] replay seek, scrubber released → 3 walls showing the record: ${seeks.join(', ')} ms; ` +
         `seek stored → 3 walls: ${stored.join(', ')} ms`,
     );
-    await walls[0]!.screenshot({ path: join(SHOTS, 'wall-replay-1080p.png') });
+    // docs/screenshots/wall-replay-1080p.png is a copy of this one
+    await walls[0]!.screenshot({ path: join(ARTIFACTS, 'wall-replay-1080p.png') });
     // 60× for a moment: the replayed clock runs a minute per second
     await control.locator('[data-cmd="replay.resume"]').click();
     const r0 = Number(await walls[0]!.locator('[data-replay-at]').getAttribute('data-replay-at'));
