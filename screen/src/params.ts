@@ -44,6 +44,15 @@ export const CONSOLE_TOKEN_STORAGE_KEY = 'zhdj.console.token';
 /** the control page's token (an operator's, or a paired tablet's session): its own key too */
 export const CONTROL_TOKEN_STORAGE_KEY = 'zhdj.control.token';
 
+/** this tab's sessionStorage, or undefined where storage is disabled (privacy modes) */
+export function tabStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What takeTokenFromUrl needs of `window` (tests pass their own). */
 export interface UrlHost {
   location: Pick<Location, 'href' | 'search'>;

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { WALL_STATUS_EVERY_MS, type RoomState } from '../../../server/contract/control.ts';
+import { tabStorage } from '../params.ts';
 import { connectRoom, wallIdFor, type RoomClient, type WallRoomStatus } from './client.ts';
 
 export interface RoomLinkState {
@@ -33,15 +34,9 @@ export function useRoom(
 
   useEffect(() => {
     if (room === null) return;
-    let storage: Storage | undefined;
-    try {
-      storage = window.sessionStorage;
-    } catch {
-      storage = undefined;
-    }
     const c = connectRoom({
       room,
-      wallId: wallIdFor(storage),
+      wallId: wallIdFor(tabStorage()),
       token,
       // another process's broadcast of an older version may arrive after a newer one: never go back
       onState: (s) => {

@@ -4,7 +4,7 @@
 // stack here (tests/e2e/chunks.test.ts).
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { AlertHistoryEntry, ApiAlert, ApiSilence, AuditEntryView } from '../../../../server/contract/alerts.ts';
-import { CONSOLE_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
+import { CONSOLE_TOKEN_STORAGE_KEY, tabStorage, type Lang, type WallParams } from '../../params.ts';
 import { useNow } from '../../useNow.ts';
 import { Brand, ConnectionBadge, DisconnectedBanner, HeaderTools, type Words } from '../chrome.tsx';
 import { ConsoleApiError, createConsoleApi, type ConsoleApi, type SilenceRequest } from './api.ts';
@@ -32,14 +32,6 @@ import './console.css';
 const AGE_TICK_MS = 30_000;
 const AUDIT_WINDOW_MS = 24 * 3_600_000;
 
-function storage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 export function ConsolePage({ params }: { params: WallParams }) {
   const [lang, setLang] = useState<Lang>(params.lang);
   const [token, setToken] = useState<string | undefined>(params.token);
@@ -57,7 +49,7 @@ export function ConsolePage({ params }: { params: WallParams }) {
   }, [lang]);
   const signIn = useCallback((t: string) => {
     try {
-      storage()?.setItem(CONSOLE_TOKEN_STORAGE_KEY, t);
+      tabStorage()?.setItem(CONSOLE_TOKEN_STORAGE_KEY, t);
     } catch {
       // quota or privacy mode: memory only
     }
@@ -65,7 +57,7 @@ export function ConsolePage({ params }: { params: WallParams }) {
   }, []);
   const signOut = useCallback(() => {
     try {
-      storage()?.removeItem(CONSOLE_TOKEN_STORAGE_KEY);
+      tabStorage()?.removeItem(CONSOLE_TOKEN_STORAGE_KEY);
     } catch {
       // nothing stored
     }

@@ -4,7 +4,7 @@
 // (tests/e2e/chunks.test.ts); the console's stylesheet gives it the same look.
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ROOM_NAME_RE, type RoomState } from '../../../../server/contract/control.ts';
-import { CONTROL_TOKEN_STORAGE_KEY, type Lang, type WallParams } from '../../params.ts';
+import { CONTROL_TOKEN_STORAGE_KEY, tabStorage, type Lang, type WallParams } from '../../params.ts';
 import { ControlApiError, createControlApi, pair, type ControlApi } from './api.ts';
 import { ControlView } from './ControlView.tsx';
 import { codeFromSearch, needsRenewal, roomFromSearch } from './model.ts';
@@ -15,14 +15,6 @@ import '../console/console.css';
 import './control.css';
 
 const RENEW_CHECK_MS = 15_000;
-
-function storage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 function setQuery(name: string, value: string | null): void {
   const url = new URL(window.location.href);
@@ -48,7 +40,7 @@ export function ControlPage({ params }: { params: WallParams }) {
   }, [lang]);
   const signIn = useCallback((t: string, r: string | null) => {
     try {
-      storage()?.setItem(CONTROL_TOKEN_STORAGE_KEY, t);
+      tabStorage()?.setItem(CONTROL_TOKEN_STORAGE_KEY, t);
     } catch {
       // quota or privacy mode: memory only
     }
@@ -60,7 +52,7 @@ export function ControlPage({ params }: { params: WallParams }) {
   }, []);
   const signOut = useCallback(() => {
     try {
-      storage()?.removeItem(CONTROL_TOKEN_STORAGE_KEY);
+      tabStorage()?.removeItem(CONTROL_TOKEN_STORAGE_KEY);
     } catch {
       // nothing stored
     }
