@@ -1,10 +1,9 @@
 // Illustrative (示意) township cells and village points/cells. No package has township or
 // village geometry, so they are derived deterministically: seeded points in the county,
-// k-means to one seed per township, Voronoi cells clipped to the county; villages are
+// k-means to one seed per township, Voronoi cells clipped to the county (Sutherland–Hodgman:
+// the cells are convex); villages are
 // well-spread seeded points inside their township's cell, with Voronoi cells clipped to it.
 import { Delaunay } from 'd3-delaunay';
-import { featureCollection, intersect, polygon } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { bboxOf, pointInGeometry, type BBox } from '../geometry.ts';
 import type { LngLat, RegionFeature } from '../types.ts';
 
@@ -95,8 +94,92 @@ export function kMeans(points: readonly LngLat[], k: number, rand: Rand, kx: num
   return centres;
 }
 
-function asFeature(g: Geometry): Feature<Polygon | MultiPolygon> {
-  return { type: 'Feature', properties: {}, geometry: g as Polygon | MultiPolygon };
+function segmentsMeet(a: LngLat, b: LngLat, c: LngLat, d: LngLat): boolean {
+  const orient = (p: LngLat, q: LngLat, r: LngLat): number =>
+    (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+  const d1 = orient(c, d, a);
+  const d2 = orient(c, d, b);
+  const d3 = orient(a, b, c);
+  const d4 = orient(a, b, d);
+  // touching or collinear counts as meeting: the caller then takes the exact path
+  return d1 * d2 <= 0 && d3 * d4 <= 0;
+}
+
+/** True when the closed `ring` lies strictly inside `clip`: every vertex inside, no edge meets clip's boundary. */
+function ringWithin(ring: readonly LngLat[], clip: Geometry): boolean {
+  for (const p of ring) if (!pointInGeometry(clip, p[0], p[1])) return false;
+  const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of ring) {
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
+  }
+  const rings = clip.type === 'Polygon' ? clip.coordinates : clip.coordinates.flat();
+  for (const edges of rings) {
+    for (let i = 1; i < edges.length; i++) {
+      const c = edges[i - 1]!;
+      const d = edges[i]!;
+      if (Math.max(c[0], d[0]) < box[0] || Math.min(c[0], d[0]) > box[2]) continue;
+      if (Math.max(c[1], d[1]) < box[1] || Math.min(c[1], d[1]) > box[3]) continue;
+      for (let k = 1; k < ring.length; k++) if (segmentsMeet(ring[k - 1]!, ring[k]!, c, d)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Sutherland–Hodgman: the part of one ring inside the convex, counter-clockwise `window`
+ * (closed). A concave ring whose inside part has several pieces comes back as one ring joined by
+ * zero-width seams along the window's edge: same area, same point-in-polygon answers.
+ */
+function clipRing(ring: readonly LngLat[], window: readonly LngLat[]): LngLat[] {
+  let out: LngLat[] = ring.slice(0, -1);
+  for (let k = 1; k < window.length && out.length > 0; k++) {
+    const a = window[k - 1]!;
+    const b = window[k]!;
+    const side = (p: LngLat): number => (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const p = input[i]!;
+      const q = input[(i + 1) % input.length]!;
+      const sp = side(p);
+      const sq = side(q);
+      if (sp >= 0) out.push(p);
+      if (sp >= 0 !== sq >= 0) {
+        const t = sp / (sp - sq);
+        out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+      }
+    }
+  }
+  if (out.length < 3) return [];
+  return [...out, out[0]!];
+}
+
+function ringArea(ring: readonly LngLat[]): number {
+  let a = 0;
+  for (let i = 1; i < ring.length; i++) a += ring[i - 1]![0] * ring[i]![1] - ring[i]![0] * ring[i - 1]![1];
+  return a / 2;
+}
+
+/** `clip` ∩ the convex cell `window` (closed ring, any orientation), or null when they do not meet. */
+function clipToConvex(clip: Geometry, window: LngLat[]): Geometry | null {
+  const ccw = ringArea(window) >= 0 ? window : [...window].reverse();
+  const polygons: LngLat[][][] = [];
+  for (const rings of clip.type === 'Polygon' ? [clip.coordinates] : clip.coordinates) {
+    const outer = clipRing(rings[0]!, ccw);
+    if (outer.length === 0 || Math.abs(ringArea(outer)) === 0) continue;
+    const holes = rings
+      .slice(1)
+      .map((h) => clipRing(h, ccw))
+      .filter((h) => h.length > 0 && ringArea(h) !== 0);
+    polygons.push([outer, ...holes]);
+  }
+  if (polygons.length === 0) return null;
+  return polygons.length === 1
+    ? { type: 'Polygon', coordinates: polygons[0]! }
+    : { type: 'MultiPolygon', coordinates: polygons };
 }
 
 /** Voronoi cells of `seeds` over `clip`'s bbox, each intersected with `clip`; index-aligned. */
@@ -111,10 +194,12 @@ export function voronoiCells(seeds: readonly LngLat[], clip: Geometry): Geometry
     box[3] + 1e-3,
   ]);
   return seeds.map((_, i) => {
-    const ring = voronoi.cellPolygon(i).map(([x, y]) => [x! / kx, y!]);
-    const cell = intersect(featureCollection([polygon([ring]), asFeature(clip)]));
+    const ring = voronoi.cellPolygon(i).map(([x, y]) => [x! / kx, y!] as LngLat);
+    // most cells lie wholly inside the clip: no need for the (slow, exact) polygon intersection
+    if (ringWithin(ring, clip)) return { type: 'Polygon', coordinates: [ring] };
+    const cell = clipToConvex(clip, ring);
     if (!cell) throw new Error(`voronoi cell ${i} does not meet its clip polygon`);
-    return cell.geometry as Geometry;
+    return cell;
   });
 }
 
