@@ -3,6 +3,8 @@
 import type { RegionLevel } from './types.ts';
 
 export const ROOT_PROVINCE_CODE = '610000';
+/** the whole country as an area (`AREA=100000`), above the 34 provincial units */
+export const COUNTRY_CODE = '100000';
 
 const CODE_RE = /^(\d{6}|\d{9}|\d{12})$/;
 
@@ -22,6 +24,7 @@ export function levelOf(code: string): RegionLevel {
   if (!isRegionCode(code)) throw new Error(`not a region code: ${JSON.stringify(code)}`);
   if (code.length === 12) return 'village';
   if (code.length === 9) return 'township';
+  if (code === COUNTRY_CODE) return 'country';
   if (code.endsWith('0000')) return 'province';
   if (code.endsWith('00')) return 'city';
   return 'county';
@@ -30,6 +33,8 @@ export function levelOf(code: string): RegionLevel {
 /** The significant prefix: what every descendant's code starts with. */
 export function prefixOf(code: string): string {
   switch (levelOf(code)) {
+    case 'country':
+      return '';
     case 'province':
       return code.slice(0, 2);
     case 'city':
@@ -39,9 +44,13 @@ export function prefixOf(code: string): string {
   }
 }
 
-/** The parent's code as implied by the code itself (null for a province). */
+/**
+ * The parent's code as implied by the code itself (null for a province: the country is above
+ * the provinces only where an area registers it, see geo/registry.ts ancestorsOf).
+ */
 export function parentCodeOf(code: string): string | null {
   switch (levelOf(code)) {
+    case 'country':
     case 'province':
       return null;
     case 'city':
@@ -64,9 +73,10 @@ export function containsCode(ancestor: string, code: string): boolean {
 }
 
 export const LEVEL_RANK: Readonly<Record<RegionLevel, number>> = {
-  province: 0,
-  city: 1,
-  county: 2,
-  township: 3,
-  village: 4,
+  country: 0,
+  province: 1,
+  city: 2,
+  county: 3,
+  township: 4,
+  village: 5,
 };

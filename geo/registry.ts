@@ -1,14 +1,28 @@
 // The region registry: hierarchy, label points and boundary lookups for server, simulator and
-// screen (Node side). Loads geo/data/regions.json once, lazily. Pure data and lookups.
+// screen (Node side). Loads the configured area's regions.json (geo/area.ts: geo/data/ for
+// 陕西) once, lazily. Pure data and lookups. Where an area registers the country (100000), it
+// sits above the provinces: childrenOf('100000') are the provinces, and every ancestor chain
+// starts with it.
 import { readFileSync } from 'node:fs';
-import { containsCode, isRegionCode, LEVEL_RANK, levelOf, parentCodeOf } from './codes.ts';
+import { COMMITTED_DATA_URL, onAreaChange, registryDataUrl } from './area.ts';
+import { containsCode, COUNTRY_CODE, isRegionCode, LEVEL_RANK, levelOf, parentCodeOf } from './codes.ts';
 import { resetSpatialCache } from './spatial.ts';
 import type { LngLat, RegionLevel, RegionRecord } from './types.ts';
 
-export { containsCode, isRegionCode, levelOf, normalizeCode, parentCodeOf, ROOT_PROVINCE_CODE } from './codes.ts';
+export {
+  containsCode,
+  COUNTRY_CODE,
+  isRegionCode,
+  levelOf,
+  normalizeCode,
+  parentCodeOf,
+  ROOT_PROVINCE_CODE,
+} from './codes.ts';
+export { configureArea, registryArea, registryDataUrl } from './area.ts';
 export { childFeatures, chinaFeatures, cityBundle, countyAt, provinceAt } from './spatial.ts';
 
-export const GEO_DATA_URL = new URL('./data/', import.meta.url);
+/** the committed geography (陕西); the configured area's is registryDataUrl() */
+export const GEO_DATA_URL = COMMITTED_DATA_URL;
 
 type Row = [code: string, name: string, parent: string | null, lng: number | null, lat: number | null];
 
@@ -23,22 +37,29 @@ let index: Index | undefined;
 
 function load(): Index {
   if (index) return index;
-  const doc = JSON.parse(readFileSync(new URL('regions.json', GEO_DATA_URL), 'utf8')) as { rows: Row[] };
+  const doc = JSON.parse(readFileSync(new URL('regions.json', registryDataUrl()), 'utf8')) as {
+    rows: Row[];
+    /** county-level units drawn 示意 (no boundary in the source data) */
+    illustrative?: string[];
+  };
+  const drawn = new Set(doc.illustrative ?? []);
   const byCode = new Map<string, RegionRecord>();
   const children = new Map<string, RegionRecord[]>();
   const labels = new Map<string, LngLat>();
   const provinces: RegionRecord[] = [];
+  const country = doc.rows.some((r) => r[0] === COUNTRY_CODE);
   for (const [code, name, parent, lng, lat] of doc.rows) {
     const level = levelOf(code);
     const record: RegionRecord = {
       code,
       name,
       level,
-      parent,
-      illustrative: level === 'township' || level === 'village',
+      parent: parent === null && country && code !== COUNTRY_CODE ? COUNTRY_CODE : parent,
+      illustrative: level === 'township' || level === 'village' || drawn.has(code),
     };
     byCode.set(code, record);
     if (lng !== null && lat !== null) labels.set(code, [lng, lat]);
+    if (code === COUNTRY_CODE) continue;
     if (parent === null) provinces.push(record);
     else {
       const siblings = children.get(parent);
@@ -46,6 +67,7 @@ function load(): Index {
       else children.set(parent, [record]);
     }
   }
+  if (byCode.has(COUNTRY_CODE)) children.set(COUNTRY_CODE, provinces);
   index = { byCode, children, labels, provinces };
   return index;
 }
@@ -59,14 +81,16 @@ export function childrenOf(code: string): RegionRecord[] {
   return [...(load().children.get(code) ?? [])];
 }
 
-/** Ancestors of `code`, root (the province) first, excluding `code` itself. */
+/** Ancestors of `code`, root (the province, or the country where registered) first, excluding `code` itself. */
 export function ancestorsOf(code: string): RegionRecord[] {
-  if (!isRegionCode(code)) return [];
+  if (!isRegionCode(code) || code === COUNTRY_CODE) return [];
   const out: RegionRecord[] = [];
   for (let p = parentCodeOf(code); p !== null; p = parentCodeOf(p)) {
     const r = getRegion(p);
     if (r) out.push(r);
   }
+  const country = getRegion(COUNTRY_CODE);
+  if (country) out.push(country);
   return out.reverse();
 }
 
@@ -113,3 +137,4 @@ export function resetRegistryCache(): void {
   index = undefined;
   resetSpatialCache();
 }
+onAreaChange(resetRegistryCache);

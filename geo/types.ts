@@ -1,10 +1,13 @@
 // Types of the region registry (geo/). Pure data; no framework imports.
 
-export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+export type RegionLevel = 'country' | 'province' | 'city' | 'county' | 'township' | 'village';
 export type LngLat = [lng: number, lat: number];
 
 export interface RegionRecord {
-  /** GB/T 2260 / NBS code: 6 digits for province (610000), city (610100) and county, 9 township, 12 village */
+  /**
+   * GB/T 2260 / NBS code: 6 digits for province (610000), city (610100) and county, 9 township,
+   * 12 village; 100000 for the whole country
+   */
   code: string;
   name: string;
   level: RegionLevel;
@@ -30,13 +33,15 @@ export interface RegionFeatureCollection {
   features: RegionFeature[];
 }
 
-/** geo/data/city/<code>.json: what the wall loads to draw one city down to villages. */
+/**
+ * city/<code>.json: what the wall loads to draw one city down to townships. Its villages are in
+ * county/<county code>.json (one file per county-level unit), fetched when the wall drills in.
+ */
 export interface CityBundle {
   code: string;
   name: string;
+  /** the city's county-level units (empty for a city without counties, 东莞 441900) */
   counties: RegionFeatureCollection;
   /** illustrative (示意) township cells */
   townships: RegionFeatureCollection;
-  /** illustrative (示意) village cells; each village's point is its properties.label */
-  villages: RegionFeatureCollection;
 }

@@ -3,7 +3,7 @@
 // that transfers go to. Coordinates are GCJ-02 (the frame of the map), city centres rounded.
 import { pointInGeometry } from '../geo/geometry.ts';
 import { childrenOf, descendantsAt, getRegion, labelPoint } from '../geo/registry.ts';
-import { cityBundle } from '../geo/spatial.ts';
+import { cityBundle, countyVillages } from '../geo/spatial.ts';
 import type { LngLat, RegionFeature, RegionRecord } from '../geo/types.ts';
 import { hashString, Rng, unit } from './prng.ts';
 
@@ -41,21 +41,19 @@ export function regionPoint(code: string): LngLat {
 
 const cells = new Map<string, Map<string, RegionFeature['geometry']> | null>();
 
-/** The illustrative township or village cell of a code, where the geo bundle has one. */
-function cellOf(code: string): RegionFeature['geometry'] | undefined {
-  const city = `${code.slice(0, 4)}00`;
-  if (!cells.has(city)) {
-    const bundle = cityBundle(city);
-    cells.set(
-      city,
-      bundle
-        ? new Map(
-            [...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]),
-          )
-        : null,
-    );
+function cellsIn(key: string, features: () => RegionFeature[] | undefined): Map<string, RegionFeature['geometry']> | null {
+  if (!cells.has(key)) {
+    const fs = features();
+    cells.set(key, fs ? new Map(fs.map((f) => [f.properties.code, f.geometry])) : null);
   }
-  return cells.get(city)?.get(code);
+  return cells.get(key) ?? null;
+}
+
+/** The illustrative township or village cell of a code, where the geo files have one. */
+function cellOf(code: string): RegionFeature['geometry'] | undefined {
+  if (code.length === 12) return cellsIn(`v${code.slice(0, 6)}`, () => countyVillages(code.slice(0, 6))?.features)?.get(code);
+  const city = `${code.slice(0, 4)}00`;
+  return cellsIn(`t${city}`, () => cityBundle(city)?.townships.features)?.get(code);
 }
 
 /**

@@ -192,8 +192,8 @@ export function areaHierarchy(code: string, opts: AreaOptions = {}): AreaHierarc
 }
 
 /** Rows per level (a city-without-counties row counts once, as a city). */
-export function levelCounts(h: AreaHierarchy): Record<RegionLevel, number> {
-  const counts: Record<RegionLevel, number> = { province: 0, city: 0, county: 0, township: 0, village: 0 };
-  for (const r of h.regions) counts[r.level]++;
+export function levelCounts(h: AreaHierarchy): Record<Exclude<RegionLevel, 'country'>, number> {
+  const counts = { province: 0, city: 0, county: 0, township: 0, village: 0 };
+  for (const r of h.regions) if (r.level !== 'country') counts[r.level]++;
   return counts;
 }

@@ -107,6 +107,7 @@ export interface SimplifyOptions {
 
 /** Cleans and simplifies a layer with shared topology; returns shapes in input order. */
 export async function cleanAndSimplify(shapes: CodedShape[], opts: SimplifyOptions): Promise<CodedShape[]> {
+  if (shapes.length === 0) return [];
   const input = {
     type: 'FeatureCollection',
     features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code }, geometry: s.geometry })),
@@ -125,6 +126,31 @@ export async function cleanAndSimplify(shapes: CodedShape[], opts: SimplifyOptio
   });
 }
 
+/** Dissolves shapes into one geometry per group (`groupOf(code)`), with shared topology. */
+export async function dissolveBy(
+  shapes: CodedShape[],
+  groupOf: (code: string) => string,
+): Promise<Map<string, RegionFeature['geometry']>> {
+  const input = {
+    type: 'FeatureCollection',
+    features: shapes.map((s) => ({
+      type: 'Feature',
+      properties: { code: s.code, group: groupOf(s.code) },
+      geometry: s.geometry,
+    })),
+  };
+  const cmd = '-i in.json snap -dissolve2 group -o out.json format=geojson precision=0.00001';
+  const out = (await mapshaper.applyCommands(cmd, { 'in.json': input })) as Record<string, string | Uint8Array>;
+  const text = out['out.json'];
+  if (text === undefined) throw new Error('mapshaper produced no output');
+  const fc = JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString('utf8')) as {
+    features: { properties: { group: string }; geometry: RegionFeature['geometry'] | null }[];
+  };
+  const result = new Map<string, RegionFeature['geometry']>();
+  for (const f of fc.features) if (f.geometry) result.set(String(f.properties.group), f.geometry);
+  return result;
+}
+
 /** km² per square degree at latitude 35° (only to size a threshold, not to measure). */
 const KM2_PER_DEG2 = 111.32 * 111.32 * Math.cos((35 * Math.PI) / 180);
 
@@ -134,8 +160,17 @@ const KM2_PER_DEG2 = 111.32 * 111.32 * Math.cos((35 * Math.PI) / 180);
  * a map that loses an island omits territory: the build fails on any.
  */
 export function lostParts(source: CodedShape[], result: CodedShape[], minKm2: number): string[] {
+  return lostPolygons(source, result, minKm2).map((l) => l.what);
+}
+
+/** The parts lostParts names, each with its source polygon. */
+export function lostPolygons(
+  source: CodedShape[],
+  result: CodedShape[],
+  minKm2: number,
+): { code: string; polygon: LngLat[][]; what: string }[] {
   const byCode = new Map(result.map((s) => [s.code, s.geometry]));
-  const lost: string[] = [];
+  const lost: { code: string; polygon: LngLat[][]; what: string }[] = [];
   for (const s of source) {
     for (const poly of polygonsOf(s.geometry)) {
       const deg2 = polygonArea(poly);
@@ -143,8 +178,10 @@ export function lostParts(source: CodedShape[], result: CodedShape[], minKm2: nu
       if (km2 < minKm2) continue;
       const [x, y] = labelPointOf({ type: 'Polygon', coordinates: poly as LngLat[][] }, Math.sqrt(deg2) / 10);
       const g = byCode.get(s.code);
-      if (!g || !pointInGeometry(g, x, y))
-        lost.push(`${s.code} part of ${km2.toFixed(1)} km² at ${x.toFixed(3)},${y.toFixed(3)}`);
+      if (!g || !pointInGeometry(g, x, y)) {
+        const what = `${s.code} part of ${km2.toFixed(1)} km² at ${x.toFixed(3)},${y.toFixed(3)}`;
+        lost.push({ code: s.code, polygon: poly as LngLat[][], what });
+      }
     }
   }
   return lost;

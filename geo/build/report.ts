@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { normalizeCode } from '../codes.ts';
 import { areaHierarchy, COUNTRY_CODE, type AreaHierarchy, type AreaRegion } from './area.ts';
+import type { RegionFeature } from '../types.ts';
 import { loadEchartsMap } from './echarts-source.ts';
 
 const require = createRequire(import.meta.url);
@@ -44,6 +45,8 @@ export interface ReportUnit {
   /** the boundary data's name for this unit's code, when that is another unit's (code reused) */
   codeReusedBy?: string;
   note: string;
+  /** for an illustrative unit: how the build drew it (set by the build, geo/build/area-build.ts) */
+  drawn?: string;
 }
 
 export interface UnusedBoundary {
@@ -68,6 +71,8 @@ export interface AreaReport {
   unusedBoundaries: UnusedBoundary[];
   /** the hierarchy's odd units (groupings, cities without counties …) and how they are kept */
   oddUnits: { code: string; name: string; kind: AreaRegion['kind']; note: string }[];
+  /** islands and exclaves the simplification dropped and the build put back from the source (set by the build) */
+  restoredParts: string[];
 }
 
 interface SourceFeature {
@@ -77,7 +82,10 @@ interface SourceFeature {
   /** city (XXXX00) or province (XX0000) the feature is taken to lie in */
   parent: string;
   used: boolean;
+  geometry: Geometry;
 }
+
+type Geometry = RegionFeature['geometry'];
 
 const STEM_SUFFIXES = ['自治县', '自治旗', '县', '区', '市', '旗'];
 
@@ -128,14 +136,17 @@ function provinceFeatures(province: AreaRegion, cities: AreaRegion[]): SourceFea
       const code = f.id !== undefined && /^\d{6}$/.test(String(f.id)) ? String(f.id) : undefined;
       const codeCity = code ? normalizeCode(code.slice(0, 4)) : undefined;
       const parent = codeCity && cityCodes.has(codeCity) ? codeCity : (fileCity ?? province.code);
-      out.push({ code, name: f.properties.name, source, parent, used: false });
+      out.push({ code, name: f.properties.name, source, parent, used: false, geometry: f.geometry });
     }
   }
   return out;
 }
 
 /** Matches one province's county-level units to its features (all three rules). */
-function matchProvince(province: AreaRegion, regions: AreaRegion[]): { units: ReportUnit[]; unused: SourceFeature[] } {
+function matchProvince(
+  province: AreaRegion,
+  regions: AreaRegion[],
+): { units: ReportUnit[]; unused: SourceFeature[]; shapes: Map<string, Geometry> } {
   const cities = regions.filter((r) => r.level === 'city');
   const counties = regions.filter((r) => r.countyLevel);
   const features = provinceFeatures(province, cities);
@@ -146,8 +157,10 @@ function matchProvince(province: AreaRegion, regions: AreaRegion[]): { units: Re
     parent: u.parent,
     kind: u.kind,
   });
+  const shapes = new Map<string, Geometry>();
   const join = (u: AreaRegion, f: SourceFeature, status: UnitStatus, joinedBy?: ReportUnit['joinedBy']): void => {
     f.used = true;
+    shapes.set(u.code, f.geometry);
     const from = `${f.code ?? '(no code)'} ${f.name}`;
     const note =
       status === 'matched'
@@ -216,11 +229,28 @@ function matchProvince(province: AreaRegion, regions: AreaRegion[]): { units: Re
   return {
     units: counties.map((u) => result.get(u.code)!),
     unused: features.filter((f) => !f.used),
+    shapes,
   };
+}
+
+/** One province's match, with the geometry the build draws from (the whole province, whatever the area). */
+export interface ProvinceMatch {
+  province: AreaRegion;
+  /** the province's rows (all of it, also for a prefecture area) */
+  regions: AreaRegion[];
+  /** county-level unit code → its source boundary (matched or joined by name), GCJ-02 */
+  shapes: Map<string, Geometry>;
+  /** boundaries no unit takes, with the city (or province) they lie in */
+  unused: { parent: string; code?: string; name: string; geometry: Geometry }[];
 }
 
 /** The boundary report for an area (its hierarchy is read without villages unless given). */
 export function areaReport(code: string, hierarchy?: AreaHierarchy): AreaReport {
+  return areaMatch(code, hierarchy).report;
+}
+
+/** The report plus, per province the area touches, the boundaries behind it. */
+export function areaMatch(code: string, hierarchy?: AreaHierarchy): { report: AreaReport; provinces: ProvinceMatch[] } {
   const h = hierarchy ?? areaHierarchy(code, { villages: false });
   const provinceCodes =
     h.code === COUNTRY_CODE
@@ -228,6 +258,7 @@ export function areaReport(code: string, hierarchy?: AreaHierarchy): AreaReport 
       : [`${h.code.slice(0, 2)}0000`];
   const units: ReportUnit[] = [];
   const unusedBoundaries: UnusedBoundary[] = [];
+  const matches: ProvinceMatch[] = [];
   for (const pc of provinceCodes) {
     // a prefecture's match is its province's, restricted to it: the same answer either way
     const whole = h.code === pc || h.code === COUNTRY_CODE ? h : areaHierarchy(pc, { villages: false });
@@ -237,7 +268,18 @@ export function areaReport(code: string, hierarchy?: AreaHierarchy): AreaReport 
     if (!province || province.kind === 'outside-nbs') continue;
     const inArea = (c: string): boolean =>
       h.code === COUNTRY_CODE || c.startsWith(h.code.slice(0, h.code.endsWith('0000') ? 2 : 4));
-    const { units: u, unused } = matchProvince(province, regions);
+    const { units: u, unused, shapes } = matchProvince(province, regions);
+    matches.push({
+      province,
+      regions,
+      shapes,
+      unused: unused.map((f) => ({
+        parent: f.parent,
+        ...(f.code ? { code: f.code } : {}),
+        name: f.name,
+        geometry: f.geometry,
+      })),
+    });
     units.push(...u.filter((x) => inArea(x.code)));
     for (const f of unused) {
       if (!inArea(f.parent) && f.parent !== pc) continue;
@@ -253,7 +295,7 @@ export function areaReport(code: string, hierarchy?: AreaHierarchy): AreaReport 
     }
   }
   const count = (s: UnitStatus): number => units.filter((u) => u.status === s).length;
-  return {
+  const report: AreaReport = {
     area: { code: h.code, name: h.name },
     counts: {
       counties: units.length,
@@ -268,7 +310,9 @@ export function areaReport(code: string, hierarchy?: AreaHierarchy): AreaReport 
     oddUnits: h.regions
       .filter((r) => r.kind !== 'regular')
       .map((r) => ({ code: r.code, name: r.name, kind: r.kind, note: r.note ?? '' })),
+    restoredParts: [],
   };
+  return { report, provinces: matches };
 }
 
 /** Writes `build-report.json` into `dir` (created if missing); returns its path. */

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { geojsonCounties } from '../../geo/build/boundaries.ts';
-import { cityBundle, prepare, type Prepared } from '../../geo/build/generate.ts';
-import { stableJson } from '../../geo/build/output.ts';
+import { buildArea } from '../../geo/build/area-build.ts';
+import { runAreaBuild } from '../../geo/build/run.ts';
 import { seededRandom } from '../../geo/build/synth.ts';
 import { descendantsAt } from '../../geo/registry.ts';
 import type { LngLat, RegionFeatureCollection } from '../../geo/types.ts';
@@ -13,24 +14,12 @@ const DATA = new URL('../../geo/data/', import.meta.url);
 const committed = (path: string): string => readFileSync(new URL(path, DATA), 'utf8');
 
 describe('deterministic generation', () => {
-  let prepared: Prepared;
-  beforeAll(async () => {
-    prepared = await prepare();
-  });
-
-  it('regenerates the committed 铜川 610200 bundle byte for byte, and its label points', () => {
-    const labels = new Map<string, LngLat>();
-    const text = `${stableJson(cityBundle(prepared, '610200', labels))}\n`;
-    expect(text).toBe(committed('city/610200.json'));
-    const rows = (JSON.parse(committed('regions.json')) as { rows: [string, string, string | null, number, number][] })
-      .rows;
-    const stored = rows.filter((r) => r[0].startsWith('6102') && r[0] !== '610200');
-    expect(stored.length).toBeGreaterThan(400);
-    for (const [code, , , lng, lat] of stored) {
-      const p = labels.get(code)!;
-      expect([Number(p[0].toFixed(5)), Number(p[1].toFixed(5))], code).toEqual([lng, lat]);
-    }
-  });
+  it('`geo:build --check` regenerates the committed 陕西 data byte for byte', async () => {
+    const r = await runAreaBuild('610000', { out: fileURLToPath(DATA), check: true });
+    expect(r.changed).toEqual([]);
+    expect(r.withinBudget).toBe(true);
+    expect(r.report.counts).toMatchObject({ counties: 107, matched: 99, joinedByName: 8, illustrative: 0 });
+  }, 120_000);
 
   it('seeded random streams repeat per key and differ between keys', () => {
     const a = seededRandom('610113');
@@ -80,16 +69,24 @@ describe('custom county boundaries (--counties FILE)', () => {
     expect(() => geojsonCounties(bad, 'gcj02')).toThrow(/6-digit code/);
   });
 
-  it('builds from it and reports the counties it lacks', async () => {
-    const p = await prepare({ countiesFile: file });
-    expect([...p.counties.keys()]).toEqual(['610202', '610203', '610204', '610222']);
-    expect(p.countiesWithoutBoundary).toHaveLength(107 - 4);
-    const bundle = cityBundle(p, '610200', new Map());
+  const build = async (countiesFile: string): Promise<Map<string, string>> => {
+    const files = new Map<string, string>();
+    const r = await buildArea('610200', { countiesFile, emit: (p, t) => files.set(p, t) });
+    files.set('report', JSON.stringify(r.report));
+    return files;
+  };
+
+  it('builds a prefecture from it: its counties come from the file, their townships follow', async () => {
+    const files = await build(file);
+    const report = JSON.parse(files.get('report')!) as { units: { code: string; source?: string }[] };
+    expect(report.units.map((u) => [u.code, u.source])).toEqual(
+      ['610202', '610203', '610204', '610222'].map((c) => [c, file]),
+    );
+    const bundle = JSON.parse(files.get('city/610200.json')!) as { townships: RegionFeatureCollection };
     expect(bundle.townships.features.map((f) => f.properties.code)).toEqual(
       descendantsAt('610200', 'township').map((r) => r.code),
     );
-    expect(cityBundle(p, '610100', new Map()).counties.features).toEqual([]);
-  });
+  }, 60_000);
 
   it('fails on a code that is not in the hierarchy', async () => {
     const unknown = join(dir, 'unknown.geojson');
@@ -98,7 +95,7 @@ describe('custom county boundaries (--counties FILE)', () => {
       unknown,
       JSON.stringify({ type: 'FeatureCollection', features: [{ ...f, properties: { code: '610199' } }] }),
     );
-    await expect(prepare({ countiesFile: unknown })).rejects.toThrow(/610199 is not in the hierarchy/);
+    await expect(build(unknown)).rejects.toThrow(/610199 is not in the hierarchy/);
   });
 });
 

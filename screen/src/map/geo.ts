@@ -4,11 +4,12 @@
 import {
   CHINA_URL,
   cityBundleUrl,
-  cityCodeOf,
+  countyVillagesUrl,
   isRegionCode,
   LEVEL_RANK,
   levelOf,
-  SHAANXI_URL,
+  NANHAI_CODE,
+  provinceUrl,
   type CityBundle,
   type RegionFeature,
   type RegionFeatureCollection,
@@ -51,10 +52,19 @@ export function loadChina(): Promise<RegionFeatureCollection> {
   return fetchJson<RegionFeatureCollection>(CHINA_URL);
 }
 
-/** the file that holds the boundaries drawn for `code` */
+/** the file that holds the boundaries drawn for `code`'s children */
 function boundaryUrl(code: string): string {
-  const city = cityCodeOf(code);
-  return city === null ? SHAANXI_URL : cityBundleUrl(city);
+  switch (levelOf(code)) {
+    case 'country':
+      return CHINA_URL;
+    case 'province':
+      return provinceUrl(code);
+    case 'township':
+    case 'village':
+      return countyVillagesUrl(code.slice(0, 6));
+    default:
+      return cityBundleUrl(`${code.slice(0, 4)}00`);
+  }
 }
 
 /** at start-up, before the snapshot says the region's level: fetch the file its boundaries are in
@@ -64,15 +74,28 @@ export function prefetchRegion(code: string): void {
   fetchJson<unknown>(boundaryUrl(code)).catch(() => undefined);
 }
 
-/** the features that draw `code`'s child regions (and, for context, the parent's other children) */
+const within = (fc: RegionFeatureCollection, code: string, level: RegionLevel): RegionFeatureCollection => ({
+  type: 'FeatureCollection',
+  features: fc.features.filter((f) => f.properties.level === level && f.properties.code.startsWith(code)),
+});
+
+/**
+ * the features that draw `code`'s child regions: the country → provinces; a province → its
+ * cities (a municipality: its districts and counties); a city → its county-level units (a city
+ * without counties, 东莞: its townships); a county → townships; a township → villages
+ */
 export async function loadChildren(code: string, level: RegionLevel): Promise<RegionFeatureCollection> {
   const empty: RegionFeatureCollection = { type: 'FeatureCollection', features: [] };
-  if (level === 'province') return fetchJson<RegionFeatureCollection>(SHAANXI_URL);
   if (level === 'village') return empty;
+  if (level === 'country') {
+    const china = await fetchJson<RegionFeatureCollection>(CHINA_URL);
+    return { type: 'FeatureCollection', features: china.features.filter((f) => f.properties.code !== NANHAI_CODE) };
+  }
+  if (level === 'province') return fetchJson<RegionFeatureCollection>(provinceUrl(code));
+  if (level === 'township') return within(await fetchJson<RegionFeatureCollection>(boundaryUrl(code)), code, 'village');
   const city = await fetchJson<CityBundle>(boundaryUrl(code));
-  if (level === 'city') return city.counties;
-  const pool = level === 'county' ? city.townships : city.villages;
-  return { type: 'FeatureCollection', features: pool.features.filter((f) => f.properties.code.startsWith(code)) };
+  if (level === 'county') return within(city.townships, code, 'township');
+  return city.counties.features.length > 0 ? city.counties : within(city.townships, code, 'township');
 }
 
 function eachPosition(f: RegionFeature, fn: (lng: number, lat: number) => void): void {
