@@ -71,9 +71,13 @@ export default fp<{ config: Config }>(
       // and state commands fail fast (no heartbeat for what could not be read). Neither waits
       // for Redis at start: the server starts and listens while Redis is down.
       const adapterClient = createRedisClient(target, { maxRetriesPerRequest: null });
-      const dups = trackDuplicates(adapterClient, (err) =>
-        fastify.log.warn({ err }, 'push redis: the adapter could not subscribe (its fetchSockets and serverSideEmit)'),
-      );
+      const dropped = (err: unknown, command: DroppedCommand) =>
+        fastify.log.warn(
+          { err, command },
+          `push redis: the adapter's ${command.toUpperCase()} failed (${DROPPED_WHAT[command]})`,
+        );
+      handleDroppedPromises(adapterClient, PUBLISHER_DROPS, dropped);
+      const dups = trackDuplicates(adapterClient, (d) => handleDroppedPromises(d, SUBSCRIBER_DROPS, dropped));
       const fleetClient = createRedisClient(target, {
         lazyConnect: true,
         enableOfflineQueue: false,
@@ -131,30 +135,54 @@ export default fp<{ config: Config }>(
 
 /** The connections the adapter duplicates from `client` (its stream reader, its subscriber): to
  * end them on close even while a read waits for a Redis that is down. */
-function trackDuplicates(client: RedisClient, onError: (err: unknown) => void): RedisClient[] {
+function trackDuplicates(client: RedisClient, onDuplicate: (d: RedisClient) => void): RedisClient[] {
   const dups: RedisClient[] = [];
   const duplicate = client.duplicate.bind(client) as () => RedisClient;
   (client as { duplicate: () => RedisClient }).duplicate = () => {
     const d = duplicate();
     dups.push(d);
-    handleSubscribeErrors(d, onError);
+    onDuplicate(d);
     return d;
   };
   return dups;
 }
 
-/** The adapter (0.3.1, util.js SUBSCRIBE) drops the promise of its subscriber's SUBSCRIBE: a
- * connection closed before Redis answered it (a close during start, Redis gone) rejected it
- * unhandled — and an unhandled rejection ends the process (close-with-grace). Here it is
- * logged. */
-function handleSubscribeErrors(client: RedisClient, onError: (err: unknown) => void): void {
-  for (const name of ['subscribe', 'ssubscribe'] as const) {
-    const c = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+/**
+ * Commands whose promise the adapter (0.3.1) drops. Its client queues while Redis is away
+ * (maxRetriesPerRequest null) and is disconnected on close: whatever is still queued then (a
+ * Redis killed, or restarted and not yet reconnected to) is rejected "Connection is closed." —
+ * unhandled, and an unhandled rejection ends the process (close-with-grace). Here each is logged.
+ * - its own client: SET in persistSession (every wall whose transport drops, a shutdown's
+ *   included, stores its recovery session), PUBLISH/SPUBLISH in doPublish (the ephemeral
+ *   messages: fetchSockets, serverSideEmit, broadcasts with acks);
+ * - its subscriber (a duplicate): SUBSCRIBE/SSUBSCRIBE in util.js SUBSCRIBE, and ioredis' own
+ *   resubscribe after a reconnect.
+ */
+const PUBLISHER_DROPS = ['set', 'publish', 'spublish'] as const;
+const SUBSCRIBER_DROPS = ['subscribe', 'ssubscribe'] as const;
+type DroppedCommand = (typeof PUBLISHER_DROPS)[number] | (typeof SUBSCRIBER_DROPS)[number];
+const DROPPED_WHAT: Record<DroppedCommand, string> = {
+  set: "a disconnected wall's recovery session is not stored: it joins afresh",
+  publish: 'fetchSockets, serverSideEmit or their answers',
+  spublish: 'fetchSockets, serverSideEmit or their answers',
+  subscribe: 'its fetchSockets and serverSideEmit',
+  ssubscribe: 'its fetchSockets and serverSideEmit',
+};
+
+/** Wraps `names` on this client: each call's promise gets a handler (`onError`) and is handed
+ * back as it is, so a caller that awaits it still sees the rejection. */
+function handleDroppedPromises(
+  client: RedisClient,
+  names: readonly DroppedCommand[],
+  onError: (err: unknown, command: DroppedCommand) => void,
+): void {
+  const c = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of names) {
     const original = c[name];
     if (typeof original !== 'function') continue;
     c[name] = (...args: unknown[]) => {
       const p = original.apply(client, args);
-      p.catch(onError);
+      p.catch((err: unknown) => onError(err, name));
       return p;
     };
   }
