@@ -128,7 +128,7 @@ export const WORK_CITIES: readonly WorkCity[] = [
   { name: '银川', centre: [106.2309, 38.4872], county: '640104', weight: 2 },
 ];
 
-/** The region a `--region` code names, checked (mock/area.ts): the country, a province, a prefecture-level unit or a county. */
+/** The `--region` code's region, checked (area.ts): the country, a province, a prefecture-level unit or a county. */
 export function areaRegion(code: string, regions: Regions = REGISTRY): RegionRecord {
   return checkedArea(code, regions);
 }
