@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { GRANULARITIES, type Granularity } from './area.ts';
 import { runBackfill } from './backfill.ts';
 import { runLive } from './live.ts';
 import { developmentFigures, duesFigures, structureFigures } from './figures.ts';
@@ -19,10 +20,13 @@ const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
   backfill --url URL [--days 30] [--scale 1 | --per-day N] [--history-days 34]
            [--retention-days 35] [--detail-days 2] [--rate-limit EV_PER_S] [--token T]
            [--region 610100] [--seed S] [--batch-size 5000] [--concurrency 2]
-common: --roster-seed (default 1) must match the roster the server was given`;
+common: --region: the country 100000, a province, a prefecture-level unit or a county (default 610100)
+        --granularity village|township|county|city: how far down the roster goes (default: by the area's size)
+        --roster-seed (default 1) must match the roster the server was given`;
 
 const OPTIONS = {
   region: { type: 'string' },
+  granularity: { type: 'string' },
   seed: { type: 'string' },
   'roster-seed': { type: 'string' },
   count: { type: 'string' },
@@ -69,10 +73,24 @@ function isoMs(values: Values, key: 'start' | 'now'): number | undefined {
   return ms;
 }
 
+function granularityOf(values: Values): Granularity | undefined {
+  const g = values.granularity;
+  if (g === undefined) return undefined;
+  if (!(GRANULARITIES as readonly string[]).includes(g)) {
+    throw new Error(`--granularity must be one of ${GRANULARITIES.join(', ')}, got ${g}`);
+  }
+  return g as Granularity;
+}
+
 async function writeEvents(values: Values): Promise<void> {
   const count = num(values, 'count');
   if (count === undefined || !Number.isInteger(count)) throw new Error('--count N is required');
-  const sim = simulation({ region: values.region, seed: values.seed, rosterSeed: values['roster-seed'] });
+  const sim = simulation({
+    region: values.region,
+    seed: values.seed,
+    rosterSeed: values['roster-seed'],
+    granularity: granularityOf(values),
+  });
   let scale = num(values, 'scale') ?? 1;
   let startMs = isoMs(values, 'start');
   let historyStartMs: number | undefined;
@@ -124,7 +142,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const common = { region: values.region, seed: values.seed, rosterSeed: values['roster-seed'], token: values.token };
+  const common = {
+    region: values.region,
+    seed: values.seed,
+    rosterSeed: values['roster-seed'],
+    token: values.token,
+    granularity: granularityOf(values),
+  };
   switch (command) {
     case 'roster': {
       const { roster } = simulation(common);

@@ -2,9 +2,11 @@
 // none yet, the big cities where floating members work, and county codes elsewhere in China
 // that transfers go to. Coordinates are GCJ-02 (the frame of the map), city centres rounded.
 import { pointInGeometry } from '../geo/geometry.ts';
-import { childrenOf, descendantsAt, getRegion, labelPoint } from '../geo/registry.ts';
+import { containsCode } from '../geo/codes.ts';
+import { labelPoint } from '../geo/registry.ts';
 import { cityBundle, countyVillages } from '../geo/spatial.ts';
 import type { LngLat, RegionFeature, RegionRecord } from '../geo/types.ts';
+import { areaRegion as checkedArea, isCountry, provinceOf, REGISTRY, type Regions } from './area.ts';
 import { hashString, Rng, unit } from './prng.ts';
 
 /** City centres of 陕西's ten prefecture-level cities (approximate, GCJ-02). */
@@ -31,6 +33,7 @@ const SPREAD_DEG: Readonly<Record<number, number>> = { 6: 0.35, 9: 0.08, 12: 0.0
 export function regionPoint(code: string): LngLat {
   const p = labelPoint(code);
   if (p) return p;
+  if (!code.startsWith('61')) return pointOutsideShaanxi(code);
   if (code.length === 6 && code.endsWith('00')) return SHAANXI_CITY_CENTRES[code] ?? [108.95, 34.27];
   const parent = code.length === 12 ? code.slice(0, 9) : code.length === 9 ? code.slice(0, 6) : `${code.slice(0, 4)}00`;
   const [lng, lat] = regionPoint(parent);
@@ -39,9 +42,32 @@ export function regionPoint(code: string): LngLat {
   return [lng + (unit(h) - 0.5) * 2 * spread, lat + (unit(h * 7 + 13) - 0.5) * 1.6 * spread];
 }
 
+/** Roughly the middle of China (GCJ-02), for the country row when the registry has no point. */
+const CHINA_CENTRE: LngLat = [104.2, 35.9];
+
+/** A stand-in near the parent's point (by code), up to the province's or the country's. */
+function pointOutsideShaanxi(code: string): LngLat {
+  if (code.length === 6 && code.endsWith('0000')) return CHINA_CENTRE;
+  const parent =
+    code.length === 12
+      ? code.slice(0, 9)
+      : code.length === 9
+        ? code.slice(0, 6)
+        : code.endsWith('00')
+          ? provinceOf(code)
+          : `${code.slice(0, 4)}00`;
+  const [lng, lat] = regionPoint(parent);
+  const spread = SPREAD_DEG[code.length] ?? 0.1;
+  const h = hashString(code);
+  return [lng + (unit(h) - 0.5) * 2 * spread, lat + (unit(h * 7 + 13) - 0.5) * 1.6 * spread];
+}
+
 const cells = new Map<string, Map<string, RegionFeature['geometry']> | null>();
 
-function cellsIn(key: string, features: () => RegionFeature[] | undefined): Map<string, RegionFeature['geometry']> | null {
+function cellsIn(
+  key: string,
+  features: () => RegionFeature[] | undefined,
+): Map<string, RegionFeature['geometry']> | null {
   if (!cells.has(key)) {
     const fs = features();
     cells.set(key, fs ? new Map(fs.map((f) => [f.properties.code, f.geometry])) : null);
@@ -51,7 +77,8 @@ function cellsIn(key: string, features: () => RegionFeature[] | undefined): Map<
 
 /** The illustrative township or village cell of a code, where the geo files have one. */
 function cellOf(code: string): RegionFeature['geometry'] | undefined {
-  if (code.length === 12) return cellsIn(`v${code.slice(0, 6)}`, () => countyVillages(code.slice(0, 6))?.features)?.get(code);
+  if (code.length === 12)
+    return cellsIn(`v${code.slice(0, 6)}`, () => countyVillages(code.slice(0, 6))?.features)?.get(code);
   const city = `${code.slice(0, 4)}00`;
   return cellsIn(`t${city}`, () => cityBundle(city)?.townships.features)?.get(code);
 }
@@ -103,29 +130,36 @@ export const WORK_CITIES: readonly WorkCity[] = [
   { name: '银川', centre: [106.2309, 38.4872], county: '640104', weight: 2 },
 ];
 
-/** The region a `--region` code names, checked: a 陕西 city or county. */
-export function areaRegion(code: string): RegionRecord {
-  const r = getRegion(code);
-  if (!r) throw new Error(`unknown region ${code}: give a 陕西 city or county code such as 610100 or 610113`);
-  if (!code.startsWith('61') || (r.level !== 'city' && r.level !== 'county')) {
-    throw new Error(`region ${code} (${r.name}) is a ${r.level}: give a 陕西 city or county code`);
-  }
-  return r;
+/** The `--region` code's region, checked (area.ts): the country, a province, a prefecture-level unit or a county. */
+export function areaRegion(code: string, regions: Regions = REGISTRY): RegionRecord {
+  return checkedArea(code, regions);
 }
 
-/** The counties of the area: a city's children, or the county itself. */
-export function areaCounties(area: RegionRecord): RegionRecord[] {
-  return area.level === 'county' ? [area] : childrenOf(area.code).filter((c) => c.level === 'county');
+/** Every county-level unit at or below a region, in code order. */
+function countiesBelow(code: string, regions: Regions): string[] {
+  const out: string[] = [];
+  const visit = (r: RegionRecord) => {
+    if (r.level === 'county') out.push(r.code);
+    else if (r.level === 'province' || r.level === 'city') {
+      const kids = regions.children(r.code);
+      // a city without counties (东莞 441900): transfers go to the city itself
+      if (r.level === 'city' && kids.length > 0 && kids.every((k) => k.level === 'township')) out.push(r.code);
+      else for (const c of kids) visit(c);
+    }
+  };
+  const root = regions.get(code);
+  if (root) visit(root);
+  return out;
 }
 
 /**
- * 6-digit county codes outside the area that transfers go to: other 陕西 counties (most
- * transfers stay in the province) and the work cities' counties.
+ * 6-digit county codes outside the area that transfers go to: the other counties of its province
+ * that the region data holds (most transfers stay in the province) and the work cities' counties
+ * outside it. None for the whole country: every transfer then goes to an organization in it.
  */
-export function outsideCounties(area: RegionRecord): string[] {
-  const prefix = area.level === 'city' ? area.code.slice(0, 4) : area.code;
-  const shaanxi = descendantsAt('610000', 'county')
-    .map((c) => c.code)
-    .filter((c) => !c.startsWith(prefix));
-  return [...shaanxi, ...WORK_CITIES.map((c) => c.county)];
+export function outsideCounties(area: RegionRecord, regions: Regions = REGISTRY): string[] {
+  if (isCountry(area.code)) return [];
+  const province = countiesBelow(provinceOf(area.code), regions).filter((c) => !containsCode(area.code, c));
+  const work = WORK_CITIES.map((c) => c.county).filter((c) => !containsCode(area.code, c) && !province.includes(c));
+  return [...province, ...work];
 }

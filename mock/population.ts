@@ -5,7 +5,8 @@ import type { Org } from '../server/contract/roster.ts';
 import { personName } from './names.ts';
 import { WORK_CITIES, type WorkCity } from './places.ts';
 import { hashInts, hashString, mix32, Rng, unit } from './prng.ts';
-import { isUrbanVillageCode } from './roster.ts';
+import { orgTypeOf } from './roster.ts';
+import type { OrgType } from './structure.ts';
 
 export interface Branch {
   idx: number;
@@ -14,6 +15,8 @@ export interface Branch {
   /** the organization's region code (9 digits: a township's organ; 12: a village or community) */
   region: string;
   members: number;
+  /** whose members: a village's (rural), a community's or a township organ's; aggregates by their id */
+  type: OrgType;
   urban: boolean;
   /** how keen the branch's members are on the app, ~0.35…1.3 */
   engagement: number;
@@ -81,9 +84,10 @@ export function buildPopulation(
     const countyFactor = 0.8 + 0.35 * unit(hashInts(seed, county, 12));
     const lagging = r.chance(LAGGING_SHARE);
     const engagement = countyFactor * (lagging ? r.range(0.4, 0.7) : r.range(0.8, 1.2));
-    const urban = org.region.length !== 12 || isUrbanVillageCode(org.region);
+    const type = orgTypeOf(org.id, org.region);
+    const urban = type !== 'rural';
     const { id, kind, region, members } = org;
-    branches.push({ idx: branches.length, id, kind, region, members, urban, engagement, lagging, h });
+    branches.push({ idx: branches.length, id, kind, region, members, type, urban, engagement, lagging, h });
   }
   const activityCum = new Float64Array(branches.length);
   const memberCum = new Float64Array(branches.length);
@@ -104,13 +108,19 @@ const CITY_CUM = (() => {
 function floatingMembers(branches: Branch[], seed: number): FloatingMember[] {
   const out: FloatingMember[] = [];
   for (const b of branches) {
-    const share = b.region.length === 9 ? FLOATING_SHARE.organ : b.urban ? FLOATING_SHARE.urban : FLOATING_SHARE.rural;
+    const share = FLOATING_SHARE[b.type];
+    const home = b.region.slice(0, 4);
     for (let n = 1; n <= b.members; n++) {
       const h = hashInts(seed, b.h, n, 21);
       if (unit(h) >= share) continue;
       const r = new Rng(mix32(h));
       const x = r.next() * CITY_CUM[CITY_CUM.length - 1]!;
-      const city = WORK_CITIES[CITY_CUM.findIndex((c) => c > x)]!;
+      let city = WORK_CITIES[CITY_CUM.findIndex((c) => c > x)]!;
+      // nobody floats to their own prefecture (an area that holds work cities: 广东, the country)
+      while (city.county.startsWith(home)) {
+        const y = r.next() * CITY_CUM[CITY_CUM.length - 1]!;
+        city = WORK_CITIES[CITY_CUM.findIndex((c) => c > y)]!;
+      }
       const crsRoll = r.next();
       const [lng, lat] = workplace(city, r);
       out.push({

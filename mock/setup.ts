@@ -1,5 +1,6 @@
 // Roster and population for a region: what every subcommand starts from.
 import type { Org } from '../server/contract/roster.ts';
+import type { Granularity } from './area.ts';
 import { areaRegion, outsideCounties } from './places.ts';
 import { activityPerDay, buildPopulation, type Population } from './population.ts';
 import { seedOf } from './prng.ts';
@@ -12,8 +13,10 @@ export const DEFAULT_SEED = 42;
 export const DEFAULT_SCALE = 1;
 
 export interface SimulationOptions {
-  /** a 陕西 city or county code (default 610100 西安) */
+  /** the country (100000), a province, a prefecture-level unit or a county (default 610100 西安) */
   region?: string;
+  /** how far down the roster goes (default: by the area's size, mock/area.ts) */
+  granularity?: Granularity;
   /** events seed (default 42) */
   seed?: number | string;
   /** roster seed (default 1): must match the roster the server was given */
@@ -27,7 +30,12 @@ export interface Simulation {
 
 export function simulation(opts: SimulationOptions = {}): Simulation {
   const region = opts.region ?? DEFAULT_REGION;
-  const roster = buildRoster(region, seedOf(opts.rosterSeed ?? DEFAULT_ROSTER_SEED));
+  const granularity = opts.granularity;
+  const roster = buildRoster(
+    region,
+    seedOf(opts.rosterSeed ?? DEFAULT_ROSTER_SEED),
+    granularity ? { granularity } : {},
+  );
   const pop = buildPopulation(roster, seedOf(opts.seed ?? DEFAULT_SEED), outsideCounties(areaRegion(region)));
   return { roster, pop };
 }

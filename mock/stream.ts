@@ -141,11 +141,12 @@ export class SlotSource {
       const { pop, meetings, structuredTag: tag, snapshotMs } = this;
       // the original three first: a stable sort keeps their order among themselves
       const events = [...meetings.ofDay(day), ...transfersOfDay(pop, tag, day), ...checkinsOfDay(pop, tag, day)];
-      events.push(...this.dues.ofDay(day));
+      // loops, not push(...): a province's 1st of the month has more dues payments than a call takes arguments
+      for (const e of this.dues.ofDay(day)) events.push(e);
       let changes = this.development.ofDay(day);
       if (snapshotMs !== undefined) {
         changes = changes.filter((c) => c.t > snapshotMs);
-        if (localDay(snapshotMs) === day) events.push(...this.development.snapshot(snapshotMs));
+        if (localDay(snapshotMs) === day) for (const e of this.development.snapshot(snapshotMs)) events.push(e);
       }
       this.dayEvents = events.concat(changes).sort((a, b) => a.t - b.t);
       this.day = day;

@@ -69,7 +69,7 @@ export function duesRate(kind: 'salaried' | 'retired', income: number): number {
 }
 
 function orgType(b: Branch): OrgType {
-  return b.region.length === 9 ? 'organ' : b.urban ? 'urban' : 'rural';
+  return b.type;
 }
 
 /** A member's 党费 for a month of `year`, yuan with two decimals; stable over the year. */

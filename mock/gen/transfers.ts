@@ -30,7 +30,8 @@ function transferCase(pop: Population, tag: string, day: number, k: number, onDa
   const rng = Rng.of(pop.seed, day, k, 0x7f);
   const b = pop.branches[pickCumulative(pop.memberCum, rng.next())]!;
   const n = 1 + rng.int(b.members);
-  const inside = pop.branches.length > 1 && rng.chance(INSIDE_SHARE);
+  // the whole country has no outside: every transfer goes to an organization in it
+  const inside = pop.branches.length > 1 && (rng.chance(INSIDE_SHARE) || pop.outside.length === 0);
   let dest = b;
   while (inside && dest === b) dest = pop.branches[pickCumulative(pop.memberCum, rng.next())]!;
   const to = inside ? { toOrg: dest.id } : { toRegion: rng.pick(pop.outside) };
