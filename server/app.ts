@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { UnknownRegionError } from './contract/errors.ts';
+import { useArea } from './area.ts';
 import { StoreUnavailableError, type Store } from './store/types.ts';
 import alertsPlugin from './plugins/alerts/index.ts';
 import alertsConsole from './plugins/alerts/console.ts';
@@ -100,6 +101,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
       .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message, code: err.code });
   });
 
+  // the area's geography first: the registry answers for it from here on
+  useArea(config.AREA, config.GEO_DIR);
   // surface (issue 9): headers, Host allow-list, Origin, CORS first, so every answer has them
   await fastify.register(security, { config });
   await fastify.register(metrics);

@@ -2,6 +2,7 @@
 // A bad value stops the start with a message that names the variable.
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { isAreaCode } from '../geo/area.ts';
 import { isRegionCode } from '../geo/codes.ts';
 
 const Int = (def: number, min: number, max: number, description: string) =>
@@ -21,6 +22,14 @@ export const EnvSchema = Type.Object({
   REDIS_COMMAND_TIMEOUT_MS: Int(3000, 100, 60_000, 'a Redis command unanswered this long fails: 503, no heartbeats'),
   REDIS_PREFIX: Type.String({ default: 'zhdj', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Redis key prefix' }),
   DATA_DIR: Type.String({ default: '.data/', minLength: 1, description: 'embedded store directory' }),
+  AREA: Type.String({
+    default: '610100',
+    pattern: '^\\d{6}$',
+    description: 'what the deployment covers: a province XX0000, a prefecture-level unit XXXX00, or 100000 (China)',
+  }),
+  GEO_DIR: Type.Optional(
+    Type.String({ minLength: 1, description: "the area's built geography (default geo/data/ or geo/areas/AREA/)" }),
+  ),
   FRAME_INTERVAL_MS: Int(1000, 50, 60_000, 'push coalescing interval'),
   TIME_ZONE: Type.String({ default: 'Asia/Shanghai', minLength: 1, description: 'IANA zone of today/month/quarter' }),
   RETENTION_DAYS: Int(35, 1, 3650, 'events older than this are rejected and forgotten'),
@@ -295,6 +304,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (value.MAP_STYLE_URL !== undefined && !/^(https?:\/\/|\/)/.test(value.MAP_STYLE_URL)) {
     throw new ConfigError('MAP_STYLE_URL', 'must be an http(s) URL or a path starting with /');
+  }
+  if (!isAreaCode(value.AREA)) {
+    throw new ConfigError(
+      'AREA',
+      `must be a province XX0000, a prefecture-level unit XXXX00 or 100000 (got ${JSON.stringify(value.AREA)})`,
+    );
   }
   if (value.REDIS_URL !== undefined && value.REDIS_CLUSTER_NODES !== undefined) {
     throw new ConfigError('REDIS_CLUSTER_NODES', 'and REDIS_URL are exclusive: set one (a cluster or a single Redis)');

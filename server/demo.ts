@@ -12,6 +12,7 @@ import { runLive } from '../mock/live.ts';
 import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../mock/rhythm.ts';
 import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
+import { ensureAreaData } from './area.ts';
 import { isLoopback, type Config } from './config.ts';
 import { cliOptions, closeGracefully, configOrExit, startServer, type LoggerOptions, type Started } from './server.ts';
 
@@ -52,12 +53,14 @@ export function demoConfig(config: Config, env: NodeJS.ProcessEnv, nowMs: number
  * city with a token made at each start (printed with the console's address), so that the console
  * works out of the box and no fixed token ships in the code. */
 export const DEMO_OPERATOR = { name: '演示值班员', region: DEFAULT_REGION } as const;
+/** the demo's operator for the configured area (AREA) */
+const demoOperator = (config: Config): { name: string; region: string } => ({ ...DEMO_OPERATOR, region: config.AREA });
 
 export function withDemoOperator(config: Config, env: NodeJS.ProcessEnv): { config: Config; token: string | null } {
   if ((env.OPERATOR_TOKENS ?? '') !== '' || config.operators.size > 0) return { config, token: null };
   if (!isLoopback(config.HOST)) return { config, token: null };
   const token = `demo-${randomBytes(12).toString('hex')}`;
-  return { config: { ...config, operators: new Map([[token, { ...DEMO_OPERATOR }]]) }, token };
+  return { config: { ...config, operators: new Map([[token, demoOperator(config)]]) }, token };
 }
 
 /**
@@ -84,7 +87,7 @@ export function demoHistory(
  * the first second; the backfill ends where they start. */
 export async function runDemo(started: Started, signal: AbortSignal, opts: DemoOptions = {}): Promise<void> {
   const { fastify, url, config } = started;
-  const region = opts.region ?? DEFAULT_REGION;
+  const region = opts.region ?? config.AREA;
   const log: MockLog = { info: (m) => fastify.log.info(m), warn: (m) => fastify.log.warn(m) };
   const token = config.ingestTokens[0];
   const scale = opts.scale ?? DEMO_SCALE;
@@ -142,6 +145,7 @@ export function demoLogger(colorize = process.stdout.isTTY): LoggerOptions {
 
 async function main(): Promise<void> {
   const base = configOrExit();
+  await ensureAreaData(base.AREA, base.GEO_DIR);
   const demo = withDemoOperator(demoConfig(base, process.env, Date.now()), process.env);
   const { config } = demo;
   const started = await startServer(config, cliOptions(), demoLogger());
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n  智慧党建指挥大屏 demo\n  wall:     ${wall}\n` +
       (demo.token ? `  console:  ${started.url}/console?token=${demo.token}\n` : '') +
-      `  snapshot: ${started.url}/api/v1/snapshot?region=${DEFAULT_REGION}\n  API docs: ${started.url}/docs\n\n`,
+      `  snapshot: ${started.url}/api/v1/snapshot?region=${config.AREA}\n  API docs: ${started.url}/docs\n\n`,
   );
   await runDemo(started, abort.signal);
 }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { LoggerOptions as PinoOptions } from 'pino';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions, type AppOptions } from './app.ts';
+import { ensureAreaData } from './area.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { logRedaction } from './plugins/security.ts';
 
@@ -82,6 +83,7 @@ export function cliOptions(argv: string[] = process.argv.slice(2)): { repair: bo
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  await ensureAreaData(config.AREA, config.GEO_DIR);
   const { fastify, url } = await startServer(config, cliOptions());
   closeGracefully(fastify);
   fastify.log.info(`ZHDJ Screen server at ${url} (wall ${url}/, API docs ${url}/docs)`);

@@ -37,6 +37,9 @@ export function rosterIndex(roster: readonly Org[]): RosterIndex {
 export function childCodeOf(regionCode: string, level: RegionLevel, code: string): string | null {
   let child: string;
   switch (level) {
+    case 'country':
+      child = `${code.slice(0, 2)}0000`;
+      break;
     case 'province':
       child = `${code.slice(0, 4)}00`;
       break;

@@ -7,9 +7,10 @@ import type { Config, Operator } from '../config.ts';
 import { containsCode } from '../../geo/codes.ts';
 import { ANY_REGION } from '../push/scope.ts';
 import { Lockout } from './lockout.ts';
+import { registryArea } from '../../geo/registry.ts';
 
-/** the region read routes default to */
-export const DEFAULT_REGION = '610100';
+/** the region read routes default to: the deployment's area (AREA) */
+export const defaultRegion = (): string => registryArea();
 
 export interface Auth {
   /** onRequest hook: 401 unless `Authorization: Bearer <ingest token>` */
@@ -148,7 +149,7 @@ export default fp<{ config: Config; now?: () => number }>(
           });
         }
         const region = (request.query as { region?: unknown }).region;
-        const code = typeof region === 'string' ? region : DEFAULT_REGION;
+        const code = typeof region === 'string' ? region : defaultRegion();
         if (scope !== ANY_REGION && !containsCode(scope, code)) {
           return reply.code(403).send({
             statusCode: 403,

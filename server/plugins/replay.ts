@@ -10,7 +10,7 @@ import { Recorder, recordedRegions, type ReplayAnswer } from '../replay/recorder
 import { RedisReplayEngine } from '../replay/redis.ts';
 import type { DayRange, ReplayEngine } from '../replay/types.ts';
 import { redisTarget } from '../store/redis/client.ts';
-import { DEFAULT_REGION } from './auth.ts';
+import { defaultRegion } from './auth.ts';
 
 export interface Replay {
   readonly intervalMs: number;
@@ -59,7 +59,7 @@ export default fp<ReplayPluginOptions>(
     const recorder = new Recorder({
       engine,
       snapshots: (regions, nowMs) => fastify.views.snapshots(regions, nowMs),
-      regions: recordedRegions(DEFAULT_REGION),
+      regions: recordedRegions(defaultRegion()),
       intervalMs,
       retentionDays: config.REPLAY_RETENTION_DAYS,
       timeZone: config.TIME_ZONE,

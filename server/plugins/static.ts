@@ -1,4 +1,4 @@
-// The built screen at / and the geography at /geo/ (boundaries are large and change only on
+// The built screen at / and the area's geography at /geo/ (boundaries are large and change only on
 // a rebuild: cacheable, revalidated by ETag).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
-import { GEO_DATA_URL } from '../../geo/registry.ts';
+import { registryDataUrl } from '../../geo/registry.ts';
 
 export const SCREEN_DIST_URL = new URL('../../dist/screen/', import.meta.url);
 const GEO_MAX_AGE_MS = 3_600_000;
@@ -21,7 +21,7 @@ const MISSING_SCREEN_HTML = `<!doctype html><html lang="zh-CN"><meta charset="ut
 
 export default fp<{ screenDir?: string }>(
   async (fastify, opts) => {
-    const geoRoot = fileURLToPath(GEO_DATA_URL);
+    const geoRoot = fileURLToPath(registryDataUrl());
     await fastify.register(fastifyStatic, {
       root: geoRoot,
       prefix: '/geo/',

@@ -12,7 +12,7 @@ import { AlertService, type AlertStateStore } from '../../alerts/service.ts';
 import type { Config } from '../../config.ts';
 import type { NormalizedEvent } from '../../contract/index.ts';
 import { redisTarget } from '../../store/redis/client.ts';
-import { DEFAULT_REGION } from '../auth.ts';
+import { defaultRegion } from '../auth.ts';
 import { ActivityTap, FileActivityStore, RedisActivityStore, type AlertActivityStore } from './activity.ts';
 import { gatherEvaluations, type InputDeps } from './inputs.ts';
 import { createAlertStateStore } from '../../alerts/store.ts';
@@ -105,7 +105,7 @@ export default fp<AlertsPluginOptions>(
     };
     refreshRoster();
 
-    const top = DEFAULT_REGION;
+    const top = defaultRegion();
     const deps: InputDeps = {
       rules,
       top,

@@ -10,7 +10,7 @@ import { AlertRefusedError, type RefusalCode } from '../../../alerts/lifecycle.t
 import { actorOf } from '../../../audit/token.ts';
 import type { AlertStateName, AuditEntryView } from '../../../contract/alerts.ts';
 import type { Operator } from '../../../config.ts';
-import { bearer, DEFAULT_REGION } from '../../../plugins/auth.ts';
+import { bearer, defaultRegion } from '../../../plugins/auth.ts';
 import { ErrorBody } from '../../schemas.ts';
 
 const DAY_MS = 86_400_000;
@@ -159,7 +159,7 @@ const alerts: FastifyPluginAsync = async (fastify) => {
     return undefined;
   };
   const readRegion = (request: FastifyRequest): string =>
-    (request.query as { region?: string }).region ?? request.operator?.region ?? DEFAULT_REGION;
+    (request.query as { region?: string }).region ?? request.operator?.region ?? defaultRegion();
 
   fastify.get(
     '/alerts',

@@ -2,10 +2,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../../../config.ts';
-import { DEFAULT_REGION } from '../../../plugins/auth.ts';
+import { levelOf, nameOf } from '../../../../geo/registry.ts';
+import { defaultRegion } from '../../../plugins/auth.ts';
 import { ErrorBody, RegionQuery } from '../../schemas.ts';
 
-const regionOf = (query: unknown): string => (query as { region?: string }).region ?? DEFAULT_REGION;
+const regionOf = (query: unknown): string => (query as { region?: string }).region ?? defaultRegion();
 
 const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config }) => {
   const { views } = fastify;
@@ -62,7 +63,15 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
         tags: ['read'],
         response: {
           200: Type.Object({
-            defaultRegion: Type.String(),
+            area: Type.Object(
+              {
+                code: Type.String({ description: 'AREA: a province XX0000, a prefecture XXXX00 or 100000 (China)' }),
+                name: Type.String(),
+                level: Type.String(),
+              },
+              { description: 'what this deployment covers' },
+            ),
+            defaultRegion: Type.String({ description: 'the region a wall without ?region= shows: the area' }),
             frameIntervalMs: Type.Integer(),
             timeZone: Type.String(),
             mapStyleUrl: Type.Union([Type.String(), Type.Null()]),
@@ -73,7 +82,12 @@ const read: FastifyPluginAsync<{ config: Config }> = async (fastify, { config })
       },
     },
     async () => ({
-      defaultRegion: DEFAULT_REGION,
+      area: {
+        code: defaultRegion(),
+        name: nameOf(defaultRegion()) ?? defaultRegion(),
+        level: levelOf(defaultRegion()),
+      },
+      defaultRegion: defaultRegion(),
       frameIntervalMs: config.FRAME_INTERVAL_MS,
       timeZone: config.TIME_ZONE,
       mapStyleUrl: config.MAP_STYLE_URL ?? null,

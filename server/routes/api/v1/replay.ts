@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { containsCode } from '../../../../geo/codes.ts';
-import { bearer, DEFAULT_REGION } from '../../../plugins/auth.ts';
+import { bearer, defaultRegion } from '../../../plugins/auth.ts';
 import { ANY_REGION } from '../../../push/scope.ts';
 import { ErrorBody, RegionQuery } from '../../schemas.ts';
 
@@ -62,7 +62,7 @@ const replay: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const q = request.query as { region?: string; at: number };
-      const region = q.region ?? DEFAULT_REGION;
+      const region = q.region ?? defaultRegion();
       const answer = await fastify.replay.snapshotAt(region, q.at);
       if (!answer) {
         if (fastify.replay.recorded(region) === null) return reply.code(404).send(notRecorded(region));
@@ -90,7 +90,7 @@ const replay: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const region = (request.query as { region?: string }).region ?? DEFAULT_REGION;
+      const region = (request.query as { region?: string }).region ?? defaultRegion();
       const r = await fastify.replay.range(region);
       if (!r) {
         if (fastify.replay.recorded(region) === null) return reply.code(404).send(notRecorded(region));
