@@ -109,15 +109,25 @@ export function provinces(): RegionRecord[] {
   return [...load().provinces];
 }
 
-/** Every region at `level` that lies at or below `code`, in code order. */
+/**
+ * Every region at `level` that lies at or below `code`, in code order. Levels may be skipped
+ * (a city without counties, 东莞, has townships as children): a branch is followed down to
+ * `level` wherever it reaches it.
+ */
 export function descendantsAt(code: string, level: RegionLevel): RegionRecord[] {
   const root = getRegion(code);
   if (!root || LEVEL_RANK[level] < LEVEL_RANK[root.level]) return [];
+  const out: RegionRecord[] = [];
   let frontier = [root];
-  while (frontier.length > 0 && frontier[0]!.level !== level) {
-    frontier = frontier.flatMap((r) => load().children.get(r.code) ?? []);
+  while (frontier.length > 0) {
+    const next: RegionRecord[] = [];
+    for (const r of frontier) {
+      if (r.level === level) out.push(r);
+      else if (LEVEL_RANK[r.level] < LEVEL_RANK[level]) next.push(...(load().children.get(r.code) ?? []));
+    }
+    frontier = next;
   }
-  return frontier;
+  return out.length > 1 ? out.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)) : out;
 }
 
 /** The 6-digit city code that a registered region lies in (itself for a city), else null. */

@@ -18,11 +18,12 @@ import type { ZonedClock } from '../../aggregate/period.ts';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const THRESHOLD: ReadonlySet<string> = new Set(THRESHOLD_KINDS);
-const LEVEL_DEPTH = { city: 0, county: 1, township: 2, village: 3 } as const;
+/** levels below the city: a province or national area reads one or two more tiers down */
+const LEVEL_DEPTH = { country: -2, province: -1, city: 0, county: 1, township: 2, village: 3 } as const;
 
 export interface InputDeps {
   rules: readonly AlertRule[];
-  /** the area's top region (the city) */
+  /** the area's top region (AREA: a city, a province or the country) */
   top: string;
   /** sources the configuration names (INGEST_TOKENS token:source) */
   sources: readonly string[];

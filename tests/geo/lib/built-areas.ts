@@ -2,7 +2,7 @@
 // each area once per version of the build code, shared by test files and runs. A build goes to
 // a fresh directory renamed into place, so parallel test files never see half an area.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ export async function builtArea(code: string): Promise<string> {
   const root = join(tmpdir(), 'zhdj-geo-areas');
   const dir = join(root, `${code}-${buildKey()}`);
   if (existsSync(join(dir, 'regions.json'))) return dir;
-  const work = mkdtempSync(join(tmpdir(), `zhdj-geo-${code}-`));
+  mkdirSync(root, { recursive: true });
+  const work = mkdtempSync(join(root, `.${code}-`));
   await runAreaBuild(code, { out: work });
   try {
     renameSync(work, dir);
