@@ -21,6 +21,7 @@ import {
   type Granularity,
   type Regions,
 } from './area.ts';
+import { PROVINCES } from './census.ts';
 import { ordinal, placeName } from './names.ts';
 import { orgPoint } from './places.ts';
 import { hashString, Rng } from './prng.ts';
@@ -106,6 +107,8 @@ class RosterBuilder {
 
   /** A region and everything below it, under `parent` (null: the root). */
   node(r: RegionRecord, parent: string | null): void {
+    // 台湾, 香港, 澳门: on the map, but no census figures and no organizations in the simulator
+    if (r.level === 'province' && !PROVINCES[r.code]) return;
     if (r.level === 'village') {
       this.village(r, parent!);
       return;

@@ -98,7 +98,7 @@ describe('privacy of what walls receive', () => {
     expect(leakedIds).toEqual([]);
     expect(leakedNames).toEqual([]);
     expect(leakedCoords).toEqual([]);
-  });
+  }, 120_000); // every string against every id and name: ~17 s alone, more on a busy machine
 
   it('ticker names are masked and small floating cells are dropped', () => {
     const snaps = walls

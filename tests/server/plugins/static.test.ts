@@ -59,6 +59,7 @@ describe('static files and docs', () => {
     const r = await bare.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({
+      area: { code: '610100', name: '西安市', level: 'city' },
       defaultRegion: '610100',
       frameIntervalMs: 500,
       timeZone: 'Asia/Shanghai',
