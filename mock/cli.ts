@@ -20,7 +20,7 @@ const USAGE = `usage: npm run --silent mock -- <subcommand> [options]
   backfill --url URL [--days 30] [--scale 1 | --per-day N] [--history-days 34]
            [--retention-days 35] [--detail-days 2] [--rate-limit EV_PER_S] [--token T]
            [--region 610100] [--seed S] [--batch-size 5000] [--concurrency 2]
-common: --region: the country 100000, a province, a prefecture-level unit or a county (default 610100)
+common: --region: the country 100000, a province, a prefecture-level unit or a county (default AREA, else 610100)
         --granularity village|township|county|city: how far down the roster goes (default: by the area's size)
         --roster-seed (default 1) must match the roster the server was given`;
 

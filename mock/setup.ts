@@ -8,12 +8,14 @@ import { DAY_MS } from './rhythm.ts';
 import { buildRoster, DEFAULT_ROSTER_SEED } from './roster.ts';
 
 export const DEFAULT_REGION = '610100';
+/** the region the subcommands default to: the configured area (AREA), else 西安 610100 */
+export const defaultRegion = (): string => process.env.AREA?.trim() || DEFAULT_REGION;
 export const DEFAULT_SEED = 42;
 /** The activity scale of live and backfill by default: the realistic volume (~1.8 events per member and day). */
 export const DEFAULT_SCALE = 1;
 
 export interface SimulationOptions {
-  /** the country (100000), a province, a prefecture-level unit or a county (default 610100 西安) */
+  /** the country (100000), a province, a prefecture-level unit or a county (default AREA, else 610100 西安) */
   region?: string;
   /** how far down the roster goes (default: by the area's size, mock/area.ts) */
   granularity?: Granularity;
@@ -29,7 +31,7 @@ export interface Simulation {
 }
 
 export function simulation(opts: SimulationOptions = {}): Simulation {
-  const region = opts.region ?? DEFAULT_REGION;
+  const region = opts.region ?? defaultRegion();
   const granularity = opts.granularity;
   const roster = buildRoster(
     region,
