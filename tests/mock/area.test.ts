@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { levelOf } from '../../geo/codes.ts';
 import type { RegionRecord } from '../../geo/types.ts';
 import {
   AreaScale,
@@ -22,19 +23,10 @@ function stub(rows: [code: string, name: string, parent?: string][]): Regions {
   const byCode = new Map<string, RegionRecord>();
   const kids = new Map<string, RegionRecord[]>();
   for (const [code, name, given] of rows) {
-    const level =
-      code === '100000' || code.endsWith('0000')
-        ? 'province'
-        : code.length === 12
-          ? 'village'
-          : code.length === 9
-            ? 'township'
-            : code.endsWith('00')
-              ? 'city'
-              : 'county';
+    const level = levelOf(code);
     const parent =
       given ??
-      (code === '100000'
+      (level === 'country'
         ? null
         : level === 'province'
           ? '100000'
