@@ -164,9 +164,27 @@ export class SlotSource {
   }
 }
 
+/**
+ * The most members the event models simulate: 党费 and 发展党员 are modelled per member and a
+ * month at a time (广东, 2.2 M members: 2.2 GB); the whole country's 25 M would not fit. Such an
+ * area gets its roster, not events (the demo says so).
+ */
+export const SIMULATED_MEMBERS_MAX = 4_000_000;
+
+/** Throws for a population the event models cannot hold (SIMULATED_MEMBERS_MAX). */
+export function checkSimulatable(pop: Pick<Population, 'members'>): void {
+  if (pop.members > SIMULATED_MEMBERS_MAX) {
+    throw new Error(
+      `the simulator models events member by member for at most ${SIMULATED_MEMBERS_MAX.toLocaleString('en')} ` +
+        `members; this area has ${pop.members.toLocaleString('en')} (its roster works: \`mock roster\`)`,
+    );
+  }
+}
+
 /** The events from `startMs` on, in emission order (time order but for resends and late ones). */
 export function* eventStream(opts: StreamOptions): Generator<IngestEvent, void, undefined> {
   const { pop, startMs } = opts;
+  checkSimulatable(pop);
   const historyStart = Math.min(opts.historyStartMs ?? startMs, startMs);
   const duesStart = opts.duesStartMs ?? historyStart;
   const walkStart = Math.min(historyStart, duesStart);

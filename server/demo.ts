@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_BACKFILL_DAYS, DEFAULT_RETENTION_DAYS, HISTORY_DAYS, runBackfill } from '../mock/backfill.ts';
 import { runLive } from '../mock/live.ts';
+import { SIMULATED_MEMBERS_MAX } from '../mock/stream.ts';
 import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../mock/rhythm.ts';
 import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
@@ -104,6 +105,14 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     const { roster } = simulation({ region });
     await store.putRoster(roster);
     fastify.log.info({ orgs: roster.length, region }, 'demo: default roster loaded');
+  }
+  const members = (await store.getRoster()).reduce((sum, o) => sum + o.members, 0);
+  if (members > SIMULATED_MEMBERS_MAX) {
+    fastify.log.warn(
+      `demo: ${members} members in ${region}: more than the simulator models events for ` +
+        `(${SIMULATED_MEMBERS_MAX}); the wall shows the roster (organizations, members), no activity`,
+    );
+    return;
   }
   const seam = (opts.now ?? Date.now)();
   let backfill: Promise<void>;
