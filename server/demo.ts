@@ -19,6 +19,14 @@ import { cliOptions, closeGracefully, configOrExit, startServer, type LoggerOpti
 
 /** The activity scale of both history and live events: the realistic volume. */
 export const DEMO_SCALE = DEFAULT_SCALE;
+/** Above this many members the demo's activity scale falls in proportion (陕西 0.48, the country 0.02), so
+ * that a big area's backfill stays near 西安's (~2 M events) instead of hours of history. */
+export const DEMO_FULL_SCALE_MEMBERS = 500_000;
+
+/** The demo's activity scale for an area of `members`. */
+export function demoScale(members: number): number {
+  return members > DEMO_FULL_SCALE_MEMBERS ? (DEMO_SCALE * DEMO_FULL_SCALE_MEMBERS) / members : DEMO_SCALE;
+}
 
 export interface DemoOptions {
   region?: string;
@@ -91,8 +99,7 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
   const region = opts.region ?? config.AREA;
   const log: MockLog = { info: (m) => fastify.log.info(m), warn: (m) => fastify.log.warn(m) };
   const token = config.ingestTokens[0];
-  const scale = opts.scale ?? DEMO_SCALE;
-  const common = { url, region, signal, log, scale, ...(token ? { token } : {}) };
+  let common = { url, region, signal, log, scale: opts.scale ?? DEMO_SCALE, ...(token ? { token } : {}) };
   const { store } = fastify;
   // a Redis down at start: the server listens (not ready); the demo waits for the store to open
   if (store.isOpen === false) {
@@ -107,12 +114,15 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     fastify.log.info({ orgs: roster.length, region }, 'demo: default roster loaded');
   }
   const members = (await store.getRoster()).reduce((sum, o) => sum + o.members, 0);
+  if (opts.scale === undefined && demoScale(members) !== common.scale) {
+    common = { ...common, scale: demoScale(members) };
+    fastify.log.info(`demo: ${members} members in ${region}: activity at scale ${common.scale.toFixed(3)}`);
+  }
   if (members > SIMULATED_MEMBERS_MAX) {
     fastify.log.warn(
-      `demo: ${members} members in ${region}: more than the simulator models events for ` +
-        `(${SIMULATED_MEMBERS_MAX}); the wall shows the roster (organizations, members), no activity`,
+      `demo: ${members} members in ${region}, more than the simulator's 党费 and 发展党员 models hold ` +
+        `(${SIMULATED_MEMBERS_MAX}): those panels stay empty; every other stream runs`,
     );
-    return;
   }
   const seam = (opts.now ?? Date.now)();
   let backfill: Promise<void>;
