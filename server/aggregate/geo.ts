@@ -4,6 +4,7 @@
 // Provinces at a point come from the boundary data (geo/spatial.ts).
 import * as registry from '../../geo/registry.ts';
 import { provinceAt } from '../../geo/spatial.ts';
+import type { RegionRecord } from '../../geo/types.ts';
 import type { RegionLevel, RegionRef } from '../contract/index.ts';
 
 export type LngLat = [lng: number, lat: number];
@@ -37,12 +38,28 @@ const ref = (r: { code: string; name: string; level: RegionLevel; illustrative: 
   illustrative: r.illustrative,
 });
 
+/** NBS names of a municipality's city-level groupings (北京 110100 市辖区, 重庆 500200 县). */
+const MUNICIPAL_GROUPING = /^(市辖区|县)$/;
+
+/**
+ * The children a wall shows: the registry's, except that a municipality (a province whose
+ * every city-level child is a 市辖区/县 grouping) shows its districts and counties, as its map
+ * draws them (geo/build: province/<code>.json).
+ */
+export function shownChildren(code: string): RegionRecord[] {
+  const kids = registry.childrenOf(code);
+  if (registry.levelOf(code) === 'province' && kids.length > 0 && kids.every((k) => MUNICIPAL_GROUPING.test(k.name))) {
+    return kids.flatMap((k) => registry.childrenOf(k.code));
+  }
+  return kids;
+}
+
 export const registryGeo: GeoLookup = {
   region(code) {
     const r = registry.getRegion(code);
     return r ? { ...ref(r), parent: r.parent } : undefined;
   },
-  children: (code) => registry.childrenOf(code).map(ref),
+  children: (code) => shownChildren(code).map(ref),
   ancestors: (code) => registry.ancestorsOf(code).map(ref),
   labelPoint(code) {
     const p = registry.labelPoint(code) ?? PROVINCE_POINTS[code];

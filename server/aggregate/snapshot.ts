@@ -76,13 +76,29 @@ function cellProvince(cell: string, geo: GeoLookup): string | null {
   return p;
 }
 
+/**
+ * The shown child of `code` that region `r` lies in (by code; a municipality's children are its
+ * districts, one level further down than its 市辖区/县 groupings), else null.
+ */
+function shownChildOf(code: string, level: RegionLevel, shown: ReadonlySet<string>, r: string): string | null {
+  const c = childCodeOf(code, level, r);
+  if (c === null || shown.has(c) || shown.size === 0) return c;
+  const county = r.slice(0, 6);
+  return shown.has(county) ? county : c;
+}
+
 /** The child region (or the region itself) each organization of the region lies in. */
-function homeChildOf(code: string, level: RegionLevel, rr: RosterRegions): (i: number) => string {
+function homeChildOf(
+  code: string,
+  level: RegionLevel,
+  rr: RosterRegions,
+  shown: ReadonlySet<string>,
+): (i: number) => string {
   const byRegion = new Map<string, string>();
   return (i) => {
     const r = rr.orgs[i]!.region;
     let c = byRegion.get(r);
-    if (c === undefined) byRegion.set(r, (c = childCodeOf(code, level, r) ?? code));
+    if (c === undefined) byRegion.set(r, (c = shownChildOf(code, level, shown, r) ?? code));
     return c;
   };
 }
@@ -95,6 +111,7 @@ function transferSection(
   geo: GeoLookup,
   home: (i: number) => string,
   point: (c: string) => LngLat,
+  shown: ReadonlySet<string>,
 ): Pick<Snapshot['transfers'], 'stages' | 'flows'> {
   const { rr } = ru;
   const stages = Object.fromEntries(TRANSFER_STAGES.map((s) => [s, 0])) as Record<TransferStage, number>;
@@ -110,7 +127,7 @@ function transferSection(
         const j = rr.indexOf(t.dest.slice(2));
         if (j < 0) continue;
         const dest = rr.orgs[j]!;
-        to = rr.contains(row, j) ? (childCodeOf(code, level, dest.region) ?? code) : dest.region.slice(0, 6);
+        to = rr.contains(row, j) ? (shownChildOf(code, level, shown, dest.region) ?? code) : dest.region.slice(0, 6);
       } else to = t.dest.slice(2);
       const key = `${from}>${to}`;
       const f = (flows[key] ??= {
@@ -198,11 +215,12 @@ export function buildSnapshot(
   const daily = ru.counters.days.map((d, i) => ({ day: d, learners: learners[i]! }));
   const byKind = Object.fromEntries(MEETING_KINDS.map((k, i) => [k, a[C_KIND0 + i]!])) as Record<MeetingKind, number>;
 
-  const home = homeChildOf(code, region.level, rr);
+  const shown = new Set(childRefs.map((c) => c.code));
+  const home = homeChildOf(code, region.level, rr, shown);
   // transfers, floating cells and flows depend on the records alone: kept per region while the
   // records stay the same (the overdue and out-of-contact counts are in the kpi)
   const { stages, flows: tFlows } = ru.transfers.memo(geo, code, () =>
-    transferSection(code, region.level, row, ru, geo, home, point),
+    transferSection(code, region.level, row, ru, geo, home, point, shown),
   );
   const { cells, flows: fFlows } = ru.floating.memo(geo, code, () => floatingSection(row, ru, geo, home, point));
 

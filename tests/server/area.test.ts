@@ -81,6 +81,29 @@ describe('AREA=430100 (长沙, outside 陕西)', () => {
   });
 });
 
+describe('AREA=110000 (北京, a municipality)', () => {
+  let t: TestApp;
+  let roster: Org[];
+  beforeAll(async () => {
+    const dir = await builtArea('110000');
+    useArea('110000', dir);
+    roster = buildRoster('110000');
+    t = await buildTestApp({ AREA: '110000', GEO_DIR: dir });
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/roster', payload: roster })).statusCode).toBe(200);
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  it('its snapshot shows its 16 districts (as its map draws them), not the 市辖区 grouping', async () => {
+    const s = (await t.app.inject({ url: '/api/v1/snapshot' })).json() as {
+      children: Record<string, { name: string; kpi: { members: number } }>;
+    };
+    expect(Object.keys(s.children)).toHaveLength(16);
+    expect(s.children['110101']?.name).toBe('东城区');
+    const members = Object.values(s.children).reduce((sum, c) => sum + c.kpi.members, 0);
+    expect(members).toBe(sum(roster));
+  });
+});
+
 describe('AREA=100000: the country above the provinces', () => {
   let t: TestApp;
   let roster: Org[];
