@@ -16,9 +16,17 @@ export interface WallParams {
   room: string | null;
 }
 
+/** the demo area's city: what parseParams answers when the address names no region (main.tsx asks
+ * the server for its area then: regionFromUrl) */
 export const DEFAULT_REGION = '610100';
 export const DEFAULT_ROTATION_S = 30;
 const REGION_RE = /^(\d{6}|\d{9}|\d{12})$/;
+
+/** the region the address names (?region=), or null: the wall shows the server's area */
+export function regionFromUrl(search: string): string | null {
+  const region = new URLSearchParams(search).get('region') ?? '';
+  return REGION_RE.test(region) ? region : null;
+}
 
 export function parseParams(search: string): WallParams {
   const q = new URLSearchParams(search);

@@ -13,6 +13,8 @@ export interface WallStats {
   mapInstances: number;
   mapsCreated: number;
   mapLoaded: boolean;
+  /** the city map's drawn children: `${region}:${feature count}` ('' until the first) */
+  mapDrawn: string;
   chartsPainted: number;
   /** ms from navigation start to the first snapshot rendered with map loaded and charts painted */
   firstFrameMs: number | null;
@@ -38,6 +40,7 @@ export const stats: WallStats = {
   mapInstances: 0,
   mapsCreated: 0,
   mapLoaded: false,
+  mapDrawn: '',
   chartsPainted: 0,
   firstFrameMs: null,
   seq: 0,

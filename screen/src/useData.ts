@@ -1,43 +1,21 @@
 // Small fetches outside the socket: server config and organisation points.
 import { useEffect, useState } from 'react';
 import type { OrgPoint } from '../../server/contract/index.ts';
+import { serverConfig, type ServerConfig } from './config.ts';
 
-export interface WallConfig {
-  mapStyleUrl?: string;
-  frameIntervalMs?: number;
-  /** the replay source's record interval (a room's replay fetches a picture per record) */
-  replayIntervalMs?: number;
-}
+export type WallConfig = Pick<ServerConfig, 'mapStyleUrl' | 'frameIntervalMs' | 'replayIntervalMs'>;
 
-const CONFIG_TIMEOUT_MS = 1500;
-
-/** null until answered (or timed out / failed: then {}) */
+/** null until answered (or timed out / failed: then {}); the page's one config answer (config.ts) */
 export function useConfig(): WallConfig | null {
   const [config, setConfig] = useState<WallConfig | null>(null);
   useEffect(() => {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), CONFIG_TIMEOUT_MS);
-    fetch('/api/v1/config', { signal: ctl.signal })
-      .then((r) =>
-        r.ok
-          ? (r.json() as Promise<{
-              mapStyleUrl?: unknown;
-              frameIntervalMs?: unknown;
-              replayIntervalMs?: unknown;
-            } | null>)
-          : null,
-      )
-      .then((c) => {
-        const out: WallConfig = {};
-        if (typeof c?.mapStyleUrl === 'string' && c.mapStyleUrl !== '') out.mapStyleUrl = c.mapStyleUrl;
-        if (typeof c?.frameIntervalMs === 'number' && c.frameIntervalMs > 0) out.frameIntervalMs = c.frameIntervalMs;
-        if (typeof c?.replayIntervalMs === 'number' && c.replayIntervalMs > 0)
-          out.replayIntervalMs = c.replayIntervalMs;
-        setConfig(out);
-      })
-      .catch(() => setConfig({}))
-      .finally(() => clearTimeout(timer));
-    return () => ctl.abort();
+    let gone = false;
+    serverConfig().then((c) => {
+      if (!gone) setConfig(c);
+    });
+    return () => {
+      gone = true;
+    };
   }, []);
   return config;
 }

@@ -254,7 +254,12 @@ describe.skipIf(!HAVE_CHROMIUM)('rooms: a control page and three walls on two pr
     // still the first scene while paused
     expect((await room()).tour).toMatchObject({ index: 0, playing: false });
     await control.locator('[data-cmd="tour.resume"]').click();
-    const resumed = await room();
+    // the tap's command is on its way (socket → store): read the room once it is stored
+    let resumed = await room();
+    for (let i = 0; i < 20 && resumed.tour?.playing !== true; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      resumed = await room();
+    }
     expect(resumed.tour).toMatchObject({ index: 0, playing: true, pausedBy: null });
     // the step ends the dwell left after the resume, not a whole dwell
     expect(resumed.tour!.endsAt! - resumed.updatedAt).toBe(paused.tour!.remainingMs);

@@ -9,7 +9,7 @@ import type { Palette } from '../palette.ts';
 import { Panel } from '../panels/Panel.tsx';
 import { MapView, type MapViewKind } from './MapView.tsx';
 import { destinationDots, floatingArcs, floatingHeat, heatPoints, transferArcs } from './deckLayers.ts';
-import { childLevel } from './geo.ts';
+import { childLevel, illustrativeNote, type IllustrativeNote } from './geo.ts';
 import { choroplethValues, THEMES, type MapTheme } from './themes.ts';
 
 const NO_LAYERS: Layer[] = [];
@@ -52,7 +52,7 @@ export function MapPanel({
   onDrill,
   styleUrl,
 }: Props) {
-  const [illustrative, setIllustrative] = useState(false);
+  const [illustrative, setIllustrative] = useState<IllustrativeNote>({ kind: 'none' });
   const region = snap ? { code: snap.region.code, level: snap.region.level } : null;
   const children = snap?.children;
   const values = useMemo(() => choroplethValues(children, theme), [children, theme]);
@@ -107,7 +107,7 @@ export function MapPanel({
           u={u}
           styleUrl={styleUrl}
           onDrill={drillable ? onDrill : () => undefined}
-          onGeometry={(fc) => setIllustrative(fc.features.some((f) => f.properties.illustrative))}
+          onGeometry={(fc) => setIllustrative(illustrativeNote(fc.features))}
         />
         {crumbs && crumbs.length > 0 ? (
           <nav className="crumbs" data-breadcrumb>
@@ -175,13 +175,25 @@ export function MapPanel({
               </span>
             </div>
           )}
-          {view === 'city' && illustrative ? (
-            <div className="note-illustrative" data-illustrative>
-              {t(lang, 'illustrative')} · {t(lang, 'illustrativeNote')}
+          {view === 'city' && illustrative.kind !== 'none' ? (
+            <div className="note-illustrative" data-illustrative={illustrative.kind}>
+              {t(lang, 'illustrative')} · {noteText(illustrative, lang)}
             </div>
           ) : null}
         </div>
       </div>
     </Panel>
   );
+}
+
+/** the 示意 note's text: 乡镇、村界为示意… for the cells; 光明区界为示意… or 区县界为示意… above them */
+function noteText(note: IllustrativeNote, lang: Lang): string {
+  if (note.kind === 'none') return '';
+  if (note.kind === 'cells') return t(lang, 'illustrativeNote');
+  const sep = lang === 'zh' ? '、' : ', ';
+  const what =
+    note.kind === 'names'
+      ? note.names.join(sep)
+      : note.levels.map((l) => t(lang, l === 'city' ? 'illustrativeCities' : 'illustrativeCounties')).join(sep);
+  return lang === 'zh' ? `${what}${t(lang, 'illustrativeRegions')}` : `${what} ${t(lang, 'illustrativeRegions')}`;
 }

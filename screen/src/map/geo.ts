@@ -142,3 +142,21 @@ export function childLevel(level: RegionLevel): RegionLevel | null {
 export function provinceCodeOf(code: string): string {
   return levelOf(code) === 'province' ? code : `${code.slice(0, 2)}0000`;
 }
+
+/** what the 示意 note names: nothing when no shape drawn is illustrative; 'cells' for township and
+ * village cells (drawn by rule everywhere); else the illustrative shapes above them — by name when
+ * a few, by level when many (重庆's districts and counties) */
+export type IllustrativeNote =
+  { kind: 'none' } | { kind: 'cells' } | { kind: 'names'; names: string[] } | { kind: 'levels'; levels: RegionLevel[] };
+
+const NOTE_NAMES_MAX = 3;
+
+export function illustrativeNote(features: readonly RegionFeature[]): IllustrativeNote {
+  const shown = features.filter((f) => f.properties.illustrative);
+  if (shown.length === 0) return { kind: 'none' };
+  const above = shown.filter((f) => f.properties.level !== 'township' && f.properties.level !== 'village');
+  if (above.length === 0) return { kind: 'cells' };
+  if (above.length <= NOTE_NAMES_MAX) return { kind: 'names', names: above.map((f) => f.properties.name) };
+  const levels = [...new Set(above.map((f) => f.properties.level))].sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b]);
+  return { kind: 'levels', levels };
+}

@@ -35,6 +35,8 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
     sources: {
       context: { type: 'geojson', data: empty() },
       regions: { type: 'geojson', data: empty(), promoteId: 'code' },
+      // the 南海诸岛 beside the provinces when the city view is the country's (never omitted)
+      inset: { type: 'geojson', data: empty() },
       labels: { type: 'geojson', data: empty() },
       orgs: { type: 'geojson', data: empty(), promoteId: 'id' },
       china: { type: 'geojson', data: empty(), promoteId: 'code' },
@@ -69,6 +71,18 @@ export function mapStyle(pal: Palette, u: number): StyleSpecification {
           'line-width': ['case', ['boolean', ['feature-state', 'glow'], false], 3 * u, 1.3 * u],
           'line-width-transition': { duration: 600 },
         },
+      },
+      {
+        id: 'inset-fill',
+        type: 'fill',
+        source: 'inset',
+        paint: { 'fill-color': pal.mapLand, 'fill-opacity': 1 },
+      },
+      {
+        id: 'inset-line',
+        type: 'line',
+        source: 'inset',
+        paint: { 'line-color': pal.mapLine, 'line-width': 0.8 * u, 'line-opacity': 0.8 },
       },
       {
         // a newly firing red alert: its region glows once (useAlertGlow.ts animates the opacity)
@@ -168,6 +182,8 @@ export const CITY_LAYERS = [
   'context-line',
   'regions-fill',
   'regions-line',
+  'inset-fill',
+  'inset-line',
   ...ALERT_GLOW_LAYERS,
   'orgs',
   'org-pulse',

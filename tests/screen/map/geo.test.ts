@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, childLevel, labelPoints, provinceCodeOf, type RegionFeature } from '../../../screen/src/map/geo.ts';
+import {
+  boundsOf,
+  childLevel,
+  illustrativeNote,
+  labelPoints,
+  provinceCodeOf,
+  type RegionFeature,
+} from '../../../screen/src/map/geo.ts';
 
 const square = (code: string, x: number, y: number, label?: [number, number]): RegionFeature => ({
   type: 'Feature',
@@ -49,5 +56,22 @@ describe('map geo helpers', () => {
     ['610113001', '610000'],
   ])('provinceCodeOf(%s) = %s', (code, province) => {
     expect(provinceCodeOf(code)).toBe(province);
+  });
+});
+
+describe('illustrativeNote', () => {
+  const f = (code: string, level: RegionFeature['properties']['level'], illustrative: boolean, name = code) => {
+    const s = square(code, 0, 0);
+    return { ...s, properties: { ...s.properties, level, illustrative, name } };
+  };
+  it('nothing, the cells, a few by name, many by level', () => {
+    expect(illustrativeNote([f('610113', 'county', false)])).toEqual({ kind: 'none' });
+    expect(illustrativeNote([f('610113001', 'township', true)])).toEqual({ kind: 'cells' });
+    expect(illustrativeNote([f('440309', 'county', false), f('440311', 'county', true, '光明区')])).toEqual({
+      kind: 'names',
+      names: ['光明区'],
+    });
+    const chongqing = ['500101', '500102', '500103', '500104'].map((c) => f(c, 'county', true));
+    expect(illustrativeNote(chongqing)).toEqual({ kind: 'levels', levels: ['county'] });
   });
 });

@@ -42,6 +42,10 @@ export function useMapStats(handle: MapHandle | null, exposeProject: boolean, dr
   }, [handle, exposeProject]);
 
   useEffect(() => {
+    if (exposeProject && drawnKey !== '') stats.mapDrawn = drawnKey;
+  }, [exposeProject, drawnKey]);
+
+  useEffect(() => {
     if (!handle || drawnKey === '') return;
     const { map } = handle;
     // "map ready": the region's shapes are drawn (not 'idle': live glow transitions keep the

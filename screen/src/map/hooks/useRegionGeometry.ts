@@ -44,6 +44,19 @@ function setOnce(
   (map.getSource(id) as GeoJSONSource).setData(data() as GeoJSON.GeoJSON);
 }
 
+const NO_INSET: RegionFeatureCollection = { type: 'FeatureCollection', features: [] };
+const insets = new WeakMap<RegionFeatureCollection, RegionFeatureCollection>();
+
+/** china.json's 南海诸岛 feature alone (one collection per china.json, so setOnce sees it again) */
+function nanhaiOf(china: RegionFeatureCollection): RegionFeatureCollection {
+  let fc = insets.get(china);
+  if (!fc) {
+    fc = { type: 'FeatureCollection', features: china.features.filter((f) => f.properties.code === NANHAI_CODE) };
+    insets.set(china, fc);
+  }
+  return fc;
+}
+
 /** the key of the city geometry drawn ('' until the first): the choropleth follows it */
 export function useRegionGeometry(
   handle: MapHandle | null,
@@ -58,6 +71,8 @@ export function useRegionGeometry(
   const seen = useRef(new Map<string, unknown>());
   /** the city view's region drawn last: another one is a drill, animated */
   const drawn = useRef<string | null>(null);
+  /** the province highlighted as home on the national view */
+  const homeShown = useRef<string | null>(null);
   const code = region?.code;
   const level = region?.level;
 
@@ -74,20 +89,28 @@ export function useRegionGeometry(
           setOnce(map, 'china', fc, seen.current, () => fc);
           const provinces = fc.features.filter((f) => f.properties.code !== NANHAI_CODE);
           setOnce(map, 'chinaLabels', fc, seen.current, () => labelPoints(provinces));
-          map.setFeatureState({ source: 'china', id: provinceCodeOf(code) }, { home: true });
+          // one home at a time: the region's province (none for the country's own wall)
+          const home = provinceCodeOf(code);
+          if (homeShown.current !== null && homeShown.current !== home)
+            map.setFeatureState({ source: 'china', id: homeShown.current }, { home: false });
+          homeShown.current = home;
+          map.setFeatureState({ source: 'china', id: home }, { home: true });
           // the data's own extent: the 南海诸岛 may be an inset or at true position
           fit(map, boundsOf(fc.features) ?? CHINA_BOUNDS, u);
         })
         .catch(() => undefined);
     } else {
-      loadChildren(code, level)
-        .then((fc) => {
+      // the country's children are the provinces: the 南海诸岛 are drawn beside them
+      const inset = level === 'country' ? loadChina().then(nanhaiOf) : Promise.resolve(NO_INSET);
+      Promise.all([loadChildren(code, level), inset])
+        .then(([fc, nanhai]) => {
           if (cancelled) return;
           setOnce(map, 'regions', fc, seen.current, () => fc);
           setOnce(map, 'labels', fc, seen.current, () => labelPoints(fc.features));
+          setOnce(map, 'inset', nanhai, seen.current, () => nanhai);
           const drill = drawn.current !== null && drawn.current !== code;
           drawn.current = code;
-          fit(map, boundsOf(fc.features), u, drill ? DRILL_MS : 0);
+          fit(map, boundsOf([...fc.features, ...nanhai.features]), u, drill ? DRILL_MS : 0);
           setGeomKey(`${code}:${fc.features.length}`);
           geomCb.current?.(fc);
         })

@@ -75,7 +75,17 @@ export function ControlPage({ params }: { params: WallParams }) {
     );
   }
   if (room === null) return <RoomPicker api={api} lang={lang} onPick={pickRoom} onSignOut={signOut} />;
-  return <ControlView state={state} actions={actions} api={api} lang={lang} onLang={toggleLang} onSignOut={signOut} />;
+  return (
+    <ControlView
+      state={state}
+      actions={actions}
+      api={api}
+      lang={lang}
+      onLang={toggleLang}
+      onSignOut={signOut}
+      city={params.region}
+    />
+  );
 }
 
 /** a paired session: renewed (POST /api/v1/control/session) once less than a third of it is left */

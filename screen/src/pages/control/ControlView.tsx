@@ -40,7 +40,8 @@ export interface ControlViewProps {
   lang: Lang;
   onLang?: () => void;
   onSignOut?: () => void;
-  /** the city whose counties the region picker offers */
+  /** the region whose children the region picker offers, and a scene's region when the room names
+   * none: the deployment's area (main.tsx) */
   city?: string;
 }
 
@@ -218,7 +219,7 @@ export function ControlView({ state, actions, api, lang, onLang, onSignOut, city
               {tab === 'view' ? (
                 <ViewControls room={room} regions={regions} alerts={lib.alerts} lang={lang} run={run} busy={busy} />
               ) : tab === 'scenes' ? (
-                <Scenes {...library(room)} scenes={lib.scenes} regions={regions} />
+                <Scenes {...library(room)} scenes={lib.scenes} regions={regions} home={city} />
               ) : tab === 'tours' ? (
                 <Tours {...library(room)} tours={lib.tours} scenes={lib.scenes} />
               ) : (

@@ -15,12 +15,13 @@ import { regionName } from './Mirror.tsx';
 import { LANG_LABELS, panelLabel, themeLabel, tt } from './strings.ts';
 import { Card, FormActions, NameField, useDraft, type EditorProps, type LibraryProps } from './ui.tsx';
 
-export function sceneFromView(room: RoomState, name: string, now: number): Scene {
+/** the room's view as a scene; `home`: the region when the room names none (the wall's own) */
+export function sceneFromView(room: RoomState, name: string, now: number, home = DEFAULT_REGION): Scene {
   const v = room.view;
   return {
     id: newId('scene', now),
     name,
-    region: v.region ?? DEFAULT_REGION,
+    region: v.region ?? home,
     theme: v.theme ?? 'study',
     panel: v.panel,
     lang: room.langOverride ?? v.lang ?? 'zh',
@@ -31,6 +32,7 @@ export function Scenes({
   room,
   scenes,
   regions,
+  home,
   api,
   lang,
   run,
@@ -40,6 +42,8 @@ export function Scenes({
 }: LibraryProps & {
   scenes: readonly Scene[];
   regions: readonly RegionOption[];
+  /** the deployment's area: a scene's region when the room names none */
+  home?: string;
 }) {
   const [editing, setEditing] = useState<Scene | null>(null);
   const save = async (s: Scene) => {
@@ -65,7 +69,9 @@ export function Scenes({
         <button
           type="button"
           className="c-btn c-btn-primary"
-          onClick={() => setEditing(sceneFromView(room, tt(lang, 'scene') + ' ' + (scenes.length + 1), Date.now()))}
+          onClick={() =>
+            setEditing(sceneFromView(room, tt(lang, 'scene') + ' ' + (scenes.length + 1), Date.now(), home))
+          }
           data-save-view
         >
           {tt(lang, 'saveView')}
@@ -73,7 +79,7 @@ export function Scenes({
         <button
           type="button"
           className="c-btn"
-          onClick={() => setEditing({ ...sceneFromView(room, '', Date.now()), panel: null })}
+          onClick={() => setEditing({ ...sceneFromView(room, '', Date.now(), home), panel: null })}
           data-new-scene
         >
           {tt(lang, 'newScene')}
@@ -131,6 +137,8 @@ function SceneForm({
 }: EditorProps<Scene> & {
   scene: Scene;
   regions: readonly RegionOption[];
+  /** the deployment's area: a scene's region when the room names none */
+  home?: string;
 }) {
   const [s, set] = useDraft(scene);
   const submit = (e: FormEvent) => {

@@ -23,6 +23,7 @@ import { usePager } from '../../panels/pager.ts';
 import { MapPanel } from '../../map/MapPanel.tsx';
 import { THEMES, type MapTheme } from '../../map/themes.ts';
 import { loadChildren, loadChina } from '../../map/geo.ts';
+import { containsCode } from '../../../../geo/browser.ts';
 import { replayTimeAt } from '../../../../server/contract/control.ts';
 import { useRoom, useRoomLink, useStatusOnChange } from '../../room/useRoom.ts';
 import { useReplay } from '../../room/useReplay.ts';
@@ -115,9 +116,12 @@ export function WallPage({ params }: { params: WallParams }) {
     loadChina().catch(() => undefined);
   }, [snapCode, snapLevel]);
 
+  // a child drills in; so does a region below a child where the map draws past a level the
+  // snapshot lists (a municipality's map shows its districts, its snapshot the 市辖区/县 groupings)
   const drill = useCallback(
     (code: string) => {
-      if (snap && code in snap.children) setRegion(code);
+      if (snap && (code in snap.children || Object.keys(snap.children).some((c) => containsCode(c, code))))
+        setRegion(code);
     },
     [snap],
   );
