@@ -6,7 +6,14 @@ import type { Org } from '../contract/index.ts';
 /** Every region code (of any level) that contains `code`, `code` included; the country (100000) first. */
 function regionsContaining(code: string): string[] {
   if (!isRegionCode(code)) return [];
-  const candidates = [COUNTRY_CODE, `${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6), code.slice(0, 9), code];
+  const candidates = [
+    COUNTRY_CODE,
+    `${code.slice(0, 2)}0000`,
+    `${code.slice(0, 4)}00`,
+    code.slice(0, 6),
+    code.slice(0, 9),
+    code,
+  ];
   const out: string[] = [];
   for (const c of candidates) if (isRegionCode(c) && !out.includes(c) && containsCode(c, code)) out.push(c);
   return out;

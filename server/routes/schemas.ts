@@ -11,7 +11,10 @@ export const ErrorBody = Type.Object({
 export const RegionQuery = Type.Object(
   {
     region: Type.Optional(
-      Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$', description: 'GB/T 2260 region code; default: the area (AREA, 610100 for the demo)' }),
+      Type.String({
+        pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$',
+        description: 'GB/T 2260 region code; default: the area (AREA, 610100 for the demo)',
+      }),
     ),
   },
   { additionalProperties: false },
