@@ -41,12 +41,24 @@ export function formatRate(rate: number): string {
   return (Math.round(rate * 1000) / 10).toFixed(1);
 }
 
+/** a count that fits a KPI card: to a million as is, above in 万 (zh) or M (en): 2,211,156 → 221.1万 */
+export const BIG_COUNT = 1_000_000;
+export function formatCount(value: number, lang: Lang): { text: string; unit: string } {
+  if (Math.abs(value) < BIG_COUNT) return { text: formatNumber(value, lang), unit: '' };
+  return { text: bigCountDigits(value, lang), unit: lang === 'zh' ? '万' : 'M' };
+}
+
+/** the digits of a big count in 万 (zh) or M (en), whatever its size (for a roll towards a big count) */
+export function bigCountDigits(value: number, lang: Lang): string {
+  return lang === 'zh' ? (value / 10_000).toFixed(1) : (value / 1_000_000).toFixed(2);
+}
+
 export function formatKpi(name: KpiName, value: number | null | undefined, lang: Lang): FormattedKpi {
   if (value === null || value === undefined || !Number.isFinite(value)) {
     return { text: NO_DATA[lang], unit: '', empty: true };
   }
   if (isRate(name)) return { text: formatRate(value), unit: '%', empty: false };
-  return { text: formatNumber(value, lang), unit: '', empty: false };
+  return { ...formatCount(value, lang), empty: false };
 }
 
 /** yuan in few characters: 699.1万 / ¥6.99M (the wall shows the order of magnitude, the API the cents) */

@@ -117,3 +117,12 @@ describe('formatAge', () => {
     expect(formatAge(Number.NaN, 1000, 'en')).toBe('just now');
   });
 });
+
+describe('big counts on a KPI card', () => {
+  it('up to a million as is, above in 万 / M (a province or the country fits its card)', () => {
+    expect(formatKpi('members', 999_999, 'zh')).toEqual({ text: '999,999', unit: '', empty: false });
+    expect(formatKpi('members', 2_211_156, 'zh')).toEqual({ text: '221.1', unit: '万', empty: false });
+    expect(formatKpi('members', 25_096_259, 'en')).toEqual({ text: '25.10', unit: 'M', empty: false });
+    expect(formatKpi('studyRateToday', 0.5, 'zh').unit).toBe('%');
+  });
+});

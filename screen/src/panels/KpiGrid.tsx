@@ -2,7 +2,7 @@
 // number rolls to it.
 import { useEffect, useRef } from 'react';
 import type { Kpi, KpiName } from '../../../server/contract/index.ts';
-import { formatKpi, formatNumber, formatRate, isRate, rawValue } from '../format.ts';
+import { BIG_COUNT, bigCountDigits, formatKpi, formatNumber, formatRate, isRate, rawValue } from '../format.ts';
 import { KPI_LABELS } from '../i18n.ts';
 import type { Lang } from '../params.ts';
 import { rollTo, stopRoll } from '../tween.ts';
@@ -41,7 +41,13 @@ function KpiCard({ name, value, lang }: CardProps) {
       shown.current = null;
       return;
     }
-    const fmt = rate ? (v: number) => formatRate(v) : (v: number) => formatNumber(v, lang);
+    // the unit (%, 万) is React's; a count rolls in the unit its target is shown in
+    const big = !rate && Math.abs(value) >= BIG_COUNT;
+    const fmt = rate
+      ? (v: number) => formatRate(v)
+      : big
+        ? (v: number) => bigCountDigits(v, lang)
+        : (v: number) => formatNumber(v, lang);
     if (shown.current === null) {
       stopRoll(el);
       el.textContent = fmt(value);
