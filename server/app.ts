@@ -61,6 +61,9 @@ export function serverOptions(config: Config): FastifyServerOptions {
     // keep-alive connections are closed so that close() ends
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // registration opens the store (replaying its log) and reads the area's geography: the whole
+    // country's registry and a long log take longer than Fastify's 10 s default
+    pluginTimeout: 120_000,
   };
 }
 
