@@ -7,13 +7,16 @@
 // demo raises the retention so that the server accepts it.
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { DEFAULT_BACKFILL_DAYS, DEFAULT_RETENTION_DAYS, HISTORY_DAYS, runBackfill } from '../mock/backfill.ts';
 import { runLive } from '../mock/live.ts';
+import { buildRoster } from '../mock/roster.ts';
 import { SIMULATED_MEMBERS_MAX } from '../mock/stream.ts';
 import { dayStartMs, DAY_MS, localDate, localDay, quarterStartDay } from '../mock/rhythm.ts';
-import { DEFAULT_REGION, DEFAULT_SCALE, simulation } from '../mock/setup.ts';
+import { DEFAULT_REGION, DEFAULT_SCALE } from '../mock/setup.ts';
 import type { MockLog } from '../mock/transport.ts';
 import { ensureAreaData } from './area.ts';
+import type { SimulatorJob, SimulatorMessage } from './demo-simulator.ts';
 import { isLoopback, type Config } from './config.ts';
 import { cliOptions, closeGracefully, configOrExit, startServer, type LoggerOptions, type Started } from './server.ts';
 
@@ -109,7 +112,7 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
   }
 
   if ((await store.getRoster()).length === 0) {
-    const { roster } = simulation({ region });
+    const roster = buildRoster(region);
     await store.putRoster(roster);
     fastify.log.info({ orgs: roster.length, region }, 'demo: default roster loaded');
   }
@@ -125,6 +128,19 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     );
   }
   const seam = (opts.now ?? Date.now)();
+  if (!opts.now && members > DEMO_FULL_SCALE_MEMBERS) {
+    const history = (await store.isEmpty()) ? demoHistory(seam, config.RETENTION_DAYS, opts.backfillDays) : null;
+    if (!history) fastify.log.info('demo: store has history, no backfill');
+    await simulateInWorker(fastify, signal, {
+      url,
+      region,
+      scale: common.scale,
+      ...(token ? { token } : {}),
+      seam,
+      backfill: history ? { ...history, retentionDays: config.RETENTION_DAYS } : null,
+    });
+    return;
+  }
   let backfill: Promise<void>;
   if (await store.isEmpty()) {
     const history = demoHistory(seam, config.RETENTION_DAYS, opts.backfillDays);
@@ -148,6 +164,31 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
   const live = runLive({ ...common, startMs: seam, ...(opts.now ? { now: opts.now } : {}) });
   await Promise.all([backfill, live]).catch((err: unknown) => {
     if (!signal.aborted) throw err;
+  });
+}
+
+/** A big area's simulator runs in a worker thread (server/demo-simulator.ts): its generation's long
+ * synchronous steps would otherwise hold the server's event loop for seconds to minutes. */
+async function simulateInWorker(fastify: Started['fastify'], signal: AbortSignal, job: SimulatorJob): Promise<void> {
+  // a worker does not inherit the --import tsx hooks: it registers them, then loads the TypeScript
+  const entry = new URL('./demo-simulator.ts', import.meta.url).href;
+  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
+register();
+await import(${JSON.stringify(entry)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
+  signal.addEventListener('abort', () => worker.postMessage('abort'), { once: true });
+  fastify.log.info(`demo: the simulator for ${job.region} runs in a worker thread`);
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: SimulatorMessage) => {
+      if ('log' in m) fastify.log[m.log](m.msg);
+      else if ('backfillDone' in m) {
+        fastify.log.info(m.backfillDone, 'demo: backfill done');
+        // the alert rules judge the history at once, not an evaluation interval later
+        if (!signal.aborted) fastify.alerts.tick().catch((err: unknown) => fastify.log.warn({ err }, 'alert tick'));
+      } else if (!signal.aborted) reject(new Error(m.error));
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => resolve());
   });
 }
 

@@ -33,10 +33,24 @@ export interface InputDeps {
   timeZone: string;
 }
 
-/** The regions whose snapshots hold every unit down to `depth` levels below `top`. */
+/**
+ * At most this many snapshots an evaluation reads (they are built on the event loop): 西安 reads
+ * 14 (its townships judged), 广东 146 (its counties' townships), the whole country 35 (its
+ * cities judged; its 342 city snapshots — counties — took 15 s an interval), so there the
+ * county and township rules do not fire.
+ */
+export const MAX_ALERT_READS = 150;
+
+/** The regions whose snapshots hold every unit down to `depth` levels below `top` (within MAX_ALERT_READS). */
 function regionsToRead(top: string, depth: number): string[][] {
   const tiers: string[][] = [[top]];
-  for (let d = 1; d < depth; d++) tiers.push(tiers[d - 1]!.flatMap((r) => childrenOf(r).map((c) => c.code)));
+  let total = 1;
+  for (let d = 1; d < depth; d++) {
+    const next = tiers[d - 1]!.flatMap((r) => childrenOf(r).map((c) => c.code));
+    if (total + next.length > MAX_ALERT_READS) break;
+    tiers.push(next);
+    total += next.length;
+  }
   return tiers;
 }
 
