@@ -13,11 +13,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulation } from '../../mock/setup.ts';
 import type { ApiAlert } from '../../server/contract/index.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, ROOT, serverProcess, type ServerProc } from './harness.ts';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM && process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but no Chromium');
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/alerts.test.ts');
 const ARTIFACTS = join(ROOT, 'artifacts');
 const TRIES = Number(process.env.ALERT_E2E_TRIES ?? '6');
 const INGEST = 'e2e-ingest-token-0123456789';

@@ -17,16 +17,10 @@ import { eventStream } from '../../mock/stream.ts';
 import { WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
 import { builtArea } from '../geo/lib/built-areas.ts';
 import { buildTestApp, type TestApp } from '../server/lib/app.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, ROOT } from './harness.ts';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing');
-  console.warn(
-    '\n!!! tests/e2e/areas.test.ts SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH, or REQUIRE_CHROMIUM=1 to fail) !!!\n',
-  );
-}
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/areas.test.ts');
 
 const ARTIFACTS = join(ROOT, 'artifacts');
 const EVENTS = 3000;

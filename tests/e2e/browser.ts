@@ -11,6 +11,16 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** Whether `file`'s browser tests can run: a loud warning when not, an error under REQUIRE_CHROMIUM=1. */
+export function chromiumFor(file: string): boolean {
+  if (chromiumAvailable()) return true;
+  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM_PATH} is missing`);
+  console.warn(
+    `\n!!! ${file} SKIPPED: no Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH, or REQUIRE_CHROMIUM=1 to fail) !!!\n`,
+  );
+  return false;
+}
+
 export interface Launched {
   context: BrowserContext;
   newPage(width: number, height: number): Promise<Page>;

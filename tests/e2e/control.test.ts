@@ -18,11 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulation } from '../../mock/setup.ts';
 import type { RoomState } from '../../server/contract/control.ts';
 import { clockParts } from '../../screen/src/format.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, ROOT, serverProcess, type ServerProc } from './harness.ts';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM && process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but no Chromium');
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/control.test.ts');
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/9';
 const PREFIX = `e2e-rooms-${process.pid}`;
 const ROOM = 'e2e-hall';

@@ -10,14 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { simulation } from '../../mock/setup.ts';
 import { clockParts } from '../../screen/src/format.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, ROOT, serverProcess, type ServerProc } from './harness.ts';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing');
-  console.warn('\n!!! tests/e2e/liveness.test.ts SKIPPED: no Chromium at /usr/bin/chromium !!!\n');
-}
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/liveness.test.ts');
 
 const ARTIFACTS = join(ROOT, 'artifacts');
 const CITY = '610100';

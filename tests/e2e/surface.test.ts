@@ -8,13 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { simulation } from '../../mock/setup.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, serverProcess, type ServerProc } from './harness.ts';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM && process.env.REQUIRE_CHROMIUM === '1') {
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing');
-}
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/surface.test.ts');
 
 const REGION = '610100';
 const TOKEN = 'e2e-surface-wall-token-0123';

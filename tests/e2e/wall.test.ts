@@ -8,17 +8,11 @@ import type { Page } from 'playwright-core';
 import type { Kpi, Snapshot } from '../../server/contract/index.ts';
 import type { Org } from '../../server/contract/roster.ts';
 import { simulation } from '../../mock/setup.ts';
-import { chromiumAvailable, launch, type Launched } from './browser.ts';
+import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, ROOT, serverProcess, type ServerProc } from './harness.ts';
 import { WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
 
-const HAVE_CHROMIUM = chromiumAvailable();
-if (!HAVE_CHROMIUM) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing');
-  console.warn(
-    '\n!!! tests/e2e/wall.test.ts SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH, or REQUIRE_CHROMIUM=1 to fail) !!!\n',
-  );
-}
+const HAVE_CHROMIUM = chromiumFor('tests/e2e/wall.test.ts');
 
 const ARTIFACTS = join(ROOT, 'artifacts');
 const REGION = '610100';
