@@ -111,12 +111,13 @@ export async function runDemo(started: Started, signal: AbortSignal, opts: DemoO
     if (signal.aborted) return;
   }
 
-  if ((await store.getRoster()).length === 0) {
-    const roster = buildRoster(region);
+  let roster = await store.getRoster();
+  if (roster.length === 0) {
+    roster = buildRoster(region);
     await store.putRoster(roster);
     fastify.log.info({ orgs: roster.length, region }, 'demo: default roster loaded');
   }
-  const members = (await store.getRoster()).reduce((sum, o) => sum + o.members, 0);
+  const members = roster.reduce((sum, o) => sum + o.members, 0);
   if (opts.scale === undefined && demoScale(members) !== common.scale) {
     common = { ...common, scale: demoScale(members) };
     fastify.log.info(`demo: ${members} members in ${region}: activity at scale ${common.scale.toFixed(3)}`);

@@ -246,9 +246,10 @@ export async function buildArea(code: string, opts: AreaBuildOptions): Promise<A
 
   // city outlines: each city's county-level units dissolved (shared borders from one topology)
   const unitsAll = matches.flatMap((pm) => pm.regions.filter((r) => r.countyLevel));
+  const cityOfCode = new Map(unitsAll.map((u) => [u.code, cityOfUnit(u)]));
   const cityShapes = await dissolveBy(
     unitsAll.filter((u) => drawn.has(u.code)).map((u) => ({ code: u.code, geometry: drawn.get(u.code)!.geometry })),
-    (c) => cityOfUnit(unitsAll.find((u) => u.code === c)!),
+    (c) => cityOfCode.get(c)!,
   );
   const labels = new Map<string, LngLat>();
   for (const pm of matches) {

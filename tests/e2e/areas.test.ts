@@ -9,14 +9,13 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Kpi, Snapshot } from '../../server/contract/index.ts';
 import type { Org } from '../../server/contract/roster.ts';
 import type { RegionFeatureCollection } from '../../geo/browser.ts';
 import { simulation } from '../../mock/setup.ts';
 import { eventStream } from '../../mock/stream.ts';
-import { WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
 import { builtArea } from '../geo/lib/built-areas.ts';
 import { buildTestApp, type TestApp } from '../server/lib/app.ts';
+import { expectKpisMatchApi } from './kpis.ts';
 import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, ROOT } from './harness.ts';
 
@@ -51,12 +50,6 @@ const AREAS: AreaCase[] = [
 let chrome: Launched;
 let screenDir: string;
 
-async function snapshotApi(url: string, region: string): Promise<Snapshot> {
-  const r = await fetch(`${url}/api/v1/snapshot?region=${region}`);
-  expect(r.status).toBe(200);
-  return (await r.json()) as Snapshot;
-}
-
 /** the simulator's latest events (up to `count`, the last two hours) */
 function simulatedEvents(pop: ReturnType<typeof simulation>['pop'], count: number): unknown[] {
   const now = Date.now() - 1000;
@@ -66,36 +59,6 @@ function simulatedEvents(pop: ReturnType<typeof simulation>['pop'], count: numbe
     if (out.length >= count) break;
   }
   return out;
-}
-
-const apiValue = (kpi: Kpi, name: keyof Kpi) => (kpi[name] === null ? '' : String(kpi[name]));
-
-async function pageKpis(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelectorAll('[data-kpi]')].map((e) => [
-        e.getAttribute('data-kpi')!,
-        e.getAttribute('data-value')!,
-      ]),
-    ),
-  );
-}
-
-/** retries until every KPI tile equals the snapshot API (a frame may be in flight) */
-async function expectKpisMatchApi(page: Page, url: string, region: string, timeoutMs = 15_000): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const snap = await snapshotApi(url, region);
-    const shown = await pageKpis(page);
-    const api = Object.fromEntries(WALL_KPIS.map((k) => [k, apiValue(snap.kpi, k)]));
-    const wall = Object.fromEntries(WALL_KPIS.map((k) => [k, shown[k] ?? '(missing)']));
-    if (JSON.stringify(api) === JSON.stringify(wall)) return snap;
-    if (Date.now() > deadline) {
-      expect(wall).toEqual(api);
-      return snap;
-    }
-    await page.waitForTimeout(300);
-  }
 }
 
 /** the city map's drawn children ('code:count'), once it names `region` */

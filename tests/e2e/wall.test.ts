@@ -5,12 +5,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Kpi, Snapshot } from '../../server/contract/index.ts';
 import type { Org } from '../../server/contract/roster.ts';
 import { simulation } from '../../mock/setup.ts';
+import { expectKpisMatchApi, pageKpis, snapshotApi } from './kpis.ts';
 import { chromiumFor, launch, type Launched } from './browser.ts';
 import { ensureScreenBuilt, postJson, ROOT, serverProcess, type ServerProc } from './harness.ts';
-import { WALL_KPIS } from '../../screen/src/panels/KpiGrid.tsx';
 
 const HAVE_CHROMIUM = chromiumFor('tests/e2e/wall.test.ts');
 
@@ -23,12 +22,6 @@ let server: ServerProc;
 let chrome: Launched;
 let roster: Org[];
 let eventSeq = 0;
-
-async function snapshotApi(region: string): Promise<Snapshot> {
-  const r = await fetch(`${server.url}/api/v1/snapshot?region=${region}`);
-  expect(r.status).toBe(200);
-  return (await r.json()) as Snapshot;
-}
 
 /** study, exams and heartbeats by members of branches under `prefix` */
 async function ingest(prefix: string, count: number): Promise<void> {
@@ -66,36 +59,6 @@ async function ingest(prefix: string, count: number): Promise<void> {
   }
   const res = (await postJson(`${server.url}/api/v1/events`, events)) as { accepted: number };
   expect(res.accepted).toBe(events.length);
-}
-
-async function pageKpis(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelectorAll('[data-kpi]')].map((e) => [
-        e.getAttribute('data-kpi')!,
-        e.getAttribute('data-value')!,
-      ]),
-    ),
-  );
-}
-
-const apiValue = (kpi: Kpi, name: keyof Kpi) => (kpi[name] === null ? '' : String(kpi[name]));
-
-/** retries until every KPI card equals the snapshot API (a frame may be in flight) */
-async function expectKpisMatchApi(page: Page, region: string, timeoutMs = 15_000): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const snap = await snapshotApi(region);
-    const shown = await pageKpis(page);
-    const api = Object.fromEntries(WALL_KPIS.map((k) => [k, apiValue(snap.kpi, k)]));
-    const wall = Object.fromEntries(WALL_KPIS.map((k) => [k, shown[k] ?? '(missing)']));
-    if (JSON.stringify(api) === JSON.stringify(wall)) return snap;
-    if (Date.now() > deadline) {
-      expect(wall).toEqual(api);
-      return snap;
-    }
-    await page.waitForTimeout(400);
-  }
 }
 
 async function openWall(
@@ -137,10 +100,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
   it('1920×1080: KPIs equal the snapshot API, a delta moves them, masked names as received, nothing leaves the host', async () => {
     const { page, requests } = await openWall(1920, 1080);
     expect(await page.locator('[data-title]').textContent()).toBe('西安市智慧党建指挥中心');
-    const before = await expectKpisMatchApi(page, REGION);
+    const before = await expectKpisMatchApi(page, server.url, REGION);
 
     await ingest(DRILL, 25);
-    const after = await expectKpisMatchApi(page, REGION);
+    const after = await expectKpisMatchApi(page, server.url, REGION);
     expect(after.kpi.learnersToday).toBe(before.kpi.learnersToday + 25);
     expect(await page.getAttribute('[data-kpi="learnersToday"]', 'data-value')).toBe(String(after.kpi.learnersToday));
 
@@ -161,7 +124,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
 
   it('3840×2160: the same grid at twice the pixels, numbers ≥ 96 px', async () => {
     const { page, requests } = await openWall(3840, 2160);
-    await expectKpisMatchApi(page, REGION);
+    await expectKpisMatchApi(page, server.url, REGION);
     const size = await page.$eval('[data-kpi="members"] .kpi-num', (e) => parseFloat(getComputedStyle(e).fontSize));
     expect(size).toBeGreaterThanOrEqual(96);
     const label = await page.$eval('[data-kpi="members"] .kpi-label', (e) => parseFloat(getComputedStyle(e).fontSize));
@@ -193,9 +156,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
       timeout: 15_000,
     });
     await page.waitForSelector('[data-live="true"]', { timeout: 15_000 });
-    const county = await expectKpisMatchApi(page, DRILL);
+    const county = await expectKpisMatchApi(page, server.url, DRILL);
     expect(county.region.code).toBe(DRILL);
-    const city = await snapshotApi(REGION);
+    const city = await snapshotApi(server.url, REGION);
     expect(county.kpi.members).toBeLessThan(city.kpi.members);
     expect(await page.$$eval('[data-crumb]', (els) => els.map((e) => e.getAttribute('data-crumb')))).toEqual([
       '610000',
@@ -209,7 +172,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
     await page.waitForFunction(() => document.querySelector('[data-title]')?.textContent?.startsWith('西安市'), null, {
       timeout: 15_000,
     });
-    await expectKpisMatchApi(page, REGION);
+    await expectKpisMatchApi(page, server.url, REGION);
     expectAllLocal(requests);
     await page.close();
   });
@@ -229,9 +192,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the wall, end to end', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'wall-stale.png') });
 
     await server.start();
-    if ((await snapshotApi(REGION)).kpi.orgs === 0) await postJson(`${server.url}/api/v1/roster`, roster, 'PUT');
+    if ((await snapshotApi(server.url, REGION)).kpi.orgs === 0)
+      await postJson(`${server.url}/api/v1/roster`, roster, 'PUT');
     await page.waitForSelector('[data-live="true"]', { timeout: 30_000 });
-    await expectKpisMatchApi(page, REGION);
+    await expectKpisMatchApi(page, server.url, REGION);
     expectAllLocal(requests);
     await page.close();
   });
