@@ -50,11 +50,14 @@ const AREAS: AreaCase[] = [
 let chrome: Launched;
 let screenDir: string;
 
-/** the simulator's latest events (up to `count`, the last two hours) */
+/**
+ * the simulator's events (up to `count`) of the two hours ending 10 minutes ago: older than the
+ * 5-minute 在线党员 window, so no KPI moves by the clock alone while the wall and the API are compared
+ */
 function simulatedEvents(pop: ReturnType<typeof simulation>['pop'], count: number): unknown[] {
-  const now = Date.now() - 1000;
+  const end = Date.now() - 10 * 60_000;
   const out: unknown[] = [];
-  for (const ev of eventStream({ pop, startMs: now - 2 * 3600_000, endMs: now })) {
+  for (const ev of eventStream({ pop, startMs: end - 2 * 3600_000, endMs: end })) {
     out.push(ev);
     if (out.length >= count) break;
   }
